@@ -1,0 +1,114 @@
+"""Opening the catalog: the engine (SQLite in WAL mode, or PostgreSQL), upgrades, sessions."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from media_hub.catalog import audit, migrations
+from media_hub.errors import ConfigError, MediaHubError
+from media_hub.settings import mask_url_password
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def create_catalog_engine(url: str) -> Engine:
+    """An engine for the catalog URL, with SQLite tuned for several writers on one machine."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            f"catalog.url {mask_url_password(url)!r} is not a database URL; "
+            "use sqlite:///path or postgresql+psycopg://user@host/db"
+        ) from exc
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """An open catalog: hands out sessions that record who changed what."""
+
+    engine: Engine
+    user: str
+
+    @contextmanager
+    def session(self, *, dry_run: bool = False) -> Iterator[Session]:
+        """One unit of work: committed when the block ends (rolled back if it raises, or if
+        `dry_run`, which lets a command show what it would change)."""
+        with _sessions(self.engine)() as session:
+            session.info[audit.USER_KEY] = self.user
+            transaction = session.begin()
+            try:
+                yield session
+            except BaseException:
+                transaction.rollback()
+                raise
+            if dry_run:
+                transaction.rollback()
+            else:
+                transaction.commit()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class CatalogSession(Session):
+    """A session whose flushes write the audit log."""
+
+
+audit.install(CatalogSession)
+
+
+def _sessions(engine: Engine) -> sessionmaker[CatalogSession]:
+    factory = engine.info.get("media_hub.sessions")
+    if factory is None:
+        factory = sessionmaker(engine, class_=CatalogSession, expire_on_commit=False)
+        engine.info["media_hub.sessions"] = factory
+    return factory  # type: ignore[no-any-return]
+
+
+def open_catalog(url: str, user: str, *, upgrade: bool = True) -> Catalog:
+    """Open the catalog at `url`, bringing its schema up to date on first use."""
+    engine = create_catalog_engine(url)
+    try:
+        if upgrade:
+            migrations.ensure_current(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise MediaHubError(
+            f"cannot open the catalog at {mask_url_password(url)}: {_first_line(exc)}; "
+            "check catalog.url and that the database server is running"
+        ) from exc
+    return Catalog(engine=engine, user=user)
+
+
+def _first_line(exc: OperationalError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]

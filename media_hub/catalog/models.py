@@ -1,0 +1,288 @@
+"""The catalog's records: assets and their texts, series, playlists, topics, and the audit log.
+
+Records people edit carry a `version` that SQLAlchemy checks on every UPDATE
+(`version_id_col`), so a stale edit fails instead of overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from media_hub.catalog.base import Audited, Base
+from media_hub.catalog.types import portable_enum, utcnow
+from media_hub.catalog.vocabulary import (
+    AssetKind,
+    AssetStatus,
+    Numbering,
+    PlaylistOrder,
+    Privacy,
+)
+
+
+class Topic(Audited, Base):
+    __tablename__ = "topics"
+    audit_attrs = ("slug", "names")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    names: Mapped[dict[str, str]]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("topic", self.id)
+
+    def audit_version(self) -> int | None:
+        return self.version
+
+
+class Playlist(Audited, Base):
+    __tablename__ = "playlists"
+    audit_attrs = ("slug", "kind", "names", "descriptions", "privacy", "order", "youtube_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[AssetKind] = mapped_column(portable_enum(AssetKind, "playlist_kind"))
+    names: Mapped[dict[str, str]]
+    descriptions: Mapped[dict[str, str]] = mapped_column(default=dict)
+    privacy: Mapped[Privacy] = mapped_column(portable_enum(Privacy, "playlist_privacy"))
+    order: Mapped[PlaylistOrder] = mapped_column(portable_enum(PlaylistOrder, "playlist_order"))
+    youtube_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    items: Mapped[list[PlaylistItem]] = relationship(
+        back_populates="playlist", cascade="all, delete-orphan", order_by="PlaylistItem.position"
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("playlist", self.id)
+
+    def audit_version(self) -> int | None:
+        return self.version
+
+
+class Series(Audited, Base):
+    __tablename__ = "series"
+    audit_attrs = (
+        "slug",
+        "kind",
+        "names",
+        "descriptions",
+        "default_language",
+        "numbering",
+        "playlist_slugs",
+        "topic_slugs",
+        "template",
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[AssetKind] = mapped_column(portable_enum(AssetKind, "series_kind"))
+    names: Mapped[dict[str, str]]
+    descriptions: Mapped[dict[str, str]] = mapped_column(default=dict)
+    default_language: Mapped[str] = mapped_column(String(8))
+    numbering: Mapped[Numbering] = mapped_column(portable_enum(Numbering, "series_numbering"))
+    # The playlists every asset of the series belongs to, and the topics it suggests, by slug;
+    # the conventions loader checks that they exist.
+    playlist_slugs: Mapped[list[str]] = mapped_column(default=list)
+    topic_slugs: Mapped[list[str]] = mapped_column(default=list)
+    template: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("series", self.id)
+
+    def audit_version(self) -> int | None:
+        return self.version
+
+
+class Asset(Audited, Base):
+    __tablename__ = "assets"
+    audit_attrs = (
+        "kind",
+        "series_id",
+        "season",
+        "episode",
+        "default_language",
+        "recorded_date",
+        "source_checksum",
+        "status",
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AssetKind] = mapped_column(portable_enum(AssetKind, "asset_kind"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
+    season: Mapped[int | None]
+    episode: Mapped[int | None]
+    default_language: Mapped[str] = mapped_column(String(8))
+    recorded_date: Mapped[date | None]
+    source_checksum: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[AssetStatus] = mapped_column(
+        portable_enum(AssetStatus, "asset_status"), default=AssetStatus.DRAFT, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    series: Mapped[Series | None] = relationship(lazy="joined")
+    texts: Mapped[list[AssetText]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan", order_by="AssetText.lang"
+    )
+    topic_links: Mapped[list[AssetTopic]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("season IS NULL OR season >= 1", name="season_positive"),
+        CheckConstraint("episode IS NULL OR episode >= 1", name="episode_positive"),
+    )
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("asset", self.id)
+
+    def audit_version(self) -> int | None:
+        return self.version
+
+    def text(self, lang: str) -> AssetText | None:
+        return next((text for text in self.texts if text.lang == lang), None)
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted(link.topic.slug for link in self.topic_links)
+
+
+# One episode number per series and season; a series without seasons counts as season 0.
+Index(
+    "uq_assets_series_season_episode",
+    Asset.series_id,
+    func.coalesce(Asset.season, 0),
+    Asset.episode,
+    unique=True,
+)
+
+
+class AssetText(Audited, Base):
+    """Title and description of an asset in one language."""
+
+    __tablename__ = "asset_texts"
+    audit_attrs = ("title", "description")
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Title and description folded for search (no case, accents or Arabic short vowels).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    asset: Mapped[Asset] = relationship(back_populates="texts")
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("asset", self.asset_id)
+
+    def audit_field(self, attr: str) -> str:
+        return f"{attr}.{self.lang}"
+
+    def audit_version(self) -> int | None:
+        return self.asset.version if "asset" in self.__dict__ else None
+
+
+class AssetTopic(Audited, Base):
+    __tablename__ = "asset_topics"
+    audit_attrs = ("topic_id",)
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, index=True)
+
+    asset: Mapped[Asset] = relationship(back_populates="topic_links")
+    topic: Mapped[Topic] = relationship(lazy="joined")
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("asset", self.asset_id)
+
+    def audit_field(self, attr: str) -> str:
+        return "topics"
+
+    def audit_value(self, attr: str, value: object) -> str | None:
+        return None if value is None else self.topic.slug
+
+    def audit_version(self) -> int | None:
+        return self.asset.version if "asset" in self.__dict__ else None
+
+
+class PlaylistItem(Audited, Base):
+    """An asset's place in one of media-hub's playlists (and its item id on YouTube)."""
+
+    __tablename__ = "playlist_items"
+    audit_attrs = ("asset_id", "position")
+
+    playlist_id: Mapped[int] = mapped_column(
+        ForeignKey("playlists.id", ondelete="CASCADE"), primary_key=True
+    )
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    remote_item_id: Mapped[str | None] = mapped_column(String(128))
+
+    playlist: Mapped[Playlist] = relationship(back_populates="items")
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("playlist", self.playlist_id)
+
+    def audit_field(self, attr: str) -> str:
+        return "items" if attr == "asset_id" else f"position.{self.asset_id}"
+
+
+class AuditEntry(Base):
+    """One changed field of one record: who, when, old and new value."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(100))
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int]
+    version: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(10))  # create, update, delete
+    field: Mapped[str] = mapped_column(String(100))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_log_record", "record_type", "record_id", "id"),)
+
+
+__all__ = [
+    "Asset",
+    "AssetText",
+    "AssetTopic",
+    "AuditEntry",
+    "Playlist",
+    "PlaylistItem",
+    "Series",
+    "Topic",
+]

@@ -1,0 +1,76 @@
+"""The one exception root: the CLI turns any of these into a one-line message and an exit code.
+
+Each subclass carries the context a person needs to act (the record, the field, the file),
+so the message is built where the facts are known, never guessed at the boundary.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Exit codes, stable so that scripts and CI can branch on them."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2  # click's own code for bad options
+    NOT_FOUND = 3
+    CONFLICT = 4
+    CONFIG = 5
+
+
+class MediaHubError(Exception):
+    """Anything that goes wrong for a reason the user can understand and fix."""
+
+    exit_status = ExitStatus.ERROR
+
+
+class ConfigError(MediaHubError):
+    """A setting or the hub folder is wrong."""
+
+    exit_status = ExitStatus.CONFIG
+
+
+class ValidationError(MediaHubError):
+    """A value was refused at the catalog boundary; nothing was written."""
+
+    def __init__(self, field: str, problem: str, *, record: str | None = None) -> None:
+        self.field = field
+        self.problem = problem
+        self.record = record
+        where = f"{record}: {field}" if record else field
+        super().__init__(f"{where}: {problem}")
+
+
+class NotFoundError(MediaHubError):
+    """A record named by the user does not exist."""
+
+    exit_status = ExitStatus.NOT_FOUND
+
+    def __init__(self, record: str, hint: str = "") -> None:
+        self.record = record
+        super().__init__(f"{record} not found" + (f"; {hint}" if hint else ""))
+
+
+class ConflictError(MediaHubError):
+    """Someone else changed the record since it was read: nothing was overwritten."""
+
+    exit_status = ExitStatus.CONFLICT
+
+    def __init__(self, record: str, detail: str) -> None:
+        self.record = record
+        super().__init__(
+            f"{record} was changed {detail} since you read it; nothing was saved: "
+            "show it again and redo your edit"
+        )
+
+
+class ConventionsError(MediaHubError):
+    """A file under catalog/ (series, playlists, topics, templates) is wrong."""
+
+    exit_status = ExitStatus.CONFIG
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {problem}")

@@ -1,0 +1,1 @@
+"""Jobs: see the issues that build it."""

@@ -1,0 +1,1 @@
+"""Media: see the issues that build it."""

@@ -1,0 +1,1 @@
+"""Publishing: see the issues that build it."""

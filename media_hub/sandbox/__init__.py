@@ -1,0 +1,1 @@
+"""Sandbox: see the issues that build it."""

@@ -1,0 +1,262 @@
+"""Settings: declared once, with defaults and help, read from media-hub.toml and the environment.
+
+A frozen `Settings` object is built per hub and passed down; nothing reads configuration
+from a global. Every key `section.name` can be overridden by `MEDIA_HUB_SECTION_NAME`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from media_hub.errors import ConfigError
+
+CONFIG_FILE = "media-hub.toml"
+ENV_PREFIX = "MEDIA_HUB_"
+HOME_ENV = "MEDIA_HUB_HOME"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CatalogSettings(_Section):
+    url: str = Field(
+        "sqlite:///catalog/media-hub.db",
+        description="SQLAlchemy URL of the catalog; a relative SQLite path is under the hub.",
+    )
+    definitions: Path = Field(
+        Path("catalog"),
+        description="Folder of the channel's conventions: series, playlists, topics, templates.",
+    )
+
+
+class StoreSettings(_Section):
+    url: str = Field(
+        "assets", description="Asset store: a folder (relative to the hub) or s3://bucket/prefix."
+    )
+    endpoint_url: str | None = Field(None, description="S3 endpoint, for S3-compatible servers.")
+    region: str | None = Field(None, description="S3 region.")
+    access_key_id: str | None = Field(None, description="S3 access key id.")
+    secret_access_key: SecretStr | None = Field(None, description="S3 secret access key.")
+
+
+class ThumbnailSettings(_Section):
+    dir: Path = Field(Path("thumbnails"), description="Folder of the generated thumbnails.")
+
+
+class YouTubeSettings(_Section):
+    api_endpoint: str = Field(
+        "https://youtube.googleapis.com",
+        description="YouTube Data API root; the sandbox's URL in tests and the demo.",
+    )
+    token_uri: str = Field(
+        "https://oauth2.googleapis.com/token", description="OAuth 2.0 token endpoint."
+    )
+    ca_bundle: Path | None = Field(
+        None, description="Extra CA certificate to trust (the sandbox's self-signed one)."
+    )
+    client_secrets: Path | None = Field(
+        None, description="OAuth client file downloaded from the Google Cloud console."
+    )
+    token_file: Path = Field(
+        Path("~/.config/media-hub/youtube-token.json"),
+        description="Where the OAuth token is kept (mode 0600).",
+    )
+
+
+class SlideShareSettings(_Section):
+    api_base: str = Field(
+        "https://www.slideshare.net/api/2/", description="SlideShare REST API v2 root."
+    )
+    username: str | None = Field(None, description="SlideShare account name.")
+    api_key: SecretStr | None = Field(None, description="SlideShare API key.")
+    shared_secret: SecretStr | None = Field(None, description="SlideShare shared secret.")
+    password: SecretStr | None = Field(None, description="SlideShare account password.")
+
+
+class Settings(BaseSettings):
+    """The effective settings of one hub."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="forbid",
+        frozen=True,
+    )
+
+    home: Path = Field(Path(), description="The hub folder; set by MEDIA_HUB_HOME or --hub.")
+    user: str = Field(
+        default_factory=getpass.getuser,
+        description="Name recorded in the audit log for changes made from this session.",
+    )
+    catalog: CatalogSettings = CatalogSettings()
+    store: StoreSettings = StoreSettings()
+    thumbnails: ThumbnailSettings = ThumbnailSettings()
+    youtube: YouTubeSettings = YouTubeSettings()
+    slideshare: SlideShareSettings = SlideShareSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values arrive as init arguments; the environment wins over them.
+        return (env_settings, init_settings)
+
+    def path(self, value: Path) -> Path:
+        """A configured path, with ~ expanded and relative paths taken from the hub folder."""
+        expanded = value.expanduser()
+        return expanded if expanded.is_absolute() else self.home / expanded
+
+    @property
+    def catalog_url(self) -> str:
+        """The catalog URL with a relative SQLite path anchored in the hub folder."""
+        prefix = "sqlite:///"
+        url = self.catalog.url
+        if url.startswith(prefix) and url != "sqlite:///:memory:":
+            db_path = Path(url.removeprefix(prefix))
+            if not db_path.is_absolute():
+                return prefix + str(self.home / db_path)
+        return url
+
+    @property
+    def definitions_dir(self) -> Path:
+        return self.path(self.catalog.definitions)
+
+
+def hub_home(explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The hub folder: the one given, else MEDIA_HUB_HOME, else the current folder."""
+    environ = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit.expanduser().resolve()
+    if environ.get(HOME_ENV):
+        return Path(environ[HOME_ENV]).expanduser().resolve()
+    return Path.cwd()
+
+
+def load_settings(home: Path | None = None) -> Settings:
+    """Read `media-hub.toml` of the hub (if any) under the environment's overrides."""
+    folder = hub_home(home)
+    config_path = folder / CONFIG_FILE
+    values: dict[str, Any] = {}
+    if config_path.exists():
+        try:
+            values = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path}: not valid TOML ({exc}); fix the file") from exc
+        if "home" in values:
+            raise ConfigError(f"{config_path}: 'home' cannot be set in the file; remove it")
+    values["home"] = folder
+    try:
+        settings = Settings(**values)
+    except pydantic.ValidationError as exc:
+        raise ConfigError(_describe(exc, config_path)) from exc
+    # MEDIA_HUB_HOME is also seen by the environment source, unexpanded: the resolved folder wins.
+    return settings.model_copy(update={"home": folder})
+
+
+def _describe(exc: pydantic.ValidationError, config_path: Path) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    env_name = ENV_PREFIX + key.replace(".", "_").upper()
+    return (
+        f"setting {key} (in {config_path} or {env_name}): {first['msg']}; "
+        "fix it or remove it to use the default"
+    )
+
+
+Origin = Literal["default", "file", "environment"]
+SettingsSection = Literal["", "catalog", "store", "thumbnails", "youtube", "slideshare"]
+SECTIONS: tuple[SettingsSection, ...] = ("catalog", "store", "thumbnails", "youtube", "slideshare")
+
+
+@dataclass(frozen=True)
+class DeclaredSetting:
+    section: SettingsSection  # "" for the top level
+    name: str
+    help: str
+    default: object
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}.{self.name}" if self.section else self.name
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.key.replace(".", "_").upper()
+
+    @property
+    def toml_default(self) -> str:
+        if self.default is None:
+            return '""  # not set'
+        if isinstance(self.default, bool):
+            return str(self.default).lower()
+        return json.dumps(str(self.default), ensure_ascii=False)
+
+
+def iter_declared_settings() -> Iterator[DeclaredSetting]:
+    """Every setting a user may write, in file order (home is not one: it is where the file is)."""
+    user = Settings.model_fields["user"]
+    yield DeclaredSetting("", "user", user.description or "", "(your login name)")
+    for section in SECTIONS:
+        model = Settings.model_fields[section].annotation
+        assert isinstance(model, type)
+        assert issubclass(model, BaseModel)
+        for name, info in model.model_fields.items():
+            yield DeclaredSetting(section, name, info.description or "", info.default)
+
+
+def effective_settings(settings: Settings) -> Iterator[tuple[DeclaredSetting, str, Origin]]:
+    """Each setting with its shown value (secrets masked) and where the value came from."""
+    config_path = settings.home / CONFIG_FILE
+    in_file: dict[str, Any] = {}
+    if config_path.exists():
+        in_file = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    for declared in iter_declared_settings():
+        owner = getattr(settings, declared.section) if declared.section else settings
+        value = getattr(owner, declared.name)
+        scope = in_file.get(declared.section, {}) if declared.section else in_file
+        origin: Origin = "default"
+        if declared.env_name in os.environ:
+            origin = "environment"
+        elif isinstance(scope, Mapping) and declared.name in scope:
+            origin = "file"
+        yield declared, _show(value), origin
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, SecretStr):
+        return "********" if value.get_secret_value() else ""
+    text = str(value)
+    if "://" in text and "@" in text:
+        return mask_url_password(text)
+    return text
+
+
+def mask_url_password(url: str) -> str:
+    """`postgresql://u:secret@h/db` -> `postgresql://u:***@h/db`, for anything shown or logged."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("://", 1)[0] + "://***"

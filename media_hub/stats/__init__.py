@@ -1,0 +1,1 @@
+"""Stats: see the issues that build it."""

@@ -1,0 +1,1 @@
+"""Storage: see the issues that build it."""
