@@ -61,8 +61,7 @@ class ConflictError(MediaHubError):
     def __init__(self, record: str, detail: str) -> None:
         self.record = record
         super().__init__(
-            f"{record} was changed {detail} since you read it; nothing was saved: "
-            "show it again and redo your edit"
+            f"{record} was changed {detail}; nothing was saved: show it again and redo your edit"
         )
 
 

@@ -116,25 +116,30 @@ def edit_asset(
     record = f"asset {asset_id}"
     if expected_version is not None and asset.version != expected_version:
         raise ConflictError(record, _changed_by(asset, expected_version))
-    _apply_texts(asset, dict(edit.titles), dict(edit.descriptions), record=record)
-    if edit.default_language is not KEEP:
-        asset.default_language = rules.language(
-            edit.default_language, "default_language", record=record
-        )
-    _check_default_language(asset, record)
-    if edit.season is not KEEP or edit.episode is not KEEP:
-        season = asset.season if edit.season is KEEP else edit.season
-        episode = asset.episode if edit.episode is KEEP else edit.episode
-        _set_numbering(session, asset, season, episode)
-    if edit.recorded_date is not KEEP:
-        asset.recorded_date = edit.recorded_date
-    if edit.status is not KEEP:
-        asset.status = edit.status
-    _edit_topics(session, asset, edit.add_topics, edit.remove_topics)
-    _join_playlists(session, asset, edit.add_playlists)
-    _leave_playlists(session, asset, edit.remove_playlists)
-    asset.updated_at = utcnow()
-    asset.updated_by = session.info.get(USER_KEY, "unknown")
+    # One flush at the end, so the asset's version moves once and the audit entries of this
+    # edit all carry it.
+    with session.no_autoflush:
+        _apply_texts(asset, dict(edit.titles), dict(edit.descriptions), record=record)
+        if edit.default_language is not KEEP:
+            asset.default_language = rules.language(
+                edit.default_language, "default_language", record=record
+            )
+        _check_default_language(asset, record)
+        if edit.season is not KEEP or edit.episode is not KEEP:
+            season = asset.season if edit.season is KEEP else edit.season
+            episode = asset.episode if edit.episode is KEEP else edit.episode
+            _set_numbering(session, asset, season, episode)
+        if edit.recorded_date is not KEEP:
+            asset.recorded_date = edit.recorded_date
+        if edit.status is not KEEP:
+            asset.status = edit.status
+        _edit_topics(session, asset, edit.add_topics, edit.remove_topics)
+        _join_playlists(session, asset, edit.add_playlists)
+        _leave_playlists(session, asset, edit.remove_playlists)
+        if not _has_changes(session):
+            return asset
+        asset.updated_at = utcnow()
+        asset.updated_by = session.info.get(USER_KEY, "unknown")
     _flush(session, asset)
     return asset
 
@@ -241,7 +246,7 @@ def _set_numbering(session: Session, asset: Asset, season: int | None, episode: 
     if episode is not None and (season, episode) != (asset.season, asset.episode):
         taken = session.scalars(
             select(Asset).where(
-                Asset.series_id == asset.series_id,
+                Asset.series_id == (asset.series.id if asset.series else None),
                 func.coalesce(Asset.season, 0) == (season or 0),
                 Asset.episode == episode,
                 Asset.id != asset.id if asset.id else true(),
@@ -297,6 +302,14 @@ def _leave_playlists(session: Session, asset: Asset, slugs: Sequence[str]) -> No
             session.delete(item)
 
 
+def _has_changes(session: Session) -> bool:
+    return bool(
+        session.new
+        or session.deleted
+        or any(session.is_modified(row, include_collections=False) for row in session.dirty)
+    )
+
+
 def _flush(session: Session, asset: Asset) -> None:
     """Write pending changes, turning the database's refusals into messages."""
     record = f"asset {asset.id}" if asset.id else "new asset"
@@ -321,8 +334,8 @@ def _flush(session: Session, asset: Asset) -> None:
 
 def _changed_by(asset: Asset, expected_version: int) -> str:
     return (
-        f"by {asset.updated_by} at {asset.updated_at:%Y-%m-%d %H:%M} UTC "
-        f"(you read version {expected_version}, it is now version {asset.version})"
+        f"by {asset.updated_by} at {asset.updated_at:%Y-%m-%d %H:%M} UTC since you read "
+        f"version {expected_version} (now version {asset.version})"
     )
 
 
@@ -335,4 +348,7 @@ def _changed_by_fresh(session: Session, asset_id: int) -> str:
         ).first()
     if row is None:
         return "(it was deleted)"
-    return f"by {row.updated_by} at {row.updated_at:%Y-%m-%d %H:%M} UTC (now version {row.version})"
+    return (
+        f"by {row.updated_by} at {row.updated_at:%Y-%m-%d %H:%M} UTC since you read it "
+        f"(now version {row.version})"
+    )

@@ -50,6 +50,8 @@ def _entries(obj: Audited, action: str, user: str, at: object) -> list[dict[str,
         history = state.attrs[attr].history
         if action == "create":
             old, new = None, state.attrs[attr].value
+            if new is None or new == "":
+                continue
         elif action == "delete":
             old, new = state.attrs[attr].value, None
         elif history.has_changes():

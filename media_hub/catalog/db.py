@@ -6,7 +6,6 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +51,26 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-@dataclass(frozen=True)
+class CatalogSession(Session):
+    """A session whose flushes write the audit log."""
+
+
+audit.install(CatalogSession)
+
+
 class Catalog:
     """An open catalog: hands out sessions that record who changed what."""
 
-    engine: Engine
-    user: str
+    def __init__(self, engine: Engine, user: str) -> None:
+        self.engine = engine
+        self.user = user
+        self._sessions = sessionmaker(engine, class_=CatalogSession, expire_on_commit=False)
 
     @contextmanager
     def session(self, *, dry_run: bool = False) -> Iterator[Session]:
         """One unit of work: committed when the block ends (rolled back if it raises, or if
         `dry_run`, which lets a command show what it would change)."""
-        with _sessions(self.engine)() as session:
+        with self._sessions() as session:
             session.info[audit.USER_KEY] = self.user
             transaction = session.begin()
             try:
@@ -78,21 +85,6 @@ class Catalog:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-class CatalogSession(Session):
-    """A session whose flushes write the audit log."""
-
-
-audit.install(CatalogSession)
-
-
-def _sessions(engine: Engine) -> sessionmaker[CatalogSession]:
-    factory = engine.info.get("media_hub.sessions")
-    if factory is None:
-        factory = sessionmaker(engine, class_=CatalogSession, expire_on_commit=False)
-        engine.info["media_hub.sessions"] = factory
-    return factory  # type: ignore[no-any-return]
 
 
 def open_catalog(url: str, user: str, *, upgrade: bool = True) -> Catalog:

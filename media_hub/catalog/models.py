@@ -7,7 +7,7 @@ Records people edit carry a `version` that SQLAlchemy checks on every UPDATE
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from media_hub.catalog.base import Audited, Base
 from media_hub.catalog.types import portable_enum, utcnow
@@ -29,6 +29,14 @@ from media_hub.catalog.vocabulary import (
     PlaylistOrder,
     Privacy,
 )
+
+T = TypeVar("T")
+
+
+def _session_get(row: Base, model: type[T], key: int) -> T | None:
+    """A related record from the row's session (its identity map, without SQL when loaded)."""
+    session = object_session(row)
+    return session.get(model, key) if session is not None else None
 
 
 class Topic(Audited, Base):
@@ -160,6 +168,15 @@ class Asset(Audited, Base):
     def audit_record(self) -> tuple[str, int]:
         return ("asset", self.id)
 
+    def audit_field(self, attr: str) -> str:
+        return "series" if attr == "series_id" else attr
+
+    def audit_value(self, attr: str, value: object) -> str | None:
+        if attr == "series_id" and isinstance(value, int):
+            series = _session_get(self, Series, value)
+            return series.slug if series else str(value)
+        return super().audit_value(attr, value)
+
     def audit_version(self) -> int | None:
         return self.version
 
@@ -205,7 +222,8 @@ class AssetText(Audited, Base):
         return f"{attr}.{self.lang}"
 
     def audit_version(self) -> int | None:
-        return self.asset.version if "asset" in self.__dict__ else None
+        asset = _session_get(self, Asset, self.asset_id)
+        return asset.version if asset else None
 
 
 class AssetTopic(Audited, Base):
@@ -230,14 +248,15 @@ class AssetTopic(Audited, Base):
         return None if value is None else self.topic.slug
 
     def audit_version(self) -> int | None:
-        return self.asset.version if "asset" in self.__dict__ else None
+        asset = _session_get(self, Asset, self.asset_id)
+        return asset.version if asset else None
 
 
 class PlaylistItem(Audited, Base):
     """An asset's place in one of media-hub's playlists (and its item id on YouTube)."""
 
     __tablename__ = "playlist_items"
-    audit_attrs = ("asset_id", "position")
+    audit_attrs = ("playlist_id", "position")
 
     playlist_id: Mapped[int] = mapped_column(
         ForeignKey("playlists.id", ondelete="CASCADE"), primary_key=True
@@ -251,10 +270,24 @@ class PlaylistItem(Audited, Base):
     playlist: Mapped[Playlist] = relationship(back_populates="items")
 
     def audit_record(self) -> tuple[str, int]:
-        return ("playlist", self.playlist_id)
+        return ("asset", self.asset_id)
 
     def audit_field(self, attr: str) -> str:
-        return "items" if attr == "asset_id" else f"position.{self.asset_id}"
+        slug = self._playlist_slug()
+        return "playlists" if attr == "playlist_id" else f"position.{slug}"
+
+    def audit_value(self, attr: str, value: object) -> str | None:
+        if attr == "playlist_id" and value is not None:
+            return self._playlist_slug()
+        return super().audit_value(attr, value)
+
+    def audit_version(self) -> int | None:
+        asset = _session_get(self, Asset, self.asset_id)
+        return asset.version if asset else None
+
+    def _playlist_slug(self) -> str:
+        playlist = _session_get(self, Playlist, self.playlist_id)
+        return playlist.slug if playlist else str(self.playlist_id)
 
 
 class AuditEntry(Base):

@@ -1,0 +1,31 @@
+"""Turning option text into values: `LANG=TEXT` pairs and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from media_hub.errors import ValidationError
+
+
+def language_texts(option: str, pairs: Sequence[str]) -> dict[str, str]:
+    """`["ar=...", "fr=..."]` -> {"ar": "...", "fr": "..."}; each language once."""
+    texts: dict[str, str] = {}
+    for pair in pairs:
+        lang, sep, text = pair.partition("=")
+        lang = lang.strip()
+        if not sep or not lang:
+            raise ValidationError(option, f"{pair!r} is not LANG=TEXT, e.g. {option} fr=Le CV")
+        if lang in texts:
+            raise ValidationError(f"{option} {lang}", "given twice; give each language once")
+        texts[lang] = text
+    return texts
+
+
+def iso_date(option: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(option, f"{value!r} is not a date; use YYYY-MM-DD") from exc
