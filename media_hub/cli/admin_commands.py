@@ -54,9 +54,10 @@ def config_show(
         return
     output.print_table(
         f"hub {state(ctx).settings.home}",
-        ["key", "value", "from", "environment variable"],
-        ([declared.key, value, origin, declared.env_name] for declared, value, origin in rows),
+        ["key", "value", "from"],
+        ([declared.key, value, origin] for declared, value, origin in rows),
     )
+    typer.echo("Any key can be set in media-hub.toml or as MEDIA_HUB_<SECTION>_<KEY>.")
 
 
 @db_app.command("upgrade")

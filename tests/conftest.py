@@ -1,0 +1,84 @@
+"""Fixtures: a fresh hub per test, on SQLite and on a real PostgreSQL server.
+
+The PostgreSQL server is started once per run; each test gets a database of its own.
+Set MEDIA_HUB_TEST_POSTGRES=skip to run without it (CI never does).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from media_hub.catalog.service import CatalogService
+from media_hub.hub import Hub, init_hub
+from media_hub.settings import load_settings
+from tests.pg_server import postgres_server
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    if os.environ.get("MEDIA_HUB_TEST_POSTGRES") == "skip":
+        pytest.skip("MEDIA_HUB_TEST_POSTGRES=skip")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def catalog_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty catalog database, on each engine in turn."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'catalog' / 'media-hub.db'}"
+        return
+    admin_url: str = request.getfixturevalue("postgres_admin_url")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def hub_dir(tmp_path: Path, catalog_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A hub folder with the starter conventions, its catalog at `catalog_url`, env isolated."""
+    for name in list(os.environ):
+        if name.startswith("MEDIA_HUB_"):
+            monkeypatch.delenv(name)
+    folder = tmp_path / "hub"
+    init_hub(folder)
+    monkeypatch.setenv("MEDIA_HUB_HOME", str(folder))
+    monkeypatch.setenv("MEDIA_HUB_CATALOG_URL", catalog_url)
+    monkeypatch.setenv("MEDIA_HUB_USER", "librarian")
+    return folder
+
+
+@pytest.fixture
+def hub(hub_dir: Path) -> Iterator[Hub]:
+    """An open hub with the conventions loaded."""
+    opened = Hub(load_settings(hub_dir))
+    opened.catalog.load_conventions(opened.settings.definitions_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def catalog(hub: Hub) -> CatalogService:
+    return hub.catalog
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
