@@ -2,30 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from media_hub.catalog.models import Asset, AuditEntry, Playlist, Series, Topic
 
+# The asset columns a record shows, read from an ORM object or straight from a result row.
+ASSET_COLUMNS = (
+    "id", "kind", "season", "episode", "default_language", "recorded_date", "source_checksum",
+    "status", "version", "created_at", "created_by", "updated_at", "updated_by",
+)  # fmt: skip
+
 
 def asset_record(asset: Asset) -> dict[str, Any]:
+    return asset_record_from_columns(
+        {name: getattr(asset, name) for name in ASSET_COLUMNS},
+        asset.series.slug if asset.series else None,
+        {text.lang: text.title for text in asset.texts},
+        {text.lang: text.description for text in asset.texts if text.description},
+        asset.topics,
+    )
+
+
+def asset_record_from_columns(
+    columns: Mapping[str, Any],
+    series: str | None,
+    titles: dict[str, str],
+    descriptions: dict[str, str],
+    topics: list[str],
+) -> dict[str, Any]:
+    recorded = columns["recorded_date"]
     return {
-        "id": asset.id,
-        "kind": asset.kind.value,
-        "series": asset.series.slug if asset.series else None,
-        "season": asset.season,
-        "episode": asset.episode,
-        "default_language": asset.default_language,
-        "titles": {text.lang: text.title for text in asset.texts},
-        "descriptions": {text.lang: text.description for text in asset.texts if text.description},
-        "topics": asset.topics,
-        "recorded_date": asset.recorded_date.isoformat() if asset.recorded_date else None,
-        "source_checksum": asset.source_checksum,
-        "status": asset.status.value,
-        "version": asset.version,
-        "created_at": asset.created_at.isoformat(),
-        "created_by": asset.created_by,
-        "updated_at": asset.updated_at.isoformat(),
-        "updated_by": asset.updated_by,
+        "id": columns["id"],
+        "kind": columns["kind"].value,
+        "series": series,
+        "season": columns["season"],
+        "episode": columns["episode"],
+        "default_language": columns["default_language"],
+        "titles": titles,
+        "descriptions": descriptions,
+        "topics": topics,
+        "recorded_date": recorded.isoformat() if recorded else None,
+        "source_checksum": columns["source_checksum"],
+        "status": columns["status"].value,
+        "version": columns["version"],
+        "created_at": columns["created_at"].isoformat(),
+        "created_by": columns["created_by"],
+        "updated_at": columns["updated_at"].isoformat(),
+        "updated_by": columns["updated_by"],
     }
 
 

