@@ -7,6 +7,8 @@ from media_hub.catalog.vocabulary import AssetKind
 
 def test_add_and_show_round_trip(catalog: CatalogService) -> None:
     record = catalog.add(
-        NewAsset(kind=AssetKind.VIDEO, series="advisory-clips", titles={"ar": "السيرة", "fr": "Le CV"})
+        NewAsset(
+            kind=AssetKind.VIDEO, series="advisory-clips", titles={"ar": "السيرة", "fr": "Le CV"}
+        )
     )
     assert catalog.show(record["id"])["titles"] == {"ar": "السيرة", "fr": "Le CV"}
