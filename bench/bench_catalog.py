@@ -13,7 +13,6 @@ import argparse
 import io
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from contextlib import redirect_stdout
@@ -137,4 +136,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -7,12 +7,11 @@ records that the files no longer mention are kept (assets may point to them) and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from media_hub.catalog.base import Base
 from media_hub.catalog.definitions import (
     Definitions,
     PlaylistDefinition,
@@ -22,6 +21,7 @@ from media_hub.catalog.definitions import (
 from media_hub.catalog.models import Playlist, Series, Topic
 
 Action = Literal["added", "changed", "not in files"]
+Slugged = TypeVar("Slugged", Topic, Playlist, Series)
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,13 @@ def _series_fields(definition: SeriesDefinition) -> dict[str, Any]:
 
 def _sync(
     session: Session,
-    model: type[Topic | Playlist | Series],
+    model: type[Slugged],
     label: str,
     definitions: dict[str, Any],
     fields_of: Any,
 ) -> list[Change]:
-    existing: dict[str, Base] = {
-        record.slug: record
-        for record in session.scalars(select(model))  # type: ignore[attr-defined]
+    existing: dict[str, Slugged] = {
+        record.slug: record for record in session.scalars(select(model))
     }
     changes: list[Change] = []
     for slug, definition in definitions.items():

@@ -83,7 +83,7 @@ def _records_of(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     return list(records.values())
 
 
-def _filtered(session: Session, query: AssetQuery) -> Select[tuple[int]]:
+def _filtered(session: Session, query: AssetQuery) -> Select[int]:
     statement = select(Asset.id)
     if query.series is not None:
         statement = statement.where(Asset.series_id == lookup.series(session, query.series).id)
@@ -125,4 +125,4 @@ def series_counts(session: Session) -> dict[int, int]:
         .where(Asset.status != AssetStatus.ARCHIVED, Asset.series_id.is_not(None))
         .group_by(Asset.series_id)
     )
-    return {int(series_id): int(count) for series_id, count in rows}
+    return {series_id: count for series_id, count in rows.tuples() if series_id is not None}

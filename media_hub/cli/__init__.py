@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context as ClickContext  # typer.Context's base
 from typer.core import TyperGroup
 
 from media_hub import __version__
@@ -24,7 +25,7 @@ from media_hub.errors import ExitStatus, MediaHubError
 class HubGroup(TyperGroup):
     """Turns library errors into `error: ...` on stderr and their exit status."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except MediaHubError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import typer
+from typer._click.core import Context as ClickContext  # typer.Context's base
 
 from media_hub.catalog.service import CatalogService
 from media_hub.hub import Hub
@@ -37,7 +37,7 @@ class CliState:
             self._hub.close()
 
 
-def state(ctx: typer.Context) -> CliState:
+def state(ctx: ClickContext) -> CliState:
     """The state the root callback stored (a fresh one when a command runs on its own)."""
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
