@@ -60,7 +60,7 @@ def _records_of(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     )
     names = (*ASSET_COLUMNS, "series")
     records: dict[int, dict[str, Any]] = {}
-    for row in rows.tuples().all():
+    for row in rows.all():
         columns = dict(zip(names, row, strict=True))
         records[columns["id"]] = asset_record_from_columns(columns, columns["series"], {}, {}, [])
     texts = connection.execute(
@@ -68,7 +68,7 @@ def _records_of(session: Session, ids: list[int]) -> list[dict[str, Any]]:
         .where(AssetText.asset_id.in_(ids))
         .order_by(AssetText.asset_id, AssetText.lang)
     )
-    for asset_id, lang, title, description in texts.tuples().all():
+    for asset_id, lang, title, description in texts.all():
         records[asset_id]["titles"][lang] = title
         if description:
             records[asset_id]["descriptions"][lang] = description
@@ -78,7 +78,7 @@ def _records_of(session: Session, ids: list[int]) -> list[dict[str, Any]]:
         .where(AssetTopic.asset_id.in_(ids))
         .order_by(AssetTopic.asset_id, Topic.slug)
     )
-    for asset_id, slug in topics.tuples().all():
+    for asset_id, slug in topics.all():
         records[asset_id]["topics"].append(slug)
     return list(records.values())
 
@@ -125,4 +125,4 @@ def series_counts(session: Session) -> dict[int, int]:
         .where(Asset.status != AssetStatus.ARCHIVED, Asset.series_id.is_not(None))
         .group_by(Asset.series_id)
     )
-    return {series_id: count for series_id, count in rows.tuples() if series_id is not None}
+    return {series_id: count for series_id, count in rows if series_id is not None}
