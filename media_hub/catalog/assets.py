@@ -312,11 +312,13 @@ def _has_changes(session: Session) -> bool:
 
 def _flush(session: Session, asset: Asset) -> None:
     """Write pending changes, turning the database's refusals into messages."""
-    record = f"asset {asset.id}" if asset.id else "new asset"
+    # Read before flushing: a failed flush expires the asset, and reloading it would raise.
+    asset_id = asset.id
+    record = f"asset {asset_id}" if asset_id else "new asset"
     try:
         session.flush()
     except StaleDataError as exc:
-        raise ConflictError(record, _changed_by_fresh(session, asset.id)) from exc
+        raise ConflictError(record, _changed_by_fresh(session, asset_id)) from exc
     except IntegrityError as exc:
         detail = str(exc.orig).lower()
         if "episode" in detail:
