@@ -1,1 +1,1 @@
-"""Jobs: see the issues that build it."""
+"""Pipeline steps as jobs in the catalog, run by workers."""

@@ -1,1 +1,1 @@
-"""Media: see the issues that build it."""
+"""Reading media: probing, transcoding profiles, thumbnails and slide decks."""

@@ -1,1 +1,1 @@
-"""Publishing: see the issues that build it."""
+"""Publishers behind one interface: YouTube and SlideShare."""

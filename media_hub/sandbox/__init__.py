@@ -1,1 +1,1 @@
-"""Sandbox: see the issues that build it."""
+"""Local stand-ins of the YouTube and SlideShare APIs, for tests, the demo and training."""

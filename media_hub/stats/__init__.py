@@ -1,1 +1,1 @@
-"""Stats: see the issues that build it."""
+"""View statistics: pulling snapshots and reporting them."""

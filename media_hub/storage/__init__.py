@@ -1,1 +1,1 @@
-"""Storage: see the issues that build it."""
+"""Asset stores behind one interface: a local folder and S3."""
