@@ -73,3 +73,20 @@ class ConventionsError(MediaHubError):
     def __init__(self, path: str, problem: str) -> None:
         self.path = path
         super().__init__(f"{path}: {problem}")
+
+
+class MediaError(MediaHubError):
+    """A media or deck file cannot be used: unreadable, unsupported, or unsafe."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class StoreError(MediaHubError):
+    """The asset store refused a key or an operation."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key = key
+        super().__init__(f"store key {key!r}: {problem}")
