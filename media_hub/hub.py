@@ -13,6 +13,8 @@ from media_hub.catalog.db import Catalog, open_catalog
 from media_hub.catalog.service import CatalogService
 from media_hub.errors import ConfigError
 from media_hub.settings import CONFIG_FILE, Settings, SettingsSection, iter_declared_settings
+from media_hub.storage.base import AssetStore
+from media_hub.storage.factory import open_store
 
 HUB_GITIGNORE = """\
 # What media-hub generates; the conventions under catalog/ are meant to be versioned.
@@ -35,6 +37,10 @@ class Hub:
     def catalog(self) -> CatalogService:
         self._catalog = open_catalog(self.settings.catalog_url, self.settings.user)
         return CatalogService(self._catalog)
+
+    @cached_property
+    def store(self) -> AssetStore:
+        return open_store(self.settings)
 
     def close(self) -> None:
         if self._catalog is not None:

@@ -77,8 +77,18 @@ class SeriesDefinition(_Definition):
     _language = field_validator("default_language")(lambda v: rules.language(v))
 
 
+class BrandingDefinition(_Definition):
+    """Files that make every video of a series open, close and look the same; paths are
+    relative to the conventions folder."""
+
+    intro: str | None = None
+    outro: str | None = None
+    logo: str | None = None
+
+
 class TemplateDefinition(_Definition):
-    """Jinja2 texts that build a platform's metadata from an asset (rendered when publishing)."""
+    """Jinja2 texts that build a platform's metadata from an asset (rendered when publishing),
+    with the series' branding and thumbnail style."""
 
     title: str
     description: str
@@ -89,6 +99,8 @@ class TemplateDefinition(_Definition):
     license: str = "youtube"
     embeddable: bool = True
     footer: dict[str, str] = Field(default_factory=dict)
+    branding: BrandingDefinition = Field(default_factory=BrandingDefinition)
+    thumbnail: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("tags")
     @classmethod
@@ -166,6 +178,10 @@ def _read_template(path: Path) -> TemplateDefinition:
         template = TemplateDefinition.model_validate(_read_toml(path))
     except pydantic.ValidationError as exc:
         raise ConventionsError(str(path), _pydantic_problem("", exc)) from exc
+    for key in ("intro", "outro", "logo"):
+        relative = getattr(template.branding, key)
+        if relative is not None:
+            _branding_file(path, f"branding.{key}", relative)
     environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
     for key in ("title", "description"):
         try:
@@ -175,6 +191,34 @@ def _read_template(path: Path) -> TemplateDefinition:
                 str(path), f"{key}: template error line {exc.lineno}: {exc.message}"
             ) from exc
     return template
+
+
+def _branding_file(template_path: Path, key: str, relative: str) -> Path:
+    """A branding file inside the conventions folder (never outside it)."""
+    folder = template_path.parent.parent
+    candidate = Path(relative)
+    resolved = (folder / candidate).resolve()
+    if (
+        candidate.is_absolute()
+        or ".." in candidate.parts
+        or not resolved.is_relative_to(folder.resolve())
+    ):
+        raise ConventionsError(
+            str(template_path), f"{key}: {relative!r} must be a path inside {folder}"
+        )
+    if not resolved.is_file():
+        raise ConventionsError(str(template_path), f"{key}: no file {folder / candidate}")
+    return resolved
+
+
+def branding_paths(folder: Path, template: TemplateDefinition) -> dict[str, Path]:
+    """The series' branding files that are set, as absolute paths."""
+    template_path = folder / "templates" / "_.toml"
+    return {
+        key: _branding_file(template_path, f"branding.{key}", relative)
+        for key in ("intro", "outro", "logo")
+        if (relative := getattr(template.branding, key)) is not None
+    }
 
 
 def _cross_check(

@@ -7,9 +7,10 @@ Records people edit carry a `version` that SQLAlchemy checks on every UPDATE
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -131,6 +132,7 @@ class Asset(Audited, Base):
         "default_language",
         "recorded_date",
         "source_checksum",
+        "source_name",
         "status",
     )
 
@@ -142,6 +144,11 @@ class Asset(Audited, Base):
     default_language: Mapped[str] = mapped_column(String(8))
     recorded_date: Mapped[date | None]
     source_checksum: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The master as ingested: its store key, original file name, size and what probing found.
+    source_key: Mapped[str | None] = mapped_column(String(255))
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    source_size: Mapped[int | None] = mapped_column(BigInteger)
+    media_info: Mapped[dict[str, Any] | None]
     status: Mapped[AssetStatus] = mapped_column(
         portable_enum(AssetStatus, "asset_status"), default=AssetStatus.DRAFT, index=True
     )

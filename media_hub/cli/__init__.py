@@ -17,7 +17,7 @@ from typer._click.core import Context as ClickContext  # typer.Context's base
 from typer.core import TyperGroup
 
 from media_hub import __version__
-from media_hub.cli import admin_commands, catalog_commands, conventions_commands
+from media_hub.cli import admin_commands, catalog_commands, conventions_commands, media_commands
 from media_hub.cli.state import CliState, state
 from media_hub.errors import ExitStatus, MediaHubError
 
@@ -94,6 +94,7 @@ app.add_typer(conventions_commands.conventions_app, name="conventions")
 app.add_typer(admin_commands.config_app, name="config")
 app.add_typer(admin_commands.db_app, name="db")
 app.command("init")(admin_commands.init)
+app.command("ingest")(media_commands.ingest_command)
 
 
 def main() -> None:

@@ -1,0 +1,78 @@
+"""Probing a media file with ffprobe, and saying in one line why a file cannot be used.
+
+ffprobe's own messages are terse ("Invalid data found when processing input", "moov atom
+not found" for a text file named .mp4 too), so the file's first bytes decide between
+"not media" and "an MP4 cut short".
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from media_hub.errors import MediaError
+from media_hub.media import safety
+from media_hub.media.media_info import MediaInfo, media_info_from_probe
+from media_hub.media.tools import INSTALL_HINT, executable
+
+PROBE_TIMEOUT_S = 60.0
+_ISO_BOX_TYPES = (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot")
+
+
+def probe(
+    path: Path, *, require_video: bool = False, timeout: float = PROBE_TIMEOUT_S
+) -> MediaInfo:
+    """Everything transcoding needs to know about `path`; MediaError when it is unusable."""
+    source = safety.checked_source(path)
+    command = [
+        executable("ffprobe", path),
+        *("-v", "error", "-print_format", "json", "-show_format", "-show_streams"),
+        *safety.input_args(source),
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+    except FileNotFoundError as exc:
+        raise MediaError(str(path), f"ffprobe is not installed; {INSTALL_HINT}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError(str(path), f"ffprobe gave no answer within {timeout:g} s") from exc
+    if done.returncode != 0:
+        raise MediaError(str(path), _reason(source, done.stderr.decode(errors="replace")))
+    try:
+        data = json.loads(done.stdout)
+    except json.JSONDecodeError as exc:
+        raise MediaError(str(path), "ffprobe's answer could not be read") from exc
+    info = media_info_from_probe(source, data, source.stat().st_size)
+    if info.video is None and info.audio is None:
+        raise MediaError(str(path), "not a media file: it holds no video or audio stream")
+    if require_video and info.video is None:
+        raise MediaError(str(path), "no video stream (audio only); a video is needed here")
+    return info
+
+
+def _reason(source: Path, stderr: str) -> str:
+    if _looks_like_iso_media(source):
+        if "moov atom not found" in stderr:
+            return (
+                "truncated MP4: the moov atom (its index) is missing, "
+                "the recording or the copy was cut short"
+            )
+        return f"a damaged MP4/MOV file ({_last_line(stderr)})"
+    return f"not a media file ffmpeg can read ({_last_line(stderr)})"
+
+
+def _looks_like_iso_media(source: Path) -> bool:
+    """An MP4/MOV starts with a box: 4 bytes of size, then a known type such as `ftyp`."""
+    with source.open("rb") as stream:
+        head = stream.read(8)
+    return len(head) == 8 and head[4:8] in _ISO_BOX_TYPES
+
+
+def _last_line(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return "ffprobe gave no reason"
+    last = lines[-1]
+    # "file:/abs/path: Invalid data found..." names the file again; the message already does.
+    _, sep, rest = last.partition(": ")
+    return rest if sep and last.startswith("file:") else last

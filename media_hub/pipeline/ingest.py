@@ -1,0 +1,159 @@
+"""Ingest: a file becomes a catalog asset with its master safe in the store.
+
+The file is read once, streaming: SHA-256 and the copy into the store in the same pass. It is
+probed first, so a file that is not usable media is refused before anything is written; the
+same bytes ingested again find their asset and do no new work. A failure after the copy
+removes the copy unless another asset already holds those bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from media_hub.catalog.assets import NewAsset, add_asset
+from media_hub.catalog.db import Catalog
+from media_hub.catalog.models import Asset
+from media_hub.catalog.vocabulary import AssetKind
+from media_hub.errors import MediaError
+from media_hub.media.decks import probe_deck
+from media_hub.media.probe import probe
+from media_hub.media.safety import checked_source
+from media_hub.storage.base import AssetStore, ProgressCallback
+
+VIDEO_SUFFIXES = frozenset(
+    [
+        ".mp4",
+        ".m4v",
+        ".mov",
+        ".mkv",
+        ".webm",
+        ".avi",
+        ".mts",
+        ".m2ts",
+        ".ts",
+        ".mxf",
+        ".mpg",
+        ".mpeg",
+        ".flv",
+        ".wmv",
+        ".3gp",
+    ]
+)
+DECK_SUFFIXES = frozenset([".pdf", ".pptx", ".ppt", ".odp"])
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class IngestRequest:
+    path: Path
+    series: str | None = None
+    titles: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    topics: Sequence[str] = ()
+    season: int | None = None
+    episode: int | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    path: Path
+    asset_id: int
+    created: bool  # False: these bytes were already this asset
+    kind: AssetKind
+    sha256: str
+    size: int
+    source_key: str
+    media_info: dict[str, Any]
+
+
+def kind_of(path: Path) -> AssetKind:
+    suffix = path.suffix.lower()
+    if suffix in VIDEO_SUFFIXES:
+        return AssetKind.VIDEO
+    if suffix in DECK_SUFFIXES:
+        return AssetKind.DECK
+    known = " ".join(sorted(VIDEO_SUFFIXES | DECK_SUFFIXES))
+    raise MediaError(str(path), f"unknown kind of file {suffix or '(no extension)'!r}; use {known}")
+
+
+def ingest(
+    catalog: Catalog,
+    store: AssetStore,
+    request: IngestRequest,
+    progress: ProgressCallback | None = None,
+) -> IngestResult:
+    source = checked_source(request.path)
+    kind = kind_of(source)
+    info = probe(source, require_video=True) if kind is AssetKind.VIDEO else probe_deck(source)
+    media_info = info.to_json()
+    new = NewAsset(
+        kind=kind,
+        series=request.series,
+        titles=dict(request.titles) or _title_from_name(source, request.language),
+        descriptions=dict(request.descriptions),
+        topics=list(request.topics),
+        season=request.season,
+        episode=request.episode,
+        default_language=request.language,
+    )
+    # Refuse wrong references and texts before the copy; episode numbers are checked with the
+    # real insert, since re-ingesting the same bytes must find its asset, not a taken number.
+    with catalog.session(dry_run=True) as session:
+        add_asset(session, replace(new, season=None, episode=None))
+    with source.open("rb") as stream:
+        stored = store.put_stream(stream, source.suffix.lower(), progress)
+    try:
+        with catalog.session() as session:
+            existing = session.scalars(
+                select(Asset).where(Asset.source_checksum == stored.sha256)
+            ).first()
+            if existing is not None:
+                return _result(source, existing, created=False, media_info=media_info)
+            asset = add_asset(session, replace(new, source_checksum=stored.sha256))
+            asset.source_key = stored.key
+            asset.source_name = source.name[:255]
+            asset.source_size = stored.size
+            asset.media_info = media_info
+            session.flush()
+            return _result(source, asset, created=True, media_info=media_info)
+    except BaseException:
+        _drop_unless_referenced(catalog, store, stored.key)
+        raise
+
+
+def _title_from_name(path: Path, language: str | None) -> dict[str, str]:
+    """A first title from the file name, for the librarian to improve."""
+    words = re.sub(r"[_\s.-]+", " ", path.stem).strip()[:100] or path.name[:100]
+    lang = language or ("ar" if _ARABIC_LETTER.search(words) else "fr")
+    return {lang: words.replace("<", "").replace(">", "") or "untitled"}
+
+
+def _result(
+    source: Path, asset: Asset, *, created: bool, media_info: dict[str, Any]
+) -> IngestResult:
+    assert asset.source_checksum is not None
+    assert asset.source_key is not None
+    return IngestResult(
+        path=source,
+        asset_id=asset.id,
+        created=created,
+        kind=asset.kind,
+        sha256=asset.source_checksum,
+        size=asset.source_size or 0,
+        source_key=asset.source_key,
+        media_info=asset.media_info or media_info,
+    )
+
+
+def _drop_unless_referenced(catalog: Catalog, store: AssetStore, key: str) -> None:
+    with catalog.session() as session:
+        referenced = session.scalars(select(Asset.id).where(Asset.source_key == key)).first()
+    if referenced is None:
+        store.delete(key)
