@@ -80,7 +80,9 @@ def init_hub(folder: Path) -> list[Path]:
         created.append(gitignore)
     starter = starter_conventions()
     if starter.resolve() != (folder / "catalog").resolve():
-        for source in sorted([*starter.glob("*.toml"), *starter.glob("templates/*.toml")]):
+        starter_files = [*starter.glob("*.toml"), *starter.glob("templates/*.toml")]
+        starter_files += [path for path in starter.glob("branding/*") if path.is_file()]
+        for source in sorted(starter_files):
             target = folder / "catalog" / source.relative_to(starter)
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -40,10 +40,6 @@ from tests.s3_server import (
     FAKE_ACCESS_KEY_ID,
     FAKE_SECRET_ACCESS_KEY,
     REGION,
-    drop_bucket,
-    new_bucket,
-    s3_client,
-    s3_server,
 )
 
 if TYPE_CHECKING:
@@ -122,25 +118,6 @@ class Backend:
     uploaded_parts: Callable[[], int] | None = None  # multipart parts sent so far (S3)
     temporary_local_paths: bool = False
     has_urls: bool = False
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    with s3_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def s3_admin(s3_endpoint: str) -> S3Client:
-    """One client for the run: building one costs ~0.4 s. Tests that hook events unhook them."""
-    return s3_client(s3_endpoint)
-
-
-@pytest.fixture
-def s3_bucket(s3_admin: S3Client) -> Iterator[tuple[S3Client, str]]:
-    bucket = new_bucket(s3_admin)
-    yield s3_admin, bucket
-    drop_bucket(s3_admin, bucket)
 
 
 def _local_backend(root: Path) -> Backend:

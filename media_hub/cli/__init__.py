@@ -95,6 +95,10 @@ app.add_typer(admin_commands.config_app, name="config")
 app.add_typer(admin_commands.db_app, name="db")
 app.command("init")(admin_commands.init)
 app.command("ingest")(media_commands.ingest_command)
+app.command("transcode")(media_commands.transcode_command)
+profiles_app = typer.Typer(help="Transcoding profiles.", no_args_is_help=True)
+profiles_app.command("list")(media_commands.profiles_list)
+app.add_typer(profiles_app, name="profiles")
 
 
 def main() -> None:

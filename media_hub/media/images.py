@@ -1,0 +1,54 @@
+"""Opening pictures with Pillow without trusting their headers.
+
+A PNG or JPEG header can claim billions of pixels in a few bytes; Pillow only warns below
+twice its limit. Every picture media-hub reads (frames, logos) goes through `open_image`, which
+refuses anything past `Image.MAX_IMAGE_PIXELS` with a one-line `MediaError` naming the file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from media_hub.errors import MediaError
+
+
+def pixel_limit() -> int | None:
+    """Pillow's current limit (read at call time, so a caller or a test can lower it)."""
+    return Image.MAX_IMAGE_PIXELS
+
+
+def check_pixels(name: str, width: int, height: int) -> None:
+    """Refuse a picture whose size is past the decompression-bomb limit."""
+    limit = pixel_limit()
+    if limit is not None and width * height > limit:
+        raise MediaError(
+            name,
+            f"the picture is {width}x{height} pixels, past the limit of {limit:,} "
+            "(a decompression bomb or an oversized picture); scale it down first",
+        )
+
+
+def open_image(path: Path) -> Image.Image:
+    """The decoded picture at `path`, loaded into memory, or a one-line `MediaError`."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                check_pixels(str(path), image.width, image.height)
+                image.load()
+                return image.copy()  # detached: the file is closed on leaving the block
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise MediaError(
+            str(path),
+            f"the picture is past the limit of {pixel_limit() or 0:,} pixels "
+            "(a decompression bomb or an oversized picture); scale it down first",
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise MediaError(str(path), "not a picture Pillow can read") from exc
+    except FileNotFoundError as exc:
+        raise MediaError(str(path), "no such file") from exc
+    except OSError as exc:
+        raise MediaError(str(path), f"cannot decode the picture ({exc})") from exc

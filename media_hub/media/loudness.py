@@ -1,0 +1,117 @@
+"""EBU R128 loudness: the measuring first pass of ffmpeg's two-pass loudnorm.
+
+One pass of loudnorm adapts its gain as it goes (audible pumping on speech); with the
+whole file measured first, the second pass applies one linear gain. A silent track has no
+loudness to measure (-inf), and no audio needs none: both give None, meaning "leave it".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from media_hub.errors import MediaError
+from media_hub.media import safety
+from media_hub.media.media_info import MediaInfo
+from media_hub.media.profiles import AudioSettings, LoudnessTarget
+from media_hub.media.tools import executable
+
+SILENCE_LUFS = -70.0  # EBU R128's absolute gate: below it nothing counts as programme
+_JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}")
+
+
+@dataclass(frozen=True)
+class LoudnessMeasurement:
+    input_i: float  # integrated loudness, LUFS
+    input_tp: float  # true peak, dBTP
+    input_lra: float  # loudness range, LU
+    input_thresh: float  # the relative gate, LUFS
+    target_offset: float  # the gain loudnorm adds after its limiter, LU
+
+
+def measure_loudness(
+    info: MediaInfo, audio: AudioSettings, target: LoudnessTarget
+) -> LoudnessMeasurement | None:
+    """Measure the file's first audio track as the second pass will hear it (downmixed)."""
+    if info.audio is None:
+        return None
+    source = info.path
+    stream = ffmpeg.input(safety.input_url(source), **safety.input_options())[str(info.audio.index)]
+    measured = loudnorm(prepare_audio(stream, audio), target, None, print_json=True)
+    command = (
+        measured.output("-", f="null")
+        .global_args("-hide_banner", "-nostdin", "-nostats")
+        .compile(cmd=executable("ffmpeg", source))
+    )
+    done = subprocess.run(command, capture_output=True, check=False)
+    stderr = done.stderr.decode(errors="replace")
+    if done.returncode != 0:
+        last = stderr.strip().splitlines()[-1:] or ["no message"]
+        raise MediaError(str(source), f"loudness measurement failed: {last[0]}")
+    return parse_loudnorm_output(stderr, source)
+
+
+def parse_loudnorm_output(stderr: str, source: Path) -> LoudnessMeasurement | None:
+    """The last JSON block loudnorm printed; None for silence."""
+    blocks = _JSON_BLOCK.findall(stderr)
+    if not blocks:
+        raise MediaError(str(source), "loudness measurement printed no result")
+    values: dict[str, Any] = json.loads(blocks[-1])
+    measurement = LoudnessMeasurement(
+        input_i=float(values["input_i"]),
+        input_tp=float(values["input_tp"]),
+        input_lra=float(values["input_lra"]),
+        input_thresh=float(values["input_thresh"]),
+        target_offset=float(values["target_offset"]),
+    )
+    if not math.isfinite(measurement.input_i) or measurement.input_i <= SILENCE_LUFS:
+        return None
+    return measurement
+
+
+def prepare_audio(stream: Any, audio: AudioSettings) -> Any:
+    """Downmix (or upmix) to the profile's channels, before measuring and before encoding."""
+    layout = "stereo" if audio.channels == 2 else "mono"
+    return stream.filter("aformat", channel_layouts=layout)
+
+
+def loudnorm(
+    stream: Any,
+    target: LoudnessTarget,
+    measurement: LoudnessMeasurement | None,
+    *,
+    print_json: bool = False,
+) -> Any:
+    """loudnorm towards `target`: measuring when `measurement` is None, else linear."""
+    options: dict[str, str] = {
+        "I": _number(target.integrated),
+        "TP": _number(target.true_peak),
+        "LRA": _number(target.lra),
+    }
+    if print_json:
+        options["print_format"] = "json"
+    if measurement is not None:
+        options |= {
+            "measured_I": _number(_clamp(measurement.input_i, -99, 0)),
+            "measured_TP": _number(_clamp(measurement.input_tp, -99, 99)),
+            "measured_LRA": _number(_clamp(measurement.input_lra, 0, 99)),
+            "measured_thresh": _number(_clamp(measurement.input_thresh, -99, 0)),
+            "offset": _number(_clamp(measurement.target_offset, -99, 99)),
+            "linear": "true",
+        }
+    return stream.filter("loudnorm", **options)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(high, max(low, value)) if math.isfinite(value) else (high if value > 0 else low)
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}"

@@ -1,0 +1,139 @@
+"""Running a transcode: measure loudness, build the command, run ffmpeg with progress.
+
+The rendition is written to a temporary file beside `output` and renamed when ffmpeg
+succeeds, so a reader never sees half a file under the final name; on failure or Ctrl-C
+ffmpeg is killed and the temporary file removed.
+
+Threads: a machine runs `slots` transcodes at once (two on the 2-core build machine) and
+each ffmpeg gets `cpu_count // slots` threads (at least one) for its decoders, its filter
+graph and x264, so that concurrent transcodes share the cores instead of oversubscribing
+them (x264 alone would start 1.5 threads per core, and ffmpeg as many decoder threads).
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+
+from media_hub.errors import MediaError
+from media_hub.media import safety
+from media_hub.media.branding import Branding, prepare_branding
+from media_hub.media.loudness import measure_loudness
+from media_hub.media.media_info import MediaInfo
+from media_hub.media.profiles import Profile
+from media_hub.media.tools import executable
+from media_hub.media.transcode_command import transcode_graph
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[float], None]  # the fraction done, 0.0 to 1.0, never decreasing
+DEFAULT_SLOTS = 2
+_STDERR_TAIL_LINES = 30
+
+
+def thread_count(slots: int = DEFAULT_SLOTS, cpus: int | None = None) -> int:
+    """Threads for one ffmpeg when `slots` of them run at once on this machine."""
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cpus or 1) // max(1, slots))
+
+
+def transcode(
+    source: Path,
+    output: Path,
+    profile: Profile,
+    info: MediaInfo,
+    *,
+    progress: ProgressCallback | None = None,
+    branding: Branding | None = None,
+    slots: int = DEFAULT_SLOTS,
+) -> Path:
+    """Make the `profile` rendition of `source` (probed as `info`) at `output`."""
+    source = safety.checked_source(source)
+    threads = thread_count(slots)
+    loudness = measure_loudness(info, profile.audio, profile.loudness)
+    media = prepare_branding(branding, profile) if branding is not None else None
+    total = (info.duration or 0.0) + (media.duration if media is not None else 0.0)
+    temp = _temporary_beside(output)
+    try:
+        graph = transcode_graph(profile, info, source, temp, loudness, media, threads)
+        log.info("transcoding %s to %s with profile %s", source, output, profile.name)
+        log.debug("loudness %s; command %s", loudness, graph.compile())
+        _run(graph, executable("ffmpeg", source), source, ProgressReader(total, progress))
+        temp.replace(output)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return output
+
+
+def _temporary_beside(output: Path) -> Path:
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".{output.name}.", suffix=".part", dir=output.parent
+        )
+    except OSError as exc:
+        raise MediaError(str(output), f"cannot write there ({exc.strerror})") from exc
+    os.close(handle)
+    return Path(name)
+
+
+def _run(graph: object, ffmpeg_path: str, source: Path, reader: ProgressReader) -> None:
+    process = graph.run_async(cmd=ffmpeg_path, pipe_stdout=True, pipe_stderr=True)  # type: ignore[attr-defined]
+    tail: collections.deque[str] = collections.deque(maxlen=_STDERR_TAIL_LINES)
+    drain = threading.Thread(target=_keep_tail, args=(process.stderr, tail), daemon=True)
+    drain.start()
+    try:
+        reader.feed(process.stdout)
+        returncode = process.wait()
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    finally:
+        drain.join(timeout=5)
+    if returncode != 0:
+        reason = next((line for line in reversed(tail) if line.strip()), "no message")
+        raise MediaError(str(source), f"ffmpeg failed (exit {returncode}): {reason.strip()}")
+    reader.finish()
+
+
+def _keep_tail(stream: IO[bytes], tail: collections.deque[str]) -> None:
+    for raw in stream:
+        tail.append(raw.decode(errors="replace").rstrip())
+
+
+class ProgressReader:
+    """Turns ffmpeg's `-progress` key=value lines into a fraction of `total` seconds."""
+
+    def __init__(self, total: float, callback: ProgressCallback | None) -> None:
+        self.total = total
+        self.callback = callback
+        self.done = 0.0
+
+    def feed(self, lines: Iterable[bytes]) -> None:
+        for raw in lines:
+            key, _, value = raw.decode(errors="replace").strip().partition("=")
+            if key == "out_time_us" and self.total > 0:
+                try:
+                    seconds = int(value) / 1_000_000
+                except ValueError:  # "N/A" before the first frame
+                    continue
+                self._report(min(seconds / self.total, 0.999))
+            elif key == "progress" and value == "end":
+                self.finish()
+
+    def finish(self) -> None:
+        self._report(1.0)
+
+    def _report(self, fraction: float) -> None:
+        if fraction > self.done:
+            self.done = fraction
+            if self.callback is not None:
+                self.callback(fraction)

@@ -1,0 +1,136 @@
+"""Renditions: an asset's master transcoded with a profile, made once.
+
+Cached by (source checksum, rendition checksum) where the rendition checksum covers the
+profile and the series' branding: asking again does no work, and a changed profile or logo
+makes a new rendition. The file is made in a temporary folder and recorded only once stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from media_hub.catalog import lookup
+from media_hub.catalog.db import Catalog
+from media_hub.catalog.pipeline_models import Rendition
+from media_hub.catalog.vocabulary import AssetKind
+from media_hub.errors import MediaHubError, ValidationError
+from media_hub.media.probe import probe
+from media_hub.media.profiles import load_profile, profile_checksum
+from media_hub.media.transcode import ProgressCallback, transcode
+from media_hub.pipeline.series_branding import branding_checksum, series_branding
+from media_hub.storage.base import AssetStore
+
+
+@dataclass(frozen=True)
+class RenditionResult:
+    asset_id: int
+    profile: str
+    store_key: str
+    size: int
+    width: int | None
+    height: int | None
+    duration: float | None
+    created: bool
+
+
+def ensure_rendition(
+    catalog: Catalog,
+    store: AssetStore,
+    definitions_dir: Path,
+    asset_id: int,
+    profile_name: str,
+    progress: ProgressCallback | None = None,
+) -> RenditionResult:
+    profile = load_profile(profile_name, definitions_dir / "profiles")
+    with catalog.session() as session:
+        asset = lookup.asset(session, asset_id)
+        if asset.kind is not AssetKind.VIDEO or asset.source_key is None:
+            raise ValidationError(
+                "asset", "only an ingested video has renditions; ingest the file first",
+                record=f"asset {asset_id}",
+            )  # fmt: skip
+        source_key, source_checksum = asset.source_key, asset.source_checksum
+        series_slug = asset.series.slug if asset.series else None
+    branding = series_branding(definitions_dir, series_slug)
+    checksum = _rendition_checksum(profile_checksum(profile), branding_checksum(branding))
+    cached = _cached(catalog, store, source_checksum or "", checksum)
+    if cached is not None:
+        return _result(cached, created=False)
+    with store.local_path(source_key) as source, tempfile.TemporaryDirectory() as work:
+        output = transcode(
+            source, Path(work) / "rendition.mp4", profile, probe(source, require_video=True),
+            progress=progress, branding=branding,
+        )  # fmt: skip
+        made = probe(output, require_video=True)
+        stored = store.put_file(output, ".mp4")
+    try:
+        with catalog.session() as session:
+            # A row whose file went missing from the store is brought up to date.
+            rendition = session.scalars(
+                select(Rendition).where(
+                    Rendition.source_checksum == source_checksum,
+                    Rendition.profile_checksum == checksum,
+                )
+            ).first() or Rendition(source_checksum=source_checksum, profile_checksum=checksum)
+            rendition.asset_id = asset_id
+            rendition.profile = profile.name
+            rendition.store_key = stored.key
+            rendition.size = stored.size
+            rendition.duration = made.duration
+            rendition.width = made.video.width if made.video else None
+            rendition.height = made.video.height if made.video else None
+            session.add(rendition)
+    except IntegrityError:  # another process made the same rendition meanwhile
+        cached = _cached(catalog, store, source_checksum or "", checksum)
+        if cached is None:
+            raise MediaHubError(f"asset {asset_id}: rendition could not be recorded") from None
+        return _result(cached, created=False)
+    return _result(rendition, created=True)
+
+
+def renditions_of(catalog: Catalog, asset_id: int) -> list[Rendition]:
+    with catalog.session() as session:
+        lookup.asset(session, asset_id)
+        return list(
+            session.scalars(
+                select(Rendition).where(Rendition.asset_id == asset_id).order_by(Rendition.id)
+            )
+        )
+
+
+def _rendition_checksum(profile_sum: str, branding_sum: str) -> str:
+    return hashlib.sha256(f"{profile_sum}:{branding_sum}".encode()).hexdigest()
+
+
+def _cached(
+    catalog: Catalog, store: AssetStore, source_checksum: str, checksum: str
+) -> Rendition | None:
+    with catalog.session() as session:
+        found = session.scalars(
+            select(Rendition).where(
+                Rendition.source_checksum == source_checksum,
+                Rendition.profile_checksum == checksum,
+            )
+        ).first()
+    if found is not None and store.exists(found.store_key):
+        return found
+    return None
+
+
+def _result(rendition: Rendition, *, created: bool) -> RenditionResult:
+    return RenditionResult(
+        asset_id=rendition.asset_id,
+        profile=rendition.profile,
+        store_key=rendition.store_key,
+        size=rendition.size,
+        width=rendition.width,
+        height=rendition.height,
+        duration=rendition.duration,
+        created=created,
+    )
