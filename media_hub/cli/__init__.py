@@ -17,7 +17,13 @@ from typer._click.core import Context as ClickContext  # typer.Context's base
 from typer.core import TyperGroup
 
 from media_hub import __version__
-from media_hub.cli import admin_commands, catalog_commands, conventions_commands, media_commands
+from media_hub.cli import (
+    admin_commands,
+    catalog_commands,
+    conventions_commands,
+    media_commands,
+    thumbs_commands,
+)
 from media_hub.cli.state import CliState, state
 from media_hub.errors import ExitStatus, MediaHubError
 
@@ -99,6 +105,7 @@ app.command("transcode")(media_commands.transcode_command)
 profiles_app = typer.Typer(help="Transcoding profiles.", no_args_is_help=True)
 profiles_app.command("list")(media_commands.profiles_list)
 app.add_typer(profiles_app, name="profiles")
+app.add_typer(thumbs_commands.app, name="thumbs")
 
 
 def main() -> None:

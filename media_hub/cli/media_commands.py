@@ -82,7 +82,8 @@ def _record(result: IngestResult) -> dict[str, object]:
 def _summary(result: IngestResult) -> str:
     info = result.media_info
     if result.kind.value == "deck":
-        return f"deck, {info.get('page_count')} pages"
+        pages = info.get("page_count")
+        return f"deck, {pages} page{'' if pages == 1 else 's'}"
     video = info.get("video") or {}
     duration = info.get("duration") or 0
     return f"video, {video.get('width')}x{video.get('height')}, {float(duration):.1f} s"

@@ -1,8 +1,13 @@
-"""EBU R128 loudness: the measuring first pass of ffmpeg's two-pass loudnorm.
+"""EBU R128 loudness: ffmpeg's loudnorm in two passes.
 
 One pass of loudnorm adapts its gain as it goes (audible pumping on speech); with the
-whole file measured first, the second pass applies one linear gain. A silent track has no
-loudness to measure (-inf), and no audio needs none: both give None, meaning "leave it".
+whole file measured first, the second pass applies one linear gain when the true peak
+allows it, else loudnorm's dynamic mode. A silent track has no loudness to measure (-inf),
+and no audio needs none: both give None, meaning "leave it".
+
+Inputs shorter than loudnorm's 3-second window (short intros and outros) that cannot be
+raised linearly come out of ffmpeg 5.1's loudnorm barely changed (seen here: -34 LUFS in,
+-36 out, target -14); they get a plain gain instead, lowered to keep the true peak.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from media_hub.media.profiles import AudioSettings, LoudnessTarget
 from media_hub.media.tools import executable
 
 SILENCE_LUFS = -70.0  # EBU R128's absolute gate: below it nothing counts as programme
+LOUDNORM_WINDOW_S = 3.0
 _JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}")
 
 
@@ -80,6 +86,32 @@ def prepare_audio(stream: Any, audio: AudioSettings) -> Any:
     """Downmix (or upmix) to the profile's channels, before measuring and before encoding."""
     layout = "stereo" if audio.channels == 2 else "mono"
     return stream.filter("aformat", channel_layouts=layout)
+
+
+def normalise(
+    stream: Any,
+    target: LoudnessTarget,
+    measurement: LoudnessMeasurement | None,
+    duration: float | None,
+) -> Any:
+    """The second pass: loudnorm with the measurement, or a plain gain for short clips."""
+    if measurement is None:
+        return stream
+    short = duration is not None and duration < LOUDNORM_WINDOW_S
+    if short and not linear_possible(measurement, target):
+        return stream.filter("volume", f"{_number(peak_safe_gain(measurement, target))}dB")
+    return loudnorm(stream, target, measurement)
+
+
+def linear_possible(measurement: LoudnessMeasurement, target: LoudnessTarget) -> bool:
+    """loudnorm's own test: one gain reaches the target without the peak passing its limit."""
+    gain = target.integrated - measurement.input_i
+    return measurement.input_tp + gain <= target.true_peak and measurement.input_lra <= target.lra
+
+
+def peak_safe_gain(measurement: LoudnessMeasurement, target: LoudnessTarget) -> float:
+    """The gain (dB) towards the integrated target that keeps the true peak under its own."""
+    return min(target.integrated - measurement.input_i, target.true_peak - measurement.input_tp)
 
 
 def loudnorm(

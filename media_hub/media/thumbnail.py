@@ -126,13 +126,17 @@ def render_thumbnail(
     language: str,
     style: ThumbnailStyle,
     logo: Path | None = None,
+    centering: tuple[float, float] = (0.5, 0.5),
 ) -> Image.Image:
-    """The 1280x720 thumbnail; `logo` overrides the style's logo."""
+    """The 1280x720 thumbnail; `logo` overrides the style's logo. `centering` says which part
+    of a frame of another shape is kept: (0.5, 0.0) keeps the top of a portrait deck page,
+    where its title is."""
     check_pixels(str(getattr(frame, "filename", "") or "frame"), frame.width, frame.height)
     picture = ImageOps.fit(
         ImageOps.exif_transpose(frame).convert("RGB"),
         (WIDTH, HEIGHT),
         method=Image.Resampling.LANCZOS,
+        centering=centering,
     )
     band = band_box(style)
     ImageDraw.Draw(picture).rectangle(

@@ -15,11 +15,11 @@ from __future__ import annotations
 import collections
 import logging
 import os
-import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from media_hub.errors import MediaError
 from media_hub.media import safety
@@ -56,11 +56,14 @@ def transcode(
 ) -> Path:
     """Make the `profile` rendition of `source` (probed as `info`) at `output`."""
     source = safety.checked_source(source)
+    if not output.parent.is_dir():
+        raise MediaError(str(output), "the folder to write into does not exist")
     threads = thread_count(slots)
-    loudness = measure_loudness(info, profile.audio, profile.loudness)
     media = prepare_branding(branding, profile) if branding is not None else None
+    loudness = measure_loudness(info, profile.audio, profile.loudness)
     total = (info.duration or 0.0) + (media.duration if media is not None else 0.0)
-    temp = _temporary_beside(output)
+    # Not created beforehand (as mkstemp would, mode 0600): ffmpeg makes it under the umask.
+    temp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.part")
     try:
         graph = transcode_graph(profile, info, source, temp, loudness, media, threads)
         log.info("transcoding %s to %s with profile %s", source, output, profile.name)
@@ -73,19 +76,8 @@ def transcode(
     return output
 
 
-def _temporary_beside(output: Path) -> Path:
-    try:
-        handle, name = tempfile.mkstemp(
-            prefix=f".{output.name}.", suffix=".part", dir=output.parent
-        )
-    except OSError as exc:
-        raise MediaError(str(output), f"cannot write there ({exc.strerror})") from exc
-    os.close(handle)
-    return Path(name)
-
-
-def _run(graph: object, ffmpeg_path: str, source: Path, reader: ProgressReader) -> None:
-    process = graph.run_async(cmd=ffmpeg_path, pipe_stdout=True, pipe_stderr=True)  # type: ignore[attr-defined]
+def _run(graph: Any, ffmpeg_path: str, source: Path, reader: ProgressReader) -> None:
+    process = graph.run_async(cmd=ffmpeg_path, pipe_stdout=True, pipe_stderr=True)
     tail: collections.deque[str] = collections.deque(maxlen=_STDERR_TAIL_LINES)
     drain = threading.Thread(target=_keep_tail, args=(process.stderr, tail), daemon=True)
     drain.start()

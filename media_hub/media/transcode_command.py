@@ -18,7 +18,7 @@ from media_hub.errors import MediaError
 from media_hub.media import safety
 from media_hub.media.branding import BrandClip, BrandingMedia, logo_placement
 from media_hub.media.geometry import gop_frames, input_matrix, ladder_kbps, output_size
-from media_hub.media.loudness import LoudnessMeasurement, loudnorm, prepare_audio
+from media_hub.media.loudness import LoudnessMeasurement, normalise, prepare_audio
 from media_hub.media.media_info import MediaInfo, VideoStream
 from media_hub.media.profiles import Profile
 
@@ -58,10 +58,10 @@ def transcode_graph(
     main = _input(source, threads)
     video = _picture(main[str(video_info.index)], video_info, profile, (width, height), fps)
     if branding is not None and branding.branding.logo is not None:
-        video = _with_logo(video, branding, width, height)
+        video = _with_logo(video, branding, width, height, profile.video.pix_fmt)
     audio = None
     if info.audio is not None:
-        audio = _sound(main[str(info.audio.index)], profile, loudness)
+        audio = _sound(main[str(info.audio.index)], profile, loudness, info.duration)
     if branding is not None and (branding.intro or branding.outro):
         video, audio = _concatenate(
             [
@@ -128,20 +128,26 @@ def _picture(
     return stream.filter("setsar", "1").filter("format", settings.pix_fmt)
 
 
-def _with_logo(video: Stream, branding: BrandingMedia, width: int, height: int) -> Stream:
+def _with_logo(
+    video: Stream, branding: BrandingMedia, width: int, height: int, pix_fmt: str
+) -> Stream:
     settings = branding.branding
     assert settings.logo is not None
     logo_width = max(2, round(width * settings.logo_scale))
     logo = _input(settings.logo, 1).filter("scale", w=logo_width, h=-1)
     x, y = logo_placement(settings.logo_position, round(height * settings.logo_margin))
-    return ffmpeg.overlay(video, logo, x=x, y=y, eof_action="repeat").filter("format", "yuv420p")
+    overlaid = ffmpeg.overlay(video, logo, x=x, y=y, eof_action="repeat")  # a still: kept up
+    return overlaid.filter("format", pix_fmt)
 
 
-def _sound(stream: Stream, profile: Profile, loudness: LoudnessMeasurement | None) -> Stream:
+def _sound(
+    stream: Stream,
+    profile: Profile,
+    loudness: LoudnessMeasurement | None,
+    duration: float | None,
+) -> Stream:
     """Down/upmixed, normalised with the measured loudness (if any), resampled."""
-    stream = prepare_audio(stream, profile.audio)
-    if loudness is not None:
-        stream = loudnorm(stream, profile.loudness, loudness)
+    stream = normalise(prepare_audio(stream, profile.audio), profile.loudness, loudness, duration)
     return stream.filter("aresample", profile.audio.sample_rate)
 
 
@@ -169,7 +175,7 @@ def _clip_segment(
     video = _picture(stream[str(video_info.index)], video_info, profile, size, fps)
     audio = None
     if info.audio is not None:
-        audio = _sound(stream[str(info.audio.index)], profile, clip.loudness)
+        audio = _sound(stream[str(info.audio.index)], profile, clip.loudness, info.duration)
     return [(video, audio, info.duration)]
 
 
