@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from media_hub.catalog.db import Catalog, open_catalog
 from media_hub.catalog.service import CatalogService
 from media_hub.errors import ConfigError
 from media_hub.settings import CONFIG_FILE, Settings, SettingsSection, iter_declared_settings
-from media_hub.storage.base import AssetStore
-from media_hub.storage.factory import open_store
+
+if TYPE_CHECKING:
+    from media_hub.storage.base import AssetStore
 
 HUB_GITIGNORE = """\
 # What media-hub generates; the conventions under catalog/ are meant to be versioned.
@@ -40,6 +42,8 @@ class Hub:
 
     @cached_property
     def store(self) -> AssetStore:
+        from media_hub.storage.factory import open_store  # boto3 is slow to import
+
         return open_store(self.settings)
 
     def close(self) -> None:

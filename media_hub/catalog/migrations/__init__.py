@@ -6,11 +6,12 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # The revision this code expects; a test checks it is Alembic's head, so first use costs one
 # query instead of reading every migration script.
@@ -20,6 +21,8 @@ _PG_LOCK_KEY = 0x6D656469  # any constant, shared by every media-hub process
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # imported on demand: alembic takes 0.4 s to import
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent))
     config.attributes["connection"] = connection
@@ -27,7 +30,10 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The schema's revision, read without importing Alembic (every command asks)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def ensure_current(engine: Engine) -> None:
@@ -43,6 +49,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with _migration_lock(engine), engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        from alembic import command
+
         command.upgrade(alembic_config(connection), revision)
 
 
