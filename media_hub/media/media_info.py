@@ -6,6 +6,7 @@ interlacing, the first real video stream) is a pure function over a dict.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -164,12 +165,11 @@ def _frame_rate(stream: dict[str, Any]) -> Fraction:
 def _rotation(stream: dict[str, Any]) -> int:
     """Clockwise degrees: the display matrix states counter-clockwise, the old tag clockwise."""
     for side_data in stream.get("side_data_list") or []:
-        if "rotation" in side_data:
-            return _quarter_turns(-float(side_data["rotation"]))
-    tag = (stream.get("tags") or {}).get("rotate")
-    if tag is not None:
-        return _quarter_turns(float(tag))
-    return 0
+        angle = _number(side_data.get("rotation"))
+        if angle is not None:
+            return _quarter_turns(-angle)
+    tag = _number((stream.get("tags") or {}).get("rotate"))
+    return 0 if tag is None else _quarter_turns(tag)
 
 
 def _quarter_turns(degrees: float) -> int:
@@ -195,8 +195,14 @@ def _int(value: object) -> int | None:
 
 
 def _float(value: object) -> float | None:
+    """A positive number of seconds, bits per second...; None when absent or N/A."""
+    result = _number(value)
+    return result if result is not None and result > 0 else None
+
+
+def _number(value: object) -> float | None:
     try:
         result = float(str(value))
     except ValueError:
         return None
-    return result if result > 0 else None
+    return result if math.isfinite(result) else None
