@@ -33,7 +33,7 @@ demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_catalog.py
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 clean:
 	rm -rf $(VENV) demo-hub .pytest_cache .mypy_cache .ruff_cache
