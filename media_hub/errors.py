@@ -90,3 +90,19 @@ class StoreError(MediaHubError):
     def __init__(self, key: str, problem: str) -> None:
         self.key = key
         super().__init__(f"store key {key!r}: {problem}")
+
+
+class RemoteError(MediaHubError):
+    """A platform (YouTube, SlideShare) refused a request; its own reason is kept."""
+
+    def __init__(self, service: str, reason: str, message: str) -> None:
+        self.service = service
+        self.reason = reason
+        super().__init__(f"{service}: {message} ({reason})")
+
+
+class QuotaError(RemoteError):
+    """The day's quota (or upload allowance) is spent: stop the batch, rerun after the reset."""
+
+    def __init__(self, service: str, reason: str, message: str) -> None:
+        super().__init__(service, reason, message)

@@ -1,0 +1,256 @@
+"""Render a metadata template's Jinja2 texts for one asset in one language.
+
+Templates are written by librarians, not developers, so they run in Jinja2's sandbox: no
+attribute starting with `_`, no mutation of the values passed in, no huge strings or
+numbers. Whatever goes wrong (an unknown variable, a syntax error, a refused operation)
+becomes a `ConventionsError` naming the template file, the key and the template's line, so
+the person who edits the TOML file knows where to look.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from media_hub.catalog.definitions import TemplateDefinition
+from media_hub.errors import ConventionsError
+
+# Languages whose footer stands in when a template has none in the asset's language: the
+# channel's two required languages, French first since most viewers without Arabic read it.
+FOOTER_FALLBACK = ("fr", "ar")
+
+# Templates build short texts; anything bigger is a mistake (or an attempt to exhaust memory).
+MAX_SEQUENCE_LENGTH = 100_000
+MAX_EXPONENT = 64
+
+# Jinja2 names the source of a template built from a string "<template>".
+_TEMPLATE_FILENAME = "<template>"
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    """What a template sees of a series: its slug, names and descriptions by language."""
+
+    slug: str
+    names: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, with `*` and `**` bounded: `'x' * 10**9` would otherwise allocate 1 GB."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any
+    ) -> Any:
+        if operator_ == "**":
+            if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+                raise jinja2.sandbox.SecurityError(
+                    f"exponent {right} is larger than {MAX_EXPONENT}"
+                )
+            return operator.pow(left, right)
+        for sequence, count in ((left, right), (right, left)):
+            if (
+                isinstance(sequence, str | list | tuple)
+                and isinstance(count, int)
+                and len(sequence) * count > MAX_SEQUENCE_LENGTH
+            ):
+                raise jinja2.sandbox.SecurityError(
+                    f"repeating gives more than {MAX_SEQUENCE_LENGTH} items"
+                )
+        return operator.mul(left, right)
+
+
+def _make_environment() -> _Environment:
+    # Plain text out, so no HTML escaping. trim_blocks stays off: the starter templates put
+    # blank lines right after `{% endif %}` (show, event, report) and mean them as paragraph
+    # breaks; trim_blocks would eat one newline and glue the paragraphs together.
+    return _Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=False,
+        keep_trailing_newline=False,
+    )
+
+
+_ENVIRONMENT = _make_environment()
+
+
+@lru_cache(maxsize=256)
+def _compile(source: str) -> jinja2.Template:
+    """Compile once per distinct text: a batch renders the same few templates many times."""
+    return _ENVIRONMENT.from_string(source)
+
+
+def render_text(source: str, context: Mapping[str, Any], *, template_path: str, key: str) -> str:
+    """Render one template text; any failure is a `ConventionsError` on `template_path`."""
+    try:
+        return _compile(source).render(dict(context)).strip()
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConventionsError(template_path, f"{key}: line {exc.lineno}: {exc.message}") from exc
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        line = _template_line(exc.__traceback__)
+        where = f"line {line}" if line is not None else "rendering"
+        raise ConventionsError(template_path, f"{key}: {where}: {exc}") from exc
+
+
+def _template_line(traceback: TracebackType | None) -> int | None:
+    """The template line of the innermost frame Jinja2 attributes to the template itself."""
+    line = None
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == _TEMPLATE_FILENAME:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def template_path(template_name: str) -> str:
+    """Where a template named `template_name` lives, relative to the conventions folder."""
+    return f"templates/{template_name}.toml"
+
+
+def footer(template: TemplateDefinition, lang: str) -> str:
+    """The template's footer in `lang`, else in French, else in Arabic, else nothing."""
+    for candidate in (lang, *FOOTER_FALLBACK):
+        if candidate in template.footer:
+            return template.footer[candidate]
+    return ""
+
+
+def series_view(series: Mapping[str, Any] | None) -> SeriesView | None:
+    """The template's view of a `series_record` (None for an asset outside any series)."""
+    if series is None:
+        return None
+    return SeriesView(
+        slug=str(series["slug"]),
+        names=dict(series.get("names") or {}),
+        descriptions=dict(series.get("descriptions") or {}),
+    )
+
+
+def topic_names(
+    slugs: Sequence[str], lang: str, topics: Mapping[str, Mapping[str, str]] | None
+) -> list[str]:
+    """Names of the asset's topics in `lang` (else French, else Arabic), for those known."""
+    if not topics:
+        return []
+    names = []
+    for slug in slugs:
+        by_language = topics.get(slug, {})
+        for candidate in (lang, *FOOTER_FALLBACK):
+            if candidate in by_language:
+                names.append(by_language[candidate])
+                break
+    return names
+
+
+def build_context(
+    asset: Mapping[str, Any],
+    series: Mapping[str, Any] | None,
+    template: TemplateDefinition,
+    lang: str,
+    *,
+    topics: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The variables a template sees for `asset` in `lang` (see the templates' header)."""
+    titles: Mapping[str, str] = asset.get("titles") or {}
+    descriptions: Mapping[str, str] = asset.get("descriptions") or {}
+    default_language = asset["default_language"]
+    slugs = list(asset.get("topics") or [])
+    return {
+        "title": titles.get(lang, ""),
+        "description": descriptions.get(lang) or descriptions.get(default_language) or "",
+        "series": series_view(series),
+        "episode": asset.get("episode"),
+        "season": asset.get("season"),
+        "lang": lang,
+        "default_language": default_language,
+        "topics": slugs,
+        "topic_names": topic_names(slugs, lang, topics),
+        "recorded_date": asset.get("recorded_date"),
+        "footer": footer(template, lang),
+    }
+
+
+@dataclass(frozen=True)
+class RenderedTexts:
+    """A template's title and description rendered in one language."""
+
+    title: str
+    description: str
+
+
+def render_texts(
+    template: TemplateDefinition,
+    template_name: str,
+    asset: Mapping[str, Any],
+    series: Mapping[str, Any] | None,
+    lang: str,
+    *,
+    topics: Mapping[str, Mapping[str, str]] | None = None,
+) -> RenderedTexts:
+    """Title and description of `asset` in `lang`, built from the template."""
+    context = build_context(asset, series, template, lang, topics=topics)
+    render = _renderer(template_name, asset, lang, context)
+    return RenderedTexts(
+        title=render("title", template.title),
+        description=render("description", template.description),
+    )
+
+
+def render_tags(
+    template: TemplateDefinition,
+    template_name: str,
+    asset: Mapping[str, Any],
+    series: Mapping[str, Any] | None,
+    *,
+    topics: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[str]:
+    """The template's tags (each a small template too), then the topics' names in every
+    language the asset has a title in, duplicates dropped (ignoring case), order kept."""
+    lang = asset["default_language"]
+    context = build_context(asset, series, template, lang, topics=topics)
+    render = _renderer(template_name, asset, lang, context)
+    candidates = [render(f"tags[{index}]", tag) for index, tag in enumerate(template.tags)]
+    slugs = list(asset.get("topics") or [])
+    for language in _title_languages(asset):
+        candidates.extend(topic_names(slugs, language, topics))
+    return unique(candidates)
+
+
+def unique(tags: Sequence[str]) -> list[str]:
+    """Non-empty tags, stripped, the first of each spelling kept (ignoring case)."""
+    seen: set[str] = set()
+    kept = []
+    for tag in (tag.strip() for tag in tags):
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            kept.append(tag)
+    return kept
+
+
+def _title_languages(asset: Mapping[str, Any]) -> list[str]:
+    """The default language first, then the other languages the asset has a title in."""
+    default_language: str = asset["default_language"]
+    others = [lang for lang in (asset.get("titles") or {}) if lang != default_language]
+    return [default_language, *sorted(others)]
+
+
+def _renderer(
+    template_name: str, asset: Mapping[str, Any], lang: str, context: Mapping[str, Any]
+) -> Callable[[str, str], str]:
+    path = template_path(template_name)
+    label = f"asset {asset.get('id')} in {lang}"
+
+    def render(key: str, source: str) -> str:
+        return render_text(source, context, template_path=path, key=f"{key} ({label})")
+
+    return render

@@ -1,0 +1,107 @@
+"""The YouTube OAuth token: obtained once with the installed-app flow, kept private, refreshed.
+
+The token file is written with mode 0600 (atomically, so a crash never leaves half a token)
+and is never printed or logged. Production and sandbox differ only by `youtube.token_uri`
+and the client secrets' auth URI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from google.auth.exceptions import RefreshError
+from google.auth.transport.requests import Request
+from google.oauth2.credentials import Credentials
+
+from media_hub.errors import ConfigError
+from media_hub.publishing.youtube import scopes
+from media_hub.settings import Settings
+
+AUTH_HINT = "run 'media-hub auth youtube' first"
+
+
+def token_path(settings: Settings) -> Path:
+    return settings.path(settings.youtube.token_file)
+
+
+def save_credentials(path: Path, credentials: Credentials) -> None:
+    """Write the token privately: mode 0600 from the start, then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".token-")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(credentials.to_json())  # type: ignore[no-untyped-call]
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(0o600)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load_credentials(settings: Settings) -> Credentials:
+    """The saved token, refreshed when expired; the token endpoint is the configured one."""
+    path = token_path(settings)
+    if not path.exists():
+        raise ConfigError(f"no YouTube token at {path}; {AUTH_HINT}")
+    if path.stat().st_mode & 0o077:
+        raise ConfigError(f"{path} is readable by others; run 'chmod 600 {path}'")
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path} is not a media-hub token file; {AUTH_HINT}") from exc
+    info["token_uri"] = settings.youtube.token_uri
+    credentials: Credentials = Credentials.from_authorized_user_info(info)  # type: ignore[no-untyped-call]
+    if not credentials.valid and credentials.refresh_token:
+        try:
+            credentials.refresh(_requests_transport(settings))  # type: ignore[no-untyped-call]
+        except RefreshError as exc:
+            raise ConfigError(
+                f"the YouTube token was refused ({exc.args[0]}); {AUTH_HINT}"
+            ) from exc
+        save_credentials(path, credentials)
+    return credentials
+
+
+def authorize(
+    settings: Settings,
+    client_secrets: Path,
+    requested: Sequence[str] = scopes.ALL,
+    *,
+    open_browser: bool = True,
+    port: int = 0,
+) -> Path:
+    """Run the installed-app flow on a loopback port and save the token; returns its path."""
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    if not client_secrets.is_file():
+        raise ConfigError(
+            f"{client_secrets}: no OAuth client file; download one from the Google Cloud "
+            "console (an OAuth client of type 'Desktop app')"
+        )
+    ca_bundle = settings.youtube.ca_bundle
+    if ca_bundle is not None:
+        os.environ.setdefault("REQUESTS_CA_BUNDLE", str(settings.path(ca_bundle)))
+    flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(requested))
+    flow.oauth2session.auto_refresh_url = settings.youtube.token_uri
+    credentials = flow.run_local_server(
+        host="127.0.0.1", port=port, open_browser=open_browser, access_type="offline",
+        prompt="consent",
+    )  # fmt: skip
+    path = token_path(settings)
+    save_credentials(path, credentials)
+    return path
+
+
+def _requests_transport(settings: Settings) -> Request:
+    import requests
+
+    session = requests.Session()
+    if settings.youtube.ca_bundle is not None:
+        session.verify = str(settings.path(settings.youtube.ca_bundle))
+    return Request(session)
