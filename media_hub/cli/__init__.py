@@ -23,6 +23,7 @@ from media_hub.cli import (
     conventions_commands,
     media_commands,
     thumbs_commands,
+    upload_commands,
 )
 from media_hub.cli.state import CliState, state
 from media_hub.errors import ExitStatus, MediaHubError
@@ -106,6 +107,8 @@ profiles_app = typer.Typer(help="Transcoding profiles.", no_args_is_help=True)
 profiles_app.command("list")(media_commands.profiles_list)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(thumbs_commands.app, name="thumbs")
+app.command("upload")(upload_commands.upload)
+app.add_typer(upload_commands.auth_app, name="auth")
 
 
 def main() -> None:

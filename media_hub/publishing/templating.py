@@ -17,14 +17,17 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from media_hub.catalog.definitions import TemplateDefinition
+from media_hub.catalog.vocabulary import LANGUAGES
 from media_hub.errors import ConventionsError
 
-# Languages whose footer stands in when a template has none in the asset's language: the
-# channel's two required languages, French first since most viewers without Arabic read it.
-FOOTER_FALLBACK = ("fr", "ar")
+# Languages that stand in when a footer or a topic name is missing in the asset's language:
+# the two every series has, French first since readers of an English or Tamazight
+# localization are likelier to read French than Arabic.
+LANGUAGE_FALLBACK = ("fr", "ar")
 
 # Templates build short texts; anything bigger is a mistake (or an attempt to exhaust memory).
 MAX_SEQUENCE_LENGTH = 100_000
@@ -53,9 +56,7 @@ class _Environment(ImmutableSandboxedEnvironment):
     ) -> Any:
         if operator_ == "**":
             if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-                raise jinja2.sandbox.SecurityError(
-                    f"exponent {right} is larger than {MAX_EXPONENT}"
-                )
+                raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
             return operator.pow(left, right)
         for sequence, count in ((left, right), (right, left)):
             if (
@@ -63,9 +64,7 @@ class _Environment(ImmutableSandboxedEnvironment):
                 and isinstance(count, int)
                 and len(sequence) * count > MAX_SEQUENCE_LENGTH
             ):
-                raise jinja2.sandbox.SecurityError(
-                    f"repeating gives more than {MAX_SEQUENCE_LENGTH} items"
-                )
+                raise SecurityError(f"repeating gives more than {MAX_SEQUENCE_LENGTH} items")
         return operator.mul(left, right)
 
 
@@ -119,7 +118,7 @@ def template_path(template_name: str) -> str:
 
 def footer(template: TemplateDefinition, lang: str) -> str:
     """The template's footer in `lang`, else in French, else in Arabic, else nothing."""
-    for candidate in (lang, *FOOTER_FALLBACK):
+    for candidate in (lang, *LANGUAGE_FALLBACK):
         if candidate in template.footer:
             return template.footer[candidate]
     return ""
@@ -145,7 +144,7 @@ def topic_names(
     names = []
     for slug in slugs:
         by_language = topics.get(slug, {})
-        for candidate in (lang, *FOOTER_FALLBACK):
+        for candidate in (lang, *LANGUAGE_FALLBACK):
             if candidate in by_language:
                 names.append(by_language[candidate])
                 break
@@ -240,8 +239,17 @@ def unique(tags: Sequence[str]) -> list[str]:
 def _title_languages(asset: Mapping[str, Any]) -> list[str]:
     """The default language first, then the other languages the asset has a title in."""
     default_language: str = asset["default_language"]
-    others = [lang for lang in (asset.get("titles") or {}) if lang != default_language]
-    return [default_language, *sorted(others)]
+    titles: Mapping[str, str] = asset.get("titles") or {}
+    return [default_language, *other_languages(titles, default_language)]
+
+
+def other_languages(titles: Mapping[str, str], default_language: str) -> list[str]:
+    """Languages with a title besides the default one, in the catalog's order of languages."""
+    order = list(LANGUAGES)
+    others = [lang for lang in titles if lang != default_language]
+    return sorted(
+        others, key=lambda lang: (order.index(lang) if lang in order else len(order), lang)
+    )
 
 
 def _renderer(

@@ -1,0 +1,221 @@
+"""`upload` for videos: ingest, transcode, thumbnail, upload, thumbnail.set, playlists, captions.
+
+Each step is idempotent and recorded as it completes (the asset, the rendition, the chosen
+thumbnail, the publication with its session and offset, the playlist items and captions), so a
+rerun after any crash continues where the last one stopped, and a finished asset is never sent
+again. The metadata is rendered from the series' template and checked against YouTube's limits
+before any call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from media_hub.catalog.assets import AssetEdit
+from media_hub.catalog.db import Catalog
+from media_hub.catalog.definitions import read_definitions
+from media_hub.catalog.models import Playlist, PlaylistItem
+from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.service import CatalogService
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.errors import ValidationError
+from media_hub.hub import Hub
+from media_hub.pipeline.ingest import IngestRequest, ingest
+from media_hub.pipeline.renditions import ensure_rendition
+from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
+from media_hub.publishing.youtube import channel, quota
+from media_hub.publishing.youtube.uploader import upload_video
+from media_hub.publishing.youtube_metadata import render_video_metadata
+
+UPLOAD_PROFILE = "youtube"
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    privacy: str | None = None
+    publish_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    method: str
+    units: int
+    bucket: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class UploadPlan:
+    file: Path
+    asset_id: int
+    already_uploaded: bool
+    resource: dict[str, Any]
+    calls: list[PlannedCall]
+
+    @property
+    def units(self) -> int:
+        return sum(call.units for call in self.calls if call.bucket == quota.DEFAULT_BUCKET)
+
+
+@dataclass(frozen=True)
+class PublishedVideo:
+    file: Path
+    asset_id: int
+    video_id: str
+    url: str
+    uploaded_now: bool
+
+
+class YouTubeUpload:
+    """The steps of one hub's uploads; `youtube` is a google-api-python-client resource."""
+
+    def __init__(self, hub: Hub, youtube_factory: Callable[[], Any]) -> None:
+        self.hub = hub
+        self._youtube_factory = youtube_factory
+        self._youtube: Any = None
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.hub.catalog.catalog
+
+    @property
+    def youtube(self) -> Any:
+        if self._youtube is None:
+            self._youtube = self._youtube_factory()
+        return self._youtube
+
+    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
+        """Everything local (ingest, metadata checked); returns what would be sent."""
+        if request.series is None:
+            raise ValidationError("series", "give --series: its template makes the metadata")
+        asset_id = ingest(self.catalog, self.hub.store, request).asset_id
+        resource = self.metadata(asset_id, options)
+        return UploadPlan(
+            request.path, asset_id, self._uploaded(asset_id), resource,
+            self._calls(asset_id, request.path),
+        )  # fmt: skip
+
+    def publish(
+        self,
+        request: IngestRequest,
+        options: UploadOptions,
+        *,
+        on_step: Callable[[str], None] | None = None,
+        on_bytes: Callable[[int, int], None] | None = None,
+        on_transcode: Callable[[float], None] | None = None,
+    ) -> PublishedVideo:
+        step = on_step or (lambda _label: None)
+        plan = self.prepare(request, options)
+        asset_id = plan.asset_id
+        step("transcode")
+        settings = self.hub.settings
+        rendition = ensure_rendition(
+            self.catalog, self.hub.store, settings.definitions_dir, asset_id, UPLOAD_PROFILE,
+            on_transcode,
+        )  # fmt: skip
+        step("thumbnail")
+        place = ThumbnailPlace(settings.definitions_dir, settings.path(settings.thumbnails.dir))
+        thumbnails = make_thumbnails(self.catalog, self.hub.store, place, asset_id)
+        step("upload")
+        with self.hub.store.local_path(rendition.store_key) as media:
+            uploaded = upload_video(
+                self.catalog, self.youtube, asset_id, media, plan.resource, progress=on_bytes
+            )
+        state = self._state(asset_id)
+        if state == "uploaded":
+            step("thumbnail.set")
+            channel.set_thumbnail(
+                self.catalog, self.youtube, asset_id, uploaded.video_id, thumbnails.branded
+            )
+            self._set_state(asset_id, "thumbnail")
+        step("playlists")
+        for slug in self._playlists(asset_id):
+            channel.add_to_playlist(self.catalog, self.youtube, slug, asset_id, uploaded.video_id)
+        step("captions")
+        for lang, path in channel.captions_beside(request.path):
+            stored = self.hub.store.put_file(path, path.suffix.lower())
+            channel.upload_caption(
+                self.catalog, self.youtube, asset_id, uploaded.video_id, lang, path, stored.key
+            )
+        self._set_state(asset_id, "done")
+        self._mark_published(asset_id)
+        return PublishedVideo(
+            request.path, asset_id, uploaded.video_id, uploaded.url, uploaded.uploaded_now
+        )
+
+    def metadata(self, asset_id: int, options: UploadOptions) -> dict[str, Any]:
+        service: CatalogService = self.hub.catalog
+        asset = service.show(asset_id)
+        if asset["kind"] != AssetKind.VIDEO.value:
+            raise ValidationError("kind", "only videos go to YouTube", record=f"asset {asset_id}")
+        if asset["series"] is None:
+            raise ValidationError(
+                "series", "the asset has no series, so no template", record=f"asset {asset_id}"
+            )
+        series = service.series_detail(asset["series"])
+        definitions = read_definitions(self.hub.settings.definitions_dir)
+        template = definitions.templates[series["template"]]
+        rendered = render_video_metadata(
+            asset, series, template, series["template"], privacy=options.privacy,
+            publish_at=options.publish_at, now=datetime.now(UTC),
+        )  # fmt: skip
+        resource: dict[str, Any] = rendered.to_resource()
+        return resource
+
+    def _calls(self, asset_id: int, source: Path) -> list[PlannedCall]:
+        if self._state(asset_id) == "done":
+            return []
+        calls = []
+        if not self._uploaded(asset_id):
+            calls.append(_call("videos.insert", "the video, resumable"))
+            calls.append(_call("thumbnails.set", "the branded thumbnail"))
+        with self.catalog.session() as session:
+            for slug in self._playlists(asset_id):
+                playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
+                item = session.get(PlaylistItem, (playlist.id, asset_id))
+                if playlist.youtube_id is None:
+                    calls.append(_call("playlists.insert", f"create playlist {slug}"))
+                if item is None or item.remote_item_id is None:
+                    calls.append(_call("playlistItems.insert", f"add to playlist {slug}"))
+        for lang, path in channel.captions_beside(source):
+            calls.append(_call("captions.insert", f"{lang} captions from {path.name}"))
+        return calls
+
+    def _playlists(self, asset_id: int) -> list[str]:
+        record = self.hub.catalog.show(asset_id)
+        playlists: list[str] = record.get("playlists", [])
+        return playlists
+
+    def _state(self, asset_id: int) -> str | None:
+        with self.catalog.session() as session:
+            return session.scalars(
+                select(Publication.state).where(
+                    Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
+                )
+            ).first()
+
+    def _uploaded(self, asset_id: int) -> bool:
+        return self._state(asset_id) in ("uploaded", "thumbnail", "done")
+
+    def _set_state(self, asset_id: int, state: str) -> None:
+        with self.catalog.session() as session:
+            publication = session.scalars(
+                select(Publication).where(
+                    Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
+                )
+            ).one()
+            publication.state = state
+
+    def _mark_published(self, asset_id: int) -> None:
+        if self.hub.catalog.show(asset_id)["status"] != AssetStatus.PUBLISHED.value:
+            self.hub.catalog.edit(asset_id, AssetEdit(status=AssetStatus.PUBLISHED))
+
+
+def _call(method: str, detail: str) -> PlannedCall:
+    return PlannedCall(method, quota.cost(method), quota.bucket(method), detail)
