@@ -22,6 +22,7 @@ from media_hub.cli import (
     catalog_commands,
     conventions_commands,
     media_commands,
+    sandbox_commands,
     thumbs_commands,
     upload_commands,
 )
@@ -107,6 +108,7 @@ profiles_app = typer.Typer(help="Transcoding profiles.", no_args_is_help=True)
 profiles_app.command("list")(media_commands.profiles_list)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(thumbs_commands.app, name="thumbs")
+app.add_typer(sandbox_commands.app, name="sandbox")
 app.command("upload")(upload_commands.upload)
 app.add_typer(upload_commands.auth_app, name="auth")
 

@@ -11,7 +11,9 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
@@ -55,8 +57,7 @@ def load_credentials(settings: Settings) -> Credentials:
         info = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{path} is not a media-hub token file; {AUTH_HINT}") from exc
-    info["token_uri"] = settings.youtube.token_uri
-    credentials: Credentials = Credentials.from_authorized_user_info(info)  # type: ignore[no-untyped-call]
+    credentials = _from_saved(info, settings.youtube.token_uri, path)
     if not credentials.valid and credentials.refresh_token:
         try:
             credentials.refresh(_requests_transport(settings))  # type: ignore[no-untyped-call]
@@ -84,11 +85,8 @@ def authorize(
             f"{client_secrets}: no OAuth client file; download one from the Google Cloud "
             "console (an OAuth client of type 'Desktop app')"
         )
-    ca_bundle = settings.youtube.ca_bundle
-    if ca_bundle is not None:
-        os.environ.setdefault("REQUESTS_CA_BUNDLE", str(settings.path(ca_bundle)))
     flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(requested))
-    flow.oauth2session.auto_refresh_url = settings.youtube.token_uri
+    _trust(flow.oauth2session, settings)
     credentials = flow.run_local_server(
         host="127.0.0.1", port=port, open_browser=open_browser, access_type="offline",
         prompt="consent",
@@ -98,10 +96,46 @@ def authorize(
     return path
 
 
+def _from_saved(info: dict[str, object], token_uri: str, path: Path) -> Credentials:
+    """Credentials from the saved token, with the configured token endpoint.
+
+    (google-auth's `from_authorized_user_info` always puts Google's endpoint back, which would
+    send the sandbox's refresh token to Google.)
+    """
+    refresh_token, client_id = info.get("refresh_token"), info.get("client_id")
+    if not (isinstance(refresh_token, str) and isinstance(client_id, str)):
+        raise ConfigError(f"{path} lacks a refresh token or client id; {AUTH_HINT}")
+    scopes_saved = info.get("scopes")
+    expiry_text = info.get("expiry")
+    expiry = None
+    if isinstance(expiry_text, str):
+        expiry = datetime.strptime(expiry_text.rstrip("Z").split(".")[0], "%Y-%m-%dT%H:%M:%S")
+    credentials: Credentials = Credentials(  # type: ignore[no-untyped-call]
+        token=info.get("token"),
+        refresh_token=refresh_token,
+        token_uri=token_uri,
+        client_id=client_id,
+        client_secret=info.get("client_secret"),
+        scopes=scopes_saved if isinstance(scopes_saved, list) else None,
+        expiry=expiry,
+    )
+    return credentials
+
+
 def _requests_transport(settings: Settings) -> Request:
     import requests
 
     session = requests.Session()
+    _trust(session, settings)
+    return Request(session)
+
+
+def _trust(session: Any, settings: Settings) -> None:
+    """Trust the configured CA (the sandbox's) for the token endpoint.
+
+    requests lets REQUESTS_CA_BUNDLE from the environment win over `session.verify`, so with
+    a CA configured the environment is not consulted for this session.
+    """
     if settings.youtube.ca_bundle is not None:
         session.verify = str(settings.path(settings.youtube.ca_bundle))
-    return Request(session)
+        session.trust_env = False

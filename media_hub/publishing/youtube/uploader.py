@@ -12,12 +12,15 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httplib2
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 from sqlalchemy import select
@@ -33,6 +36,20 @@ log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 8 * 1024 * 1024  # a multiple of 256 KiB, as the protocol requires
 RETRIES = 6
+TRANSPORT_RETRIES = 8  # dropped connections in a row before giving up
+
+
+class ChunkedFile(MediaFileUpload):  # type: ignore[misc]  # googleapiclient is untyped
+    """A file sent one chunk at a time from memory (one chunk, never the file).
+
+    As a stream, the library sends a slice of the open file, which a retry cannot read again:
+    the retried chunk would go out empty and the upload would stall.
+    """
+
+    def has_stream(self) -> bool:
+        return False
+
+
 WATCH_URL = "https://www.youtube.com/watch?v={}"
 
 
@@ -63,7 +80,7 @@ def upload_video(
     request = youtube.videos().insert(
         part=",".join(resource),
         body=resource,
-        media_body=MediaFileUpload(
+        media_body=ChunkedFile(
             str(media), mimetype="video/mp4", chunksize=chunk_bytes, resumable=True
         ),
     )
@@ -83,11 +100,23 @@ def upload_video(
     if progress is not None:
         progress(resumed_from, size)
     response = None
+    dropped = 0
     while response is None:
         try:
             status, response = request.next_chunk(num_retries=RETRIES)
         except HttpError as exc:
             raise translate(exc, f"uploading asset {asset_id}") from exc
+        except (OSError, httplib2.HttpLib2Error) as exc:
+            # The library marks the request; the next call asks the session where it stands.
+            dropped += 1
+            if dropped > TRANSPORT_RETRIES:
+                lost = f"uploading asset {asset_id}: {exc}"
+                raise RemoteError("YouTube", "connection", lost) from exc
+            delay = min(30.0, 2.0**dropped) * (0.5 + random.random() / 2)  # noqa: S311
+            log.warning("asset %s: connection lost (%s); retrying in %.1f s", asset_id, exc, delay)
+            time.sleep(delay)
+            continue
+        dropped = 0
         if status is not None:
             _confirm(catalog, asset_id, status.resumable_progress)
             if progress is not None:

@@ -1,0 +1,75 @@
+"""`media-hub sandbox serve`: the local stand-in of YouTube's APIs, for the demo and training."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from media_hub.sandbox.server import Sandbox
+from media_hub.sandbox.state import DEFAULT_CONFIG
+
+app = typer.Typer(
+    help="A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs.",
+    no_args_is_help=True,
+)
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
+    ] = 0,
+    state_file: Annotated[
+        Path, typer.Option("--state", help="The channel's state file; kept between runs.")
+    ] = Path("sandbox/channel.json"),
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            metavar="SPEC",
+            help="Inject a fault, e.g. '503,path=/upload/,count=2', 'drop,method=PUT', "
+            "'partial,fraction=0.5', 'quota', 'expire-tokens'. Repeatable.",
+        ),
+    ] = None,
+    unverified: Annotated[
+        bool, typer.Option("--unverified", help="Act as an unverified channel (no thumbnails).")
+    ] = False,
+    uploads_per_day: Annotated[
+        int | None, typer.Option("--uploads-per-day", min=0, help="Channel upload cap a day.")
+    ] = None,
+    quota: Annotated[
+        int | None, typer.Option("--quota", min=0, help="Daily quota units (Google: 10000).")
+    ] = None,
+) -> None:
+    """Serve the sandbox until Ctrl-C and print the settings that point media-hub at it."""
+    sandbox = Sandbox(
+        state_file.resolve(),
+        port,
+        verified=not unverified,  # every run states the channel's settings afresh
+        uploads_per_day=DEFAULT_CONFIG["uploads_per_day"]
+        if uploads_per_day is None
+        else uploads_per_day,
+        limits={} if quota is None else {"default": quota},
+    )
+    try:
+        for spec in fault or []:
+            try:
+                sandbox.faults.add_spec(spec)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--fault") from exc
+        typer.echo(f"sandbox serving {sandbox.url}")
+        typer.echo(f"CA certificate: {sandbox.ca_cert}")
+        typer.echo(f"channel state:  {sandbox.state.path}")
+        typer.echo("settings:")
+        typer.echo(f"  MEDIA_HUB_YOUTUBE_API_ENDPOINT={sandbox.url}")
+        typer.echo(f"  MEDIA_HUB_YOUTUBE_TOKEN_URI={sandbox.token_uri}")
+        typer.echo(f"  MEDIA_HUB_YOUTUBE_CA_BUNDLE={sandbox.ca_cert}")
+        typer.echo("Ctrl-C stops it.", err=True)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        typer.echo("sandbox stopped", err=True)
+    finally:
+        sandbox.stop()

@@ -1,0 +1,155 @@
+"""Fault injection: the failures a real upload meets, on demand and counted.
+
+Pending faults match the next requests by method and path prefix: answer a 5xx, reset the
+connection without answering, or take only part of an upload chunk. Two act at once: use up
+the day's quota, expire every access token. Tests call the Python API; people use
+`--fault SPEC` or `POST /sandbox/faults`.
+
+SPEC is `KIND[,key=value...]`: KIND is 500, 502, 503, 504, 429, drop, partial, quota or
+expire-tokens; keys are method, path, count, fraction (partial) and bucket (quota). Examples:
+`503,path=/upload/,count=2`, `drop,method=PUT`, `partial,fraction=0.5,count=3`, `quota`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from media_hub.sandbox import oauth
+from media_hub.sandbox.errors import ApiError, server_error
+from media_hub.sandbox.quota import QuotaTable, exhaust
+from media_hub.sandbox.state import State
+from media_hub.sandbox.wire import Request, Response
+
+STATUS_KINDS = {"429", "500", "502", "503", "504"}
+PENDING_KINDS = STATUS_KINDS | {"drop", "partial"}
+ADMIN_PREFIX = "/sandbox/"
+
+
+@dataclass
+class Fault:
+    """One pending fault; `count` requests matching `method` and `path` will meet it."""
+
+    kind: str
+    method: str | None = None
+    path: str = "/"
+    count: int = 1
+    fraction: float = 0.5
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and path.startswith(self.path)
+
+
+class Faults:
+    """The sandbox's pending faults, shared by all request threads."""
+
+    def __init__(self, state: State, quota: Callable[[], QuotaTable]) -> None:
+        self._state = state
+        self._quota = quota
+        self._pending: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(
+        self,
+        kind: str,
+        *,
+        method: str | None = None,
+        path: str = "/",
+        count: int = 1,
+        fraction: float = 0.5,
+        bucket: str | None = None,
+    ) -> None:
+        """Queue a fault, or apply `quota` / `expire-tokens` at once."""
+        if kind == "quota":
+            self.exhaust_quota(bucket)
+            return
+        if kind == "expire-tokens":
+            self.expire_tokens()
+            return
+        if kind not in PENDING_KINDS:
+            raise ValueError(f"unknown fault {kind!r}; use one of {sorted(PENDING_KINDS)}")
+        if count < 1 or not 0 <= fraction < 1:
+            raise ValueError("count must be at least 1 and fraction in [0, 1)")
+        with self._lock:
+            self._pending.append(Fault(kind, method and method.upper(), path, count, fraction))
+
+    def add_spec(self, spec: str) -> None:
+        """Queue a fault written as `KIND[,key=value...]` (see the module docstring)."""
+        kind, *pairs = [part.strip() for part in spec.split(",") if part.strip()]
+        options: dict[str, Any] = {}
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep or key not in {"method", "path", "count", "fraction", "bucket"}:
+                raise ValueError(f"bad fault option {pair!r} in {spec!r}")
+            options[key] = int(value) if key == "count" else value
+        if "fraction" in options:
+            options["fraction"] = float(options["fraction"])
+        self.add(kind, **options)
+
+    def exhaust_quota(self, bucket: str | None = None) -> None:
+        with self._state.change() as data:
+            day = data["quota"].setdefault(self._state.today().isoformat(), {})
+            exhaust(self._quota(), day, bucket)
+
+    def expire_tokens(self) -> None:
+        oauth.expire_access_tokens(self._state)
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """The fault this request meets, if any (spending one of its count)."""
+        if path.startswith(ADMIN_PREFIX):
+            return None
+        with self._lock:
+            for fault in self._pending:
+                if fault.matches(method, path):
+                    fault.count -= 1
+                    if fault.count == 0:
+                        self._pending.remove(fault)
+                    return fault
+        return None
+
+    def pending(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [asdict(fault) for fault in self._pending]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+
+def outcome(fault: Fault, request: Request) -> Response | None:
+    """The response a fault replaces the real one with; None lets the request through."""
+    if fault.kind in STATUS_KINDS:
+        if fault.kind == "429":
+            return Response.error(ApiError("rateLimitExceeded", "Too many requests.", code=429))
+        return Response.error(server_error(int(fault.kind)))
+    if fault.kind == "drop":
+        return Response(drop=True)
+    request.accept_fraction = fault.fraction
+    return None
+
+
+def admin(faults: Faults, state: State, request: Request) -> Response:
+    """`/sandbox/faults`, `/sandbox/advance-days` and `/sandbox/state`, for tests and training."""
+    try:
+        if request.path == "/sandbox/faults" and request.method == "POST":
+            body = request.body.json()
+            if "spec" in body:
+                faults.add_spec(str(body["spec"]))
+            else:
+                faults.add(**body)
+            return Response.json({"pending": faults.pending()})
+        if request.path == "/sandbox/faults" and request.method == "GET":
+            return Response.json({"pending": faults.pending()})
+        if request.path == "/sandbox/faults" and request.method == "DELETE":
+            faults.clear()
+            return Response.json({"pending": []})
+        if request.path == "/sandbox/advance-days" and request.method == "POST":
+            state.advance_days(int(request.body.json().get("days", 1)))
+            return Response.json({"today": state.today().isoformat()})
+        if request.path == "/sandbox/state" and request.method == "GET":
+            return Response.json(state.snapshot())
+    except (TypeError, ValueError) as exc:
+        raise ApiError("invalidValue", str(exc), domain="sandbox") from exc
+    raise ApiError("notFound", f"No sandbox endpoint {request.method} {request.path}.")

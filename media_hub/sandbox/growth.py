@@ -1,0 +1,76 @@
+"""How a sandbox video's audience grows: one deterministic series per video and day.
+
+Both the Data API's `statistics` and the Analytics API's daily rows are sums of this series, so
+a statistics pull can be checked against a report. A day counts once it has ended (in Los
+Angeles), the way YouTube's numbers lag by a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+def _digest(*parts: str) -> bytes:
+    return hashlib.sha256(":".join(parts).encode()).digest()
+
+
+@dataclass(frozen=True)
+class Daily:
+    """One video's numbers for one day: views > likes > comments."""
+
+    views: int = 0
+    likes: int = 0
+    comments: int = 0
+    minutes: int = 0  # estimated minutes watched
+
+    def __add__(self, other: Daily) -> Daily:
+        return Daily(
+            self.views + other.views,
+            self.likes + other.likes,
+            self.comments + other.comments,
+            self.minutes + other.minutes,
+        )
+
+
+def average_view_seconds(video_id: str) -> int:
+    """A per-video constant between one and six minutes."""
+    return 60 + int.from_bytes(_digest(video_id, "duration")[:2], "big") % 300
+
+
+def daily(video_id: str, day: dt.date) -> Daily:
+    """The numbers of `video_id` on `day`; the same inputs always give the same numbers."""
+    popularity = 40 + int.from_bytes(_digest(video_id)[:2], "big") % 400
+    noise = _digest(video_id, day.isoformat())
+    views = max(30, popularity * (60 + noise[0] % 80) // 100)
+    likes = 1 + views * (2 + noise[1] % 5) // 100
+    comments = likes * (5 + noise[2] % 20) // 100
+    return Daily(views, likes, comments, views * average_view_seconds(video_id) // 60)
+
+
+def counted_days(first: dt.date, today: dt.date) -> Iterable[dt.date]:
+    """Days from `first` that have ended by `today`."""
+    day = first
+    while day < today:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def total(video_id: str, first: dt.date, today: dt.date) -> Daily:
+    """Cumulative numbers since the upload day: what `statistics` shows on `today`."""
+    result = Daily()
+    for day in counted_days(first, today):
+        result = result + daily(video_id, day)
+    return result
+
+
+def playlist_share(playlist_id: str, video_id: str) -> int:
+    """Percent of a video's views that happen inside a given playlist (20-50)."""
+    return 20 + _digest(playlist_id, video_id)[0] % 31
+
+
+def playlist_starts_percent(playlist_id: str) -> int:
+    """Percent of in-playlist views that start the playlist (30-60)."""
+    return 30 + _digest(playlist_id, "starts")[0] % 31
