@@ -117,9 +117,10 @@ def test_plan_sends_nothing_and_prices_the_calls(
     assert len(sandbox.requests) == before
     methods = [call["method"] for call in plan["calls"]]
     assert methods == [
-        "videos.insert", "thumbnails.set", "playlists.insert", "playlistItems.insert",
+        "videos.insert", "thumbnails.set", "playlists.list", "playlists.insert",
+        "playlistItems.list", "playlistItems.insert",
     ]  # fmt: skip
-    assert plan["units"] == 50 + 50 + 50
+    assert plan["units"] == 50 + 1 + 50 + 1 + 50
     assert plan["send"]["snippet"]["categoryId"] == "27"
 
 

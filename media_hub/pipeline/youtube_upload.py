@@ -125,8 +125,9 @@ class YouTubeUpload:
         step("upload")
         with self.hub.store.local_path(rendition.store_key) as media:
             uploaded = upload_video(
-                self.catalog, self.youtube, asset_id, media, plan.resource, progress=on_bytes
-            )
+                self.catalog, self.youtube, asset_id, media, plan.resource, progress=on_bytes,
+                chunk_bytes=settings.youtube.upload_chunk_kib * 1024,
+            )  # fmt: skip
         state = self._state(asset_id)
         if state == "uploaded":
             step("thumbnail.set")
@@ -180,8 +181,10 @@ class YouTubeUpload:
                 playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
                 item = session.get(PlaylistItem, (playlist.id, asset_id))
                 if playlist.youtube_id is None:
+                    calls.append(_call("playlists.list", f"look for playlist {slug} (per 50)"))
                     calls.append(_call("playlists.insert", f"create playlist {slug}"))
                 if item is None or item.remote_item_id is None:
+                    calls.append(_call("playlistItems.list", f"look in {slug} (per 50)"))
                     calls.append(_call("playlistItems.insert", f"add to playlist {slug}"))
         for lang, path in channel.captions_beside(source):
             calls.append(_call("captions.insert", f"{lang} captions from {path.name}"))

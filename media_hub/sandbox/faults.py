@@ -5,8 +5,10 @@ connection without answering, or take only part of an upload chunk. Two act at o
 the day's quota, expire every access token. Tests call the Python API; people use
 `--fault SPEC` or `POST /sandbox/faults`.
 
-SPEC is `KIND[,key=value...]`: KIND is 500, 502, 503, 504, 429, drop, partial, quota or
-expire-tokens; keys are method, path, count, fraction (partial) and bucket (quota). Examples:
+SPEC is `KIND[,key=value...]`: KIND is 500, 502, 503, 504, 429, drop, partial, hold, quota
+or expire-tokens; keys are method, path, count, fraction (partial), seconds (hold: the request
+is carried out and its answer held, as when a client dies waiting), after (let that many
+matching requests through first) and bucket (quota). Examples:
 `503,path=/upload/,count=2`, `drop,method=PUT`, `partial,fraction=0.5,count=3`, `quota`.
 """
 
@@ -24,7 +26,7 @@ from media_hub.sandbox.state import State
 from media_hub.sandbox.wire import Request, Response
 
 STATUS_KINDS = {"429", "500", "502", "503", "504"}
-PENDING_KINDS = STATUS_KINDS | {"drop", "partial"}
+PENDING_KINDS = STATUS_KINDS | {"drop", "partial", "hold"}
 ADMIN_PREFIX = "/sandbox/"
 
 
@@ -37,6 +39,8 @@ class Fault:
     path: str = "/"
     count: int = 1
     fraction: float = 0.5
+    seconds: float = 5.0  # "hold": the request is done, its answer waits this long
+    after: int = 0  # matching requests let through before the fault starts
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and path.startswith(self.path)
@@ -60,6 +64,8 @@ class Faults:
         count: int = 1,
         fraction: float = 0.5,
         bucket: str | None = None,
+        seconds: float = 5.0,
+        after: int = 0,
     ) -> None:
         """Queue a fault, or apply `quota` / `expire-tokens` at once."""
         if kind == "quota":
@@ -73,7 +79,9 @@ class Faults:
         if count < 1 or not 0 <= fraction < 1:
             raise ValueError("count must be at least 1 and fraction in [0, 1)")
         with self._lock:
-            self._pending.append(Fault(kind, method and method.upper(), path, count, fraction))
+            self._pending.append(
+                Fault(kind, method and method.upper(), path, count, fraction, seconds, after)
+            )
 
     def add_spec(self, spec: str) -> None:
         """Queue a fault written as `KIND[,key=value...]` (see the module docstring)."""
@@ -81,11 +89,14 @@ class Faults:
         options: dict[str, Any] = {}
         for pair in pairs:
             key, sep, value = pair.partition("=")
-            if not sep or key not in {"method", "path", "count", "fraction", "bucket"}:
+            if not sep or key not in {
+                "method", "path", "count", "fraction", "bucket", "seconds", "after",
+            }:  # fmt: skip
                 raise ValueError(f"bad fault option {pair!r} in {spec!r}")
-            options[key] = int(value) if key == "count" else value
-        if "fraction" in options:
-            options["fraction"] = float(options["fraction"])
+            options[key] = int(value) if key in ("count", "after") else value
+        for key in ("fraction", "seconds"):
+            if key in options:
+                options[key] = float(options[key])
         self.add(kind, **options)
 
     def exhaust_quota(self, bucket: str | None = None) -> None:
@@ -103,6 +114,9 @@ class Faults:
         with self._lock:
             for fault in self._pending:
                 if fault.matches(method, path):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        return None
                     fault.count -= 1
                     if fault.count == 0:
                         self._pending.remove(fault)
@@ -126,6 +140,9 @@ def outcome(fault: Fault, request: Request) -> Response | None:
         return Response.error(server_error(int(fault.kind)))
     if fault.kind == "drop":
         return Response(drop=True)
+    if fault.kind == "hold":
+        request.hold_seconds = fault.seconds
+        return None
     request.accept_fraction = fault.fraction
     return None
 

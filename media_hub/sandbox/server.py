@@ -17,6 +17,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -74,6 +75,7 @@ class App:
         ]
         self.routes = {(route.method, route.path): route for route in routes}
         self.log: deque[Served] = deque(maxlen=10_000)
+        self.holding: list[Served] = []  # requests carried out whose answer is held
 
     def quota_table(self) -> QuotaTable:
         """The published costs with the sandbox's own limits, if any."""
@@ -84,6 +86,10 @@ class App:
         response = self._handle(request)
         status = 0 if response.drop else response.status
         served = Served(request.method, request.path, status, request.header("Content-Range"))
+        if request.hold_seconds:  # done; the answer waits (tests kill the client meanwhile)
+            self.holding.append(served)
+            time.sleep(request.hold_seconds)
+            self.holding.remove(served)
         self.log.append(served)
         return response
 

@@ -71,6 +71,7 @@ class Request:
     body: Body
     base_url: str
     accept_fraction: float | None = None  # set by a "partial" fault on upload chunks
+    hold_seconds: float = 0.0  # set by a "hold" fault: answer only after this long
 
     def header(self, name: str) -> str | None:
         """A request header; `headers` has lower-case names."""

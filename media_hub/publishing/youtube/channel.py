@@ -67,6 +67,9 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
         names, descriptions = dict(playlist.names), dict(playlist.descriptions)
         privacy = playlist.privacy.value
     language = "ar" if "ar" in names else next(iter(names))
+    found = _find_playlist(catalog, youtube, names[language])
+    if found is not None:  # made by a run that died before recording it
+        return _record_playlist(catalog, slug, found)
     body = {
         "snippet": {
             "title": names[language],
@@ -89,9 +92,50 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
         raise translate(exc, f"creating playlist {slug}") from exc
     with catalog.session() as session:
         quota.record(session, "playlists.insert")
+    return _record_playlist(catalog, slug, str(created["id"]))
+
+
+def _record_playlist(catalog: Catalog, slug: str, youtube_id: str) -> str:
+    with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        playlist.youtube_id = str(created["id"])
-        return playlist.youtube_id
+        playlist.youtube_id = youtube_id
+    return youtube_id
+
+
+def _find_playlist(catalog: Catalog, youtube: Any, title: str) -> str | None:
+    """The channel's playlist with this title, read 50 per call."""
+    for item in _pages(catalog, "playlists.list", youtube.playlists(), part="snippet", mine=True):
+        if item.get("snippet", {}).get("title") == title:
+            return str(item["id"])
+    return None
+
+
+def _find_item(catalog: Catalog, youtube: Any, playlist_id: str, video_id: str) -> str | None:
+    pages = _pages(
+        catalog, "playlistItems.list", youtube.playlistItems(), part="snippet",
+        playlistId=playlist_id,
+    )  # fmt: skip
+    for item in pages:
+        if item.get("snippet", {}).get("resourceId", {}).get("videoId") == video_id:
+            return str(item["id"])
+    return None
+
+
+def _pages(catalog: Catalog, method: str, resource: Any, **query: Any) -> Any:
+    token = None
+    while True:
+        try:
+            page = resource.list(maxResults=50, pageToken=token, **query).execute(
+                num_retries=RETRIES
+            )
+        except HttpError as exc:
+            _spent(catalog, method)
+            raise translate(exc, method) from exc
+        _spent(catalog, method)
+        yield from page.get("items", [])
+        token = page.get("nextPageToken")
+        if not token:
+            return
 
 
 def add_to_playlist(
@@ -105,6 +149,10 @@ def add_to_playlist(
         if item is not None and item.remote_item_id:
             return
         position = _position(session, playlist, asset_id)
+    existing = _find_item(catalog, youtube, playlist_id, video_id)
+    if existing is not None:  # inserted by a run that died before recording it
+        _record_item(catalog, slug, asset_id, existing)
+        return
     snippet: dict[str, Any] = {
         "playlistId": playlist_id,
         "resourceId": {"kind": "youtube#video", "videoId": video_id},
@@ -122,12 +170,17 @@ def add_to_playlist(
         raise translate(exc, f"adding asset {asset_id} to playlist {slug}") from exc
     with catalog.session() as session:
         quota.record(session, "playlistItems.insert")
+    _record_item(catalog, slug, asset_id, str(inserted["id"]))
+
+
+def _record_item(catalog: Catalog, slug: str, asset_id: int, item_id: str) -> None:
+    with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
         item = session.get(PlaylistItem, (playlist.id, asset_id))
         if item is None:
             item = PlaylistItem(playlist_id=playlist.id, asset_id=asset_id)
             session.add(item)
-        item.remote_item_id = str(inserted["id"])
+        item.remote_item_id = item_id
 
 
 def _position(session: Any, playlist: Playlist, asset_id: int) -> int | None:
