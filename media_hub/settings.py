@@ -74,7 +74,7 @@ class YouTubeSettings(_Section):
         description="Where the OAuth token is kept (mode 0600).",
     )
     upload_chunk_kib: int = Field(
-        8192,
+        32768,
         ge=256,
         multiple_of=256,
         description="Resumable upload chunk, in KiB (a multiple of 256); a retry resends one.",

@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from google.oauth2.credentials import Credentials
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from media_hub.catalog.service import CatalogService
 from media_hub.hub import Hub, init_hub
+from media_hub.publishing.youtube import scopes
+from media_hub.publishing.youtube.auth import save_credentials, token_path
+from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 from tests.pg_server import postgres_server
 from tests.s3_server import drop_bucket, new_bucket, s3_client, s3_server
@@ -106,3 +110,31 @@ def s3_bucket(s3_admin: S3Client) -> Iterator[tuple[S3Client, str]]:
     bucket = new_bucket(s3_admin)
     yield s3_admin, bucket
     drop_bucket(s3_admin, bucket)
+
+
+YOUTUBE_CLIENT_ID = "media-hub-tests.apps.googleusercontent.com"
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    with Sandbox(tmp_path / "sandbox" / "state.json") as running:
+        yield running
+
+
+@pytest.fixture
+def channel_hub(hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hub:
+    """The hub pointed at the sandbox by the three settings that differ from production."""
+    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_API_ENDPOINT", sandbox.url)
+    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_TOKEN_URI", sandbox.token_uri)
+    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_CA_BUNDLE", str(sandbox.ca_cert))
+    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_TOKEN_FILE", str(tmp_path / "secrets" / "token.json"))
+    settings = load_settings(hub.settings.home)
+    credentials = Credentials(  # type: ignore[no-untyped-call]
+        token=None,
+        refresh_token=sandbox.grant(YOUTUBE_CLIENT_ID, scopes.ALL),
+        token_uri=sandbox.token_uri,
+        client_id=YOUTUBE_CLIENT_ID,
+        client_secret="sandbox-client-secret",
+    )
+    save_credentials(token_path(settings), credentials)
+    return Hub(settings)

@@ -7,48 +7,18 @@ import json
 import random
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from google.oauth2.credentials import Credentials
 from typer.testing import CliRunner
 
 from media_hub.cli import app
 from media_hub.hub import Hub
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials, token_path
 from media_hub.sandbox.server import Sandbox
-from media_hub.settings import load_settings
 
 DATA = Path(__file__).parent / "data"
 CLIENT_ID = "media-hub-tests.apps.googleusercontent.com"
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    with Sandbox(tmp_path / "sandbox" / "state.json") as running:
-        yield running
-
-
-@pytest.fixture
-def channel_hub(hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hub:
-    """The hub pointed at the sandbox by the three settings that differ from production."""
-    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_API_ENDPOINT", sandbox.url)
-    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_TOKEN_URI", sandbox.token_uri)
-    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_CA_BUNDLE", str(sandbox.ca_cert))
-    monkeypatch.setenv("MEDIA_HUB_YOUTUBE_TOKEN_FILE", str(tmp_path / "secrets" / "token.json"))
-    settings = load_settings(hub.settings.home)
-    credentials = Credentials(  # type: ignore[no-untyped-call]
-        token=None,
-        refresh_token=sandbox.grant(CLIENT_ID, scopes.ALL),
-        token_uri=sandbox.token_uri,
-        client_id=CLIENT_ID,
-        client_secret="sandbox-client-secret",
-    )
-    save_credentials(token_path(settings), credentials)
-    return Hub(settings)
 
 
 def _upload(runner: CliRunner, *args: str) -> Any:

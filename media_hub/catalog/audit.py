@@ -34,11 +34,23 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     for obj in session.dirty:
         if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
             rows.extend(_entries(obj, "update", user, at))
-    for obj in session.deleted:
+    for obj in _deleted(session, flush_context):
         if isinstance(obj, Audited):
             rows.extend(_entries(obj, "delete", user, at))
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
+
+
+def _deleted(session: Session, flush_context: UOWTransaction) -> list[object]:
+    """Rows deleted by this flush: those given to `session.delete` and the orphans the flush
+    found itself (a title dropped from `asset.texts`, a topic from `asset.topic_links`),
+    which `session.deleted` does not list."""
+    deleted = list(session.deleted)
+    for state, (is_delete, list_only) in flush_context.states.items():
+        obj = state.obj()
+        if is_delete and not list_only and obj is not None and obj not in deleted:
+            deleted.append(obj)
+    return deleted
 
 
 def _entries(obj: Audited, action: str, user: str, at: object) -> list[dict[str, Any]]:

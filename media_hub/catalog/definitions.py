@@ -71,10 +71,15 @@ class SeriesDefinition(_Definition):
     playlists: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
     template: str
+    # Languages every published video of the series has captions in (`catalog lint` checks).
+    captions: list[str] = Field(default_factory=list)
 
     _names = field_validator("names")(lambda v: _check_names(v, required=True))
     _descriptions = field_validator("descriptions")(_check_descriptions)
     _language = field_validator("default_language")(lambda v: rules.language(v))
+    _captions = field_validator("captions")(
+        lambda v: [rules.language(lang, f"captions.{lang}") for lang in v]
+    )
 
 
 class BrandingDefinition(_Definition):

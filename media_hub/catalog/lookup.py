@@ -10,15 +10,16 @@ from sqlalchemy.orm import Session, selectinload
 from media_hub.catalog.models import Asset, AssetTopic, Playlist, Series, Topic
 from media_hub.errors import NotFoundError, ValidationError
 
+_ASSET_PARTS = (
+    selectinload(Asset.texts),
+    selectinload(Asset.topic_links).joinedload(AssetTopic.topic),
+)
+
 
 def asset(session: Session, asset_id: int) -> Asset:
-    found = session.scalars(
-        select(Asset)
-        .where(Asset.id == asset_id)
-        .options(
-            selectinload(Asset.texts), selectinload(Asset.topic_links).joinedload(AssetTopic.topic)
-        )
-    ).first()
+    # `get` answers from the session's identity map when the asset is loaded already (a bulk
+    # edit loads hundreds at once); a query would not refresh a loaded asset either.
+    found = session.get(Asset, asset_id, options=_ASSET_PARTS)
     if found is None:
         raise NotFoundError(f"asset {asset_id}", "list assets with 'media-hub catalog list'")
     return found
@@ -48,6 +49,8 @@ def playlist(session: Session, slug: str, field: str = "playlist") -> Playlist:
 
 def topics(session: Session, slugs: Iterable[str], field: str = "topic") -> list[Topic]:
     wanted = list(dict.fromkeys(slugs))
+    if not wanted:  # every edit asks, mostly for none: spare the query
+        return []
     found = {t.slug: t for t in session.scalars(select(Topic).where(Topic.slug.in_(wanted)))}
     for slug in wanted:
         if slug not in found:

@@ -88,6 +88,7 @@ class Publication(Base):
     confirmed_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     total_bytes: Mapped[int | None] = mapped_column(BigInteger)
     metadata_checksum: Mapped[str | None] = mapped_column(String(64))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(255))  # the one set on the platform
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog import lookup, rules
-from media_hub.catalog.models import Asset, AssetText, AssetTopic, Series, Topic
+from media_hub.catalog.models import (
+    Asset,
+    AssetText,
+    AssetTopic,
+    Playlist,
+    PlaylistItem,
+    Series,
+    Topic,
+)
 from media_hub.catalog.records import ASSET_COLUMNS, asset_record_from_columns
 from media_hub.catalog.text import search_words
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.errors import ValidationError
 
 _CHUNK = 5000  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
+
+
+RangeField = Literal["id", "season", "episode", "recorded_date"]
+
+
+@dataclass(frozen=True)
+class Range:
+    """`low <= field <= high`, either end open (None); an asset without the field is left out."""
+
+    field: RangeField
+    low: int | date | None = None
+    high: int | date | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +52,7 @@ class AssetQuery:
     text: str | None = None
     include_archived: bool = False
     limit: int | None = None
+    ranges: tuple[Range, ...] = ()
 
 
 def find_asset_records(session: Session, query: AssetQuery) -> list[dict[str, Any]]:
@@ -39,13 +62,38 @@ def find_asset_records(session: Session, query: AssetQuery) -> list[dict[str, An
     once for the ids, then rows go straight into dicts by chunks of ids, skipping the ORM's
     identity map, which costs ten times more here.
     """
-    matching = _filtered(session, query).order_by(Asset.id)
-    if query.limit is not None:
-        matching = matching.limit(query.limit)
-    ids = list(session.scalars(matching))
+    ids = find_asset_ids(session, query)
     records: list[dict[str, Any]] = []
     for start in range(0, len(ids), _CHUNK):
         records += _records_of(session, ids[start : start + _CHUNK])
+    return records
+
+
+def find_asset_ids(session: Session, query: AssetQuery) -> list[int]:
+    """The ids of the matching assets, in order."""
+    matching = _filtered(session, query).order_by(Asset.id)
+    if query.limit is not None:
+        matching = matching.limit(query.limit)
+    return list(session.scalars(matching))
+
+
+def asset_records_by_id(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The records of these assets (those that exist), with their playlists' slugs."""
+    records: dict[int, dict[str, Any]] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        for record in _records_of(session, chunk):
+            record["playlists"] = []
+            records[record["id"]] = record
+        rows = session.connection().execute(
+            select(PlaylistItem.asset_id, Playlist.slug)
+            .join(Playlist, Playlist.id == PlaylistItem.playlist_id)
+            .where(PlaylistItem.asset_id.in_(chunk))
+            .order_by(PlaylistItem.asset_id, Playlist.slug)
+        )
+        for asset_id, slug in rows.all():
+            records[asset_id]["playlists"].append(slug)
     return records
 
 
@@ -115,6 +163,12 @@ def _filtered(session: Session, query: AssetQuery) -> Select[int]:
             if language:
                 matches = matches.where(AssetText.lang == language)
             statement = statement.where(Asset.id.in_(matches))
+    for bounds in query.ranges:
+        column = getattr(Asset, bounds.field)
+        if bounds.low is not None:
+            statement = statement.where(column >= bounds.low)
+        if bounds.high is not None:
+            statement = statement.where(column <= bounds.high)
     return statement
 
 

@@ -21,6 +21,7 @@ from media_hub.cli import (
     admin_commands,
     catalog_commands,
     conventions_commands,
+    librarian_commands,
     media_commands,
     sandbox_commands,
     thumbs_commands,
@@ -95,6 +96,11 @@ def root(
 
 
 app.add_typer(catalog_commands.app, name="catalog")
+catalog_commands.app.command("export")(librarian_commands.export)
+catalog_commands.app.command("import")(librarian_commands.import_sheet)
+catalog_commands.app.command("set")(librarian_commands.set_fields)
+catalog_commands.app.command("lint")(librarian_commands.lint)
+catalog_commands.app.command("revert")(librarian_commands.revert)
 app.add_typer(conventions_commands.series_app, name="series")
 app.add_typer(conventions_commands.playlists_app, name="playlists")
 app.add_typer(conventions_commands.topics_app, name="topics")
@@ -110,6 +116,7 @@ app.add_typer(profiles_app, name="profiles")
 app.add_typer(thumbs_commands.app, name="thumbs")
 app.add_typer(sandbox_commands.app, name="sandbox")
 app.command("upload")(upload_commands.upload)
+app.command("publish")(upload_commands.publish)
 app.add_typer(upload_commands.auth_app, name="auth")
 
 

@@ -190,3 +190,51 @@ def auth_youtube(
         )
     path = authorize(settings, settings.path(secrets), open_browser=not no_browser, port=port)
     typer.echo(f"authorized; token saved in {path} (readable by you only)")
+
+
+def publish(
+    ctx: typer.Context,
+    apply: Annotated[
+        bool, typer.Option("--apply/--plan", help="Apply the changes, or only list them.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Keep the channel in line with the catalog: metadata, thumbnails, playlists and order.
+
+    Reads the channel 50 items per call and changes only what differs, in a stable order,
+    within the day's quota; a rerun continues. Example: media-hub publish --plan
+    """
+    from media_hub.pipeline.youtube_sync import apply_sync, plan_sync
+    from media_hub.pipeline.youtube_upload import YouTubeUpload
+
+    cli_state = state(ctx)
+    job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
+    plan = plan_sync(job)
+    result = apply_sync(job, plan) if apply else None
+    calls = [
+        {"method": c.method, "units": c.units, "target": c.target, "detail": c.detail}
+        for c in plan.calls
+    ]
+    left = len(result.left) if result else len(calls)
+    if as_json:
+        output.print_json(
+            {"reads": plan.reads, "calls": calls, "units": plan.units, "applied": apply,
+             "left": left}
+        )  # fmt: skip
+    else:
+        for call in calls:
+            typer.echo(
+                f"{call['method']:<22}{call['units']:>4}  {call['target']}: {call['detail']}"
+            )
+        verb = "applied" if apply else "to apply"
+        typer.echo(
+            f"{len(calls)} change(s) {verb}, {plan.units} units; read the channel in "
+            f"{plan.reads} list call(s)"
+        )
+    if result is not None and result.left:
+        typer.echo(
+            f"error: the day's quota ran out with {left} change(s) left; rerun after midnight "
+            "Pacific time",
+            err=True,
+        )
+        raise typer.Exit(1)

@@ -21,7 +21,7 @@ from media_hub.catalog.assets import AssetEdit
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.models import Playlist, PlaylistItem
-from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
 from media_hub.errors import ValidationError
@@ -132,8 +132,9 @@ class YouTubeUpload:
         if state == "uploaded":
             step("thumbnail.set")
             channel.set_thumbnail(
-                self.catalog, self.youtube, asset_id, uploaded.video_id, thumbnails.branded
-            )
+                self.catalog, self.youtube, asset_id, uploaded.video_id, thumbnails.branded,
+                store_key=branded_key(self.catalog, asset_id),
+            )  # fmt: skip
             self._set_state(asset_id, "thumbnail")
         step("playlists")
         for slug in self._playlists(asset_id):
@@ -218,6 +219,17 @@ class YouTubeUpload:
     def _mark_published(self, asset_id: int) -> None:
         if self.hub.catalog.show(asset_id)["status"] != AssetStatus.PUBLISHED.value:
             self.hub.catalog.edit(asset_id, AssetEdit(status=AssetStatus.PUBLISHED))
+
+
+def branded_key(catalog: Catalog, asset_id: int) -> str | None:
+    """The store key of the asset's current branded thumbnail."""
+    with catalog.session() as session:
+        key: str | None = session.scalars(
+            select(Thumbnail.store_key).where(
+                Thumbnail.asset_id == asset_id, Thumbnail.role == "branded"
+            )
+        ).first()
+    return key
 
 
 def _call(method: str, detail: str) -> PlannedCall:

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
-from media_hub.catalog.pipeline_models import Caption
-from media_hub.catalog.vocabulary import PlaylistOrder
+from media_hub.catalog.pipeline_models import Caption, Publication
+from media_hub.catalog.vocabulary import Platform, PlaylistOrder
 from media_hub.publishing.youtube import quota
 from media_hub.publishing.youtube.errors import reason_of, translate
 
@@ -37,6 +37,7 @@ def set_thumbnail(
     video_id: str,
     jpeg: Path,
     *,
+    store_key: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """thumbnails.set, waiting out the videoNotFound that can follow a fresh upload."""
@@ -54,7 +55,15 @@ def set_thumbnail(
                 sleep(delay)
                 continue
             raise translate(exc, f"setting the thumbnail of asset {asset_id}") from exc
-        _spent(catalog, "thumbnails.set")
+        with catalog.session() as session:
+            quota.record(session, "thumbnails.set")
+            publication = session.scalars(
+                select(Publication).where(
+                    Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
+                )
+            ).first()
+            if publication is not None:
+                publication.thumbnail_key = store_key
         return
 
 

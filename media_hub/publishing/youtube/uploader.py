@@ -34,7 +34,7 @@ from media_hub.publishing.youtube.errors import translate
 
 log = logging.getLogger(__name__)
 
-CHUNK_BYTES = 8 * 1024 * 1024  # a multiple of 256 KiB, as the protocol requires
+CHUNK_BYTES = 32 * 1024 * 1024  # a multiple of 256 KiB, as the protocol requires
 RETRIES = 6
 TRANSPORT_RETRIES = 8  # dropped connections in a row before giving up
 
