@@ -19,9 +19,10 @@ from googleapiclient.http import MediaFileUpload
 from sqlalchemy import select
 
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
-from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.pipeline_models import Publication, Thumbnail
+from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import AssetKind, Platform, PlaylistOrder
-from media_hub.pipeline.youtube_upload import UploadOptions, YouTubeUpload, branded_key
+from media_hub.pipeline.youtube_upload import UploadOptions, YouTubeUpload
 from media_hub.publishing.youtube import quota
 from media_hub.publishing.youtube.errors import translate
 
@@ -62,8 +63,14 @@ def plan_sync(job: YouTubeUpload) -> SyncPlan:
     calls: list[SyncCall] = []
     published = _published(job)
     remote = reader.videos([video_id for _, video_id, _ in published])
+    with job.catalog.session() as session:
+        records = asset_records_by_id(session, [asset_id for asset_id, _, _ in published])
+        branded = _branded_keys(session)
     for asset_id, video_id, thumbnail_key in published:
-        calls += _video_calls(job, asset_id, video_id, remote.get(video_id), thumbnail_key)
+        calls += _video_calls(
+            job, records[asset_id], video_id, remote.get(video_id), thumbnail_key,
+            branded.get(asset_id),
+        )  # fmt: skip
     for slug in _video_playlists(job):
         calls += _playlist_calls(job, reader, slug)
     return SyncPlan(calls, reader.reads)
@@ -136,16 +143,25 @@ def _published(job: YouTubeUpload) -> list[tuple[int, str, str | None]]:
         return [(asset_id, str(video_id), key) for asset_id, video_id, key in rows]
 
 
+def _branded_keys(session: Any) -> dict[int, str]:
+    rows = session.execute(
+        select(Thumbnail.asset_id, Thumbnail.store_key).where(Thumbnail.role == "branded")
+    )
+    return {int(asset_id): str(key) for asset_id, key in rows}
+
+
 def _video_calls(
     job: YouTubeUpload,
-    asset_id: int,
+    record: dict[str, Any],
     video_id: str,
     actual: dict[str, Any] | None,
     thumbnail_key: str | None,
+    key: str | None,
 ) -> list[SyncCall]:
     if actual is None:
         return []  # deleted on the channel: not media-hub's to bring back unasked
-    desired = job.metadata(asset_id, UploadOptions())
+    asset_id = int(record["id"])
+    desired = job.metadata(asset_id, UploadOptions(), record)
     snippet = {**actual.get("snippet", {}), **desired["snippet"]}
     status = {**actual.get("status", {})}
     status.update(
@@ -171,7 +187,6 @@ def _video_calls(
                 part="snippet,status,localizations", body=body))  # fmt: skip
 
         calls.append(SyncCall("videos.update", f"asset {asset_id}", ", ".join(changed), update))
-    key = branded_key(job.catalog, asset_id)
     if key is not None and key != thumbnail_key:
 
         def thumbnail() -> None:

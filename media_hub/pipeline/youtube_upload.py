@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from media_hub.catalog.assets import AssetEdit
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.definitions import read_definitions
+from media_hub.catalog.definitions import Definitions, read_definitions
 from media_hub.catalog.models import Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.service import CatalogService
@@ -79,6 +79,8 @@ class YouTubeUpload:
         self.hub = hub
         self._youtube_factory = youtube_factory
         self._youtube: Any = None
+        self._definitions: Definitions | None = None
+        self._series: dict[str, dict[str, Any]] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -151,18 +153,24 @@ class YouTubeUpload:
             request.path, asset_id, uploaded.video_id, uploaded.url, uploaded.uploaded_now
         )
 
-    def metadata(self, asset_id: int, options: UploadOptions) -> dict[str, Any]:
+    def metadata(
+        self, asset_id: int, options: UploadOptions, asset: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The videos.insert/update body of the asset (its record may be given, preloaded)."""
         service: CatalogService = self.hub.catalog
-        asset = service.show(asset_id)
+        asset = asset if asset is not None else service.show(asset_id)
         if asset["kind"] != AssetKind.VIDEO.value:
             raise ValidationError("kind", "only videos go to YouTube", record=f"asset {asset_id}")
         if asset["series"] is None:
             raise ValidationError(
                 "series", "the asset has no series, so no template", record=f"asset {asset_id}"
             )
-        series = service.series_detail(asset["series"])
-        definitions = read_definitions(self.hub.settings.definitions_dir)
-        template = definitions.templates[series["template"]]
+        series = self._series.get(asset["series"])
+        if series is None:
+            series = self._series[asset["series"]] = service.series_detail(asset["series"])
+        if self._definitions is None:  # read once per run: a sync renders thousands
+            self._definitions = read_definitions(self.hub.settings.definitions_dir)
+        template = self._definitions.templates[series["template"]]
         rendered = render_video_metadata(
             asset, series, template, series["template"], privacy=options.privacy,
             publish_at=options.publish_at, now=datetime.now(UTC),
