@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from media_hub import __version__
 from media_hub.cli import (
     admin_commands,
+    adopt_commands,
     catalog_commands,
     conventions_commands,
     librarian_commands,
@@ -118,6 +119,7 @@ app.add_typer(sandbox_commands.app, name="sandbox")
 app.command("upload")(upload_commands.upload)
 app.command("publish")(upload_commands.publish)
 app.add_typer(upload_commands.auth_app, name="auth")
+app.add_typer(adopt_commands.app, name="adopt")
 
 
 def main() -> None:

@@ -1,0 +1,66 @@
+"""`media-hub adopt youtube`: bring the channel's existing videos into the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from media_hub.cli import output
+from media_hub.cli.state import state
+from media_hub.cli.upload_commands import _youtube_factory
+
+if TYPE_CHECKING:
+    from media_hub.pipeline.adopt import AdoptReport
+
+app = typer.Typer(help="Adopt what is already published.", no_args_is_help=True)
+
+
+@app.command("youtube")
+def youtube(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create catalog records for the channel's videos the catalog does not know; upload nothing.
+
+    Reads the uploads and the playlists 50 per call, matches series by playlist, then by
+    title; a rerun adds only what is new. Example: media-hub adopt youtube --dry-run
+    """
+    from media_hub.pipeline.adopt import adopt_youtube
+
+    cli_state = state(ctx)
+    report = adopt_youtube(cli_state.hub, _youtube_factory(cli_state), dry_run=dry_run)
+    if as_json:
+        output.print_json(_record(report))
+        return
+    for video in report.adopted:
+        where = f"asset {video.asset_id}" if video.asset_id is not None else "would add"
+        typer.echo(f"{video.video_id}: {where}, {video.series or 'no series'}: {video.title}")
+    for video_id, why in report.skipped.items():
+        typer.echo(f"{video_id}: skipped: {why}", err=True)
+    verb = "would add" if dry_run else "added"
+    series = ", ".join(f"{slug} {count}" for slug, count in report.by_series.items())
+    typer.echo(
+        f"{report.seen} video(s) on the channel, {report.known} already known, {verb} "
+        f"{report.added}" + (f" ({series})" if series else "")
+    )
+    calls = ", ".join(f"{method} {count}" for method, count in sorted(report.list_calls.items()))
+    typer.echo(f"read the channel in {sum(report.list_calls.values())} list call(s): {calls}")
+
+
+def _record(report: AdoptReport) -> dict[str, Any]:
+    return {
+        "dry_run": report.dry_run,
+        "seen": report.seen,
+        "added": report.added,
+        "known": report.known,
+        "by_series": report.by_series,
+        "list_calls": dict(sorted(report.list_calls.items())),
+        "playlists": report.playlists,
+        "skipped": report.skipped,
+        "adopted": [asdict(video) for video in report.adopted],
+    }
