@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from media_hub.catalog.query import AssetQuery
 from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.sandbox.server import Sandbox
@@ -194,3 +195,15 @@ def test_quota_exhaustion_stops_the_batch_and_a_rerun_after_the_reset_finishes(
     assert finished["uploaded_now"] is True
     assert len(sandbox.state.snapshot()["videos"]) == 2
     assert done["video_id"] in sandbox.state.snapshot()["videos"]
+
+
+def test_an_unreachable_channel_is_one_clear_line(
+    channel_hub: Hub, sandbox: Sandbox, runner: CliRunner, tmp_path: Path
+) -> None:
+    clip = _clip(tmp_path)
+    sandbox.stop()  # nothing listens there any more
+    result = runner.invoke(app, ["upload", str(clip), "--series", "reports"])
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: YouTube: cannot reach https://127.0.0.1:")
+    assert channel_hub.catalog.find(AssetQuery())[0]["status"] == "draft"  # nothing half-done

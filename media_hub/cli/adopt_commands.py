@@ -33,7 +33,10 @@ def youtube(
     from media_hub.pipeline.adopt import adopt_youtube
 
     cli_state = state(ctx)
-    report = adopt_youtube(cli_state.hub, _youtube_factory(cli_state), dry_run=dry_run)
+    from media_hub.publishing.youtube.errors import reaching
+
+    with reaching(cli_state.settings.youtube.api_endpoint):
+        report = adopt_youtube(cli_state.hub, _youtube_factory(cli_state), dry_run=dry_run)
     if as_json:
         output.print_json(_record(report))
         return

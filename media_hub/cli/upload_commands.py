@@ -20,9 +20,11 @@ def _youtube_factory(cli_state: CliState) -> Any:
     def build() -> Any:
         from media_hub.publishing.youtube.auth import load_credentials
         from media_hub.publishing.youtube.client import youtube_service
+        from media_hub.publishing.youtube.errors import reaching
 
         settings = cli_state.settings
-        return youtube_service(settings, load_credentials(settings))
+        with reaching(settings.youtube.token_uri):
+            return youtube_service(settings, load_credentials(settings))
 
     return build
 
@@ -80,6 +82,7 @@ def upload(
     from media_hub.cli.progress import byte_progress, fraction_progress
     from media_hub.pipeline.ingest import IngestRequest
     from media_hub.pipeline.youtube_upload import UploadOptions, YouTubeUpload
+    from media_hub.publishing.youtube.errors import reaching
 
     cli_state = state(ctx)
     job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
@@ -97,7 +100,10 @@ def upload(
                 planned = job.prepare(request, options)
                 results.append(_plan_record(planned))
                 continue
-            with fraction_progress(f"transcode {path.name}") as on_transcode:
+            with (
+                reaching(cli_state.settings.youtube.api_endpoint),
+                fraction_progress(f"transcode {path.name}") as on_transcode,
+            ):
                 done = _publish(job, request, options, on_transcode, byte_progress, path)
             results.append(
                 {"file": str(path), "asset_id": done.asset_id, "video_id": done.video_id,
@@ -206,11 +212,13 @@ def publish(
     """
     from media_hub.pipeline.youtube_sync import apply_sync, plan_sync
     from media_hub.pipeline.youtube_upload import YouTubeUpload
+    from media_hub.publishing.youtube.errors import reaching
 
     cli_state = state(ctx)
     job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
-    plan = plan_sync(job)
-    result = apply_sync(job, plan) if apply else None
+    with reaching(cli_state.settings.youtube.api_endpoint):
+        plan = plan_sync(job)
+        result = apply_sync(job, plan) if apply else None
     calls = [
         {"method": c.method, "units": c.units, "target": c.target, "detail": c.detail}
         for c in plan.calls

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from googleapiclient.errors import HttpError
@@ -42,3 +44,20 @@ def _message(error: HttpError) -> str:
         return str(body["error"]["message"])
     except (ValueError, KeyError, TypeError, AttributeError):
         return f"HTTP {error.resp.status}"
+
+
+@contextmanager
+def reaching(service_url: str) -> Iterator[None]:
+    """Network failures (refused, reset, TLS, DNS) as one clear error naming the endpoint."""
+    import httplib2
+    from google.auth.exceptions import TransportError
+
+    try:
+        yield
+    except (OSError, httplib2.HttpLib2Error, TransportError) as exc:
+        raise RemoteError(
+            "YouTube",
+            "connection",
+            f"cannot reach {service_url} ({exc}); check the network and youtube.api_endpoint, "
+            "then rerun: finished steps are kept",
+        ) from exc
