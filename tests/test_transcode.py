@@ -329,5 +329,8 @@ def _children() -> list[int]:
     pid = os.getpid()
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread (the sandbox's, moto's) ended meanwhile
+            continue
     return found
