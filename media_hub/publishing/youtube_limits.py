@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from media_hub.catalog import rules
 from media_hub.catalog.rules import DESCRIPTION_MAX_BYTES, TITLE_MAX_CHARS
-from media_hub.catalog.vocabulary import LANGUAGES, Privacy
+from media_hub.catalog.vocabulary import Privacy
 from media_hub.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -42,15 +43,15 @@ def tags_length(tags: Iterable[str]) -> int:
 def validate_video_metadata(metadata: VideoMetadata, *, now: datetime) -> VideoMetadata:
     """Refuse what YouTube would refuse; return `metadata` unchanged when all is well."""
     record = metadata.record
-    language(metadata.default_language, "snippet.defaultLanguage", record=record)
-    language(metadata.default_audio_language, "snippet.defaultAudioLanguage", record=record)
+    rules.language(metadata.default_language, "snippet.defaultLanguage", record=record)
+    rules.language(metadata.default_audio_language, "snippet.defaultAudioLanguage", record=record)
     title(metadata.title, "snippet.title", record=record)
     description(metadata.description, "snippet.description", record=record)
     tags(metadata.tags, "snippet.tags", record=record)
     category(metadata.category_id, "snippet.categoryId", record=record)
     for lang, localization in metadata.localizations.items():
         field = f"localizations.{lang}"
-        language(lang, field, record=record)
+        rules.language(lang, field, record=record)
         title(localization.title, f"{field}.title", record=record)
         description(localization.description, f"{field}.description", record=record)
     if metadata.localizations and not metadata.default_language:
@@ -68,16 +69,6 @@ def validate_video_metadata(metadata: VideoMetadata, *, now: datetime) -> VideoM
             record=record,
         )
     return metadata
-
-
-def language(code: str, field: str, *, record: str | None = None) -> str:
-    if code not in LANGUAGES:
-        raise ValidationError(
-            field,
-            f"unknown language code {code!r}; use one of {', '.join(LANGUAGES)}",
-            record=record,
-        )
-    return code
 
 
 def title(text: str, field: str, *, record: str | None = None) -> str:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from types import MappingProxyType
 from typing import Any
 
+from media_hub.catalog import rules
 from media_hub.catalog.definitions import TemplateDefinition
 from media_hub.catalog.vocabulary import Privacy
 from media_hub.errors import ValidationError
@@ -115,7 +116,7 @@ def render_video_metadata(
     template that cannot be rendered."""
     record = f"asset {asset['id']}"
     default_language: str = asset["default_language"]
-    youtube_limits.language(default_language, "snippet.defaultLanguage", record=record)
+    rules.language(default_language, "snippet.defaultLanguage", record=record)
     titles: Mapping[str, str] = asset.get("titles") or {}
     if not titles.get(default_language, "").strip():
         raise ValidationError(
@@ -126,7 +127,7 @@ def render_video_metadata(
     main = render_texts(template, template_name, asset, series, default_language, topics=topics)
     localizations = {}
     for lang in other_languages(titles, default_language):
-        youtube_limits.language(lang, f"localizations.{lang}", record=record)
+        rules.language(lang, f"localizations.{lang}", record=record)
         texts = render_texts(template, template_name, asset, series, lang, topics=topics)
         localizations[lang] = Localization(title=texts.title, description=texts.description)
     metadata = VideoMetadata(
