@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from googleapiclient.errors import HttpError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,10 +28,8 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus, Platform
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
-from media_hub.publishing.youtube import quota
-from media_hub.publishing.youtube.errors import translate
+from media_hub.publishing.youtube.reading import ChannelReader
 
-PAGE = 50
 NO_SERIES = "(no series)"
 WATCH_URL = "https://www.youtube.com/watch?v="
 # A title containing one of these words (case-insensitive) puts the video in the series,
@@ -84,61 +81,16 @@ class _Texts:
     descriptions: dict[str, str]
 
 
-class _ChannelReader:
-    """List calls, 50 items each, counted and written to the quota ledger (refused ones too)."""
-
-    def __init__(self, hub: Hub, youtube: Any, calls: Counter[str]) -> None:
-        self.hub = hub
-        self.youtube = youtube
-        self.calls = calls
+class _ChannelReader(ChannelReader):
+    """What adoption reads beyond the shared list calls: the uploads playlist's id."""
 
     def uploads_playlist(self) -> str:
-        page = self._list("channels.list", self.youtube.channels(), part="contentDetails",
-                          mine=True)  # fmt: skip
+        page = self.list_page("channels.list", self.youtube.channels(), part="contentDetails",
+                         mine=True)  # fmt: skip
         items = page.get("items", [])
         if not items:
             raise ValidationError("channel", "the account has no YouTube channel")
         return str(items[0]["contentDetails"]["relatedPlaylists"]["uploads"])
-
-    def playlist_items(self, playlist_id: str) -> Iterator[dict[str, Any]]:
-        yield from self._pages(
-            "playlistItems.list", self.youtube.playlistItems(), part="snippet",
-            playlistId=playlist_id,
-        )  # fmt: skip
-
-    def playlists(self) -> Iterator[dict[str, Any]]:
-        yield from self._pages("playlists.list", self.youtube.playlists(), part="snippet",
-                               mine=True)  # fmt: skip
-
-    def videos(self, ids: list[str]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(ids), PAGE):
-            page = self._list(
-                "videos.list", self.youtube.videos(), part="snippet,status,localizations",
-                id=",".join(ids[start : start + PAGE]), maxResults=PAGE,
-            )  # fmt: skip
-            found += page.get("items", [])
-        return found
-
-    def _pages(self, method: str, resource: Any, **query: Any) -> Iterator[dict[str, Any]]:
-        token: str | None = None
-        while True:
-            page = self._list(method, resource, maxResults=PAGE, pageToken=token, **query)
-            yield from page.get("items", [])
-            token = page.get("nextPageToken")
-            if not token:
-                return
-
-    def _list(self, method: str, resource: Any, **query: Any) -> dict[str, Any]:
-        try:
-            page: dict[str, Any] = resource.list(**query).execute(num_retries=5)
-        except HttpError as exc:
-            raise translate(exc, f"reading the channel ({method})") from exc
-        finally:
-            self.calls[method] += 1
-            with self.hub.catalog.catalog.session() as session:
-                quota.record(session, method)
-        return page
 
 
 def adopt_youtube(
@@ -148,7 +100,7 @@ def adopt_youtube(
     transaction would block on SQLite), then add the unknown videos in one transaction."""
     report = AdoptReport(dry_run=dry_run)
     catalog = hub.catalog.catalog
-    reader = _ChannelReader(hub, youtube_factory(), report.list_calls)
+    reader = _ChannelReader(hub.catalog.catalog, youtube_factory(), report.list_calls)
     uploads = [
         str(item["snippet"]["resourceId"]["videoId"])
         for item in reader.playlist_items(reader.uploads_playlist())

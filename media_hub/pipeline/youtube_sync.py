@@ -25,8 +25,8 @@ from media_hub.catalog.vocabulary import AssetKind, Platform, PlaylistOrder
 from media_hub.pipeline.youtube_upload import UploadOptions, YouTubeUpload
 from media_hub.publishing.youtube import quota
 from media_hub.publishing.youtube.errors import translate
+from media_hub.publishing.youtube.reading import ChannelReader
 
-PAGE = 50
 MANAGED_STATUS = ("license", "embeddable", "selfDeclaredMadeForKids")
 
 
@@ -59,10 +59,10 @@ class SyncResult:
 
 
 def plan_sync(job: YouTubeUpload) -> SyncPlan:
-    reader = _Reader(job)
+    reader = ChannelReader(job.catalog, job.youtube)
     calls: list[SyncCall] = []
     published = _published(job)
-    remote = reader.videos([video_id for _, video_id, _ in published])
+    remote = {v["id"]: v for v in reader.videos([video_id for _, video_id, _ in published])}
     with job.catalog.session() as session:
         records = asset_records_by_id(session, [asset_id for asset_id, _, _ in published])
         branded = _branded_keys(session)
@@ -90,47 +90,6 @@ def apply_sync(job: YouTubeUpload, plan: SyncPlan) -> SyncResult:
         call.run()
         done.append(call)
     return SyncResult(done, [])
-
-
-class _Reader:
-    def __init__(self, job: YouTubeUpload) -> None:
-        self.job = job
-        self.reads = 0
-
-    def videos(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), PAGE):
-            chunk = ids[start : start + PAGE]
-            page = self._list(
-                "videos.list", self.job.youtube.videos(),
-                part="snippet,status,localizations", id=",".join(chunk), maxResults=PAGE,
-            )  # fmt: skip
-            found.update({item["id"]: item for item in page.get("items", [])})
-        return found
-
-    def items(self, playlist_id: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        token = None
-        while True:
-            page = self._list(
-                "playlistItems.list", self.job.youtube.playlistItems(), part="snippet",
-                playlistId=playlist_id, maxResults=PAGE, pageToken=token,
-            )  # fmt: skip
-            items += page.get("items", [])
-            token = page.get("nextPageToken")
-            if not token:
-                return sorted(items, key=lambda item: item["snippet"].get("position", 0))
-
-    def _list(self, method: str, resource: Any, **query: Any) -> dict[str, Any]:
-        try:
-            page: dict[str, Any] = resource.list(**query).execute(num_retries=5)
-        except HttpError as exc:
-            raise translate(exc, f"reading the channel ({method})") from exc
-        finally:
-            self.reads += 1
-            with self.job.catalog.session() as session:
-                quota.record(session, method)
-        return page
 
 
 def _published(job: YouTubeUpload) -> list[tuple[int, str, str | None]]:
@@ -255,7 +214,7 @@ def _desired_members(job: YouTubeUpload, slug: str) -> list[str]:
     return [str(row.remote_id) for row in rows]
 
 
-def _playlist_calls(job: YouTubeUpload, reader: _Reader, slug: str) -> list[SyncCall]:
+def _playlist_calls(job: YouTubeUpload, reader: ChannelReader, slug: str) -> list[SyncCall]:
     desired = _desired_members(job, slug)
     with job.catalog.session() as session:
         playlist_id = session.scalars(
@@ -266,7 +225,9 @@ def _playlist_calls(job: YouTubeUpload, reader: _Reader, slug: str) -> list[Sync
     if playlist_id is None:
         return [_insert_call(job, slug, video_id, None) for video_id in desired]
     ours = set(_all_published_ids(job))
-    items = reader.items(playlist_id)
+    items = sorted(
+        reader.playlist_items(playlist_id), key=lambda item: item["snippet"].get("position", 0)
+    )
     calls: list[SyncCall] = []
     current: list[str] = []
     for item in items:

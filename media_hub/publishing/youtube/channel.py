@@ -23,6 +23,7 @@ from media_hub.catalog.pipeline_models import Caption, Publication
 from media_hub.catalog.vocabulary import Platform, PlaylistOrder
 from media_hub.publishing.youtube import quota
 from media_hub.publishing.youtube.errors import reason_of, translate
+from media_hub.publishing.youtube.reading import ChannelReader
 
 log = logging.getLogger(__name__)
 
@@ -113,38 +114,17 @@ def _record_playlist(catalog: Catalog, slug: str, youtube_id: str) -> str:
 
 def _find_playlist(catalog: Catalog, youtube: Any, title: str) -> str | None:
     """The channel's playlist with this title, read 50 per call."""
-    for item in _pages(catalog, "playlists.list", youtube.playlists(), part="snippet", mine=True):
+    for item in ChannelReader(catalog, youtube).playlists():
         if item.get("snippet", {}).get("title") == title:
             return str(item["id"])
     return None
 
 
 def _find_item(catalog: Catalog, youtube: Any, playlist_id: str, video_id: str) -> str | None:
-    pages = _pages(
-        catalog, "playlistItems.list", youtube.playlistItems(), part="snippet",
-        playlistId=playlist_id,
-    )  # fmt: skip
-    for item in pages:
+    for item in ChannelReader(catalog, youtube).playlist_items(playlist_id):
         if item.get("snippet", {}).get("resourceId", {}).get("videoId") == video_id:
             return str(item["id"])
     return None
-
-
-def _pages(catalog: Catalog, method: str, resource: Any, **query: Any) -> Any:
-    token = None
-    while True:
-        try:
-            page = resource.list(maxResults=50, pageToken=token, **query).execute(
-                num_retries=RETRIES
-            )
-        except HttpError as exc:
-            _spent(catalog, method)
-            raise translate(exc, method) from exc
-        _spent(catalog, method)
-        yield from page.get("items", [])
-        token = page.get("nextPageToken")
-        if not token:
-            return
 
 
 def add_to_playlist(
