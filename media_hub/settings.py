@@ -83,12 +83,21 @@ class YouTubeSettings(_Section):
 
 class SlideShareSettings(_Section):
     api_base: str = Field(
-        "https://www.slideshare.net/api/2/", description="SlideShare REST API v2 root."
+        "https://www.slideshare.net/api/2/",
+        description="SlideShare REST API v2 root; the sandbox's URL in tests and the demo.",
     )
-    username: str | None = Field(None, description="SlideShare account name.")
-    api_key: SecretStr | None = Field(None, description="SlideShare API key.")
-    shared_secret: SecretStr | None = Field(None, description="SlideShare shared secret.")
-    password: SecretStr | None = Field(None, description="SlideShare account password.")
+    ca_bundle: Path | None = Field(
+        None, description="Extra CA certificate to trust (the sandbox's self-signed one)."
+    )
+    credentials_file: Path = Field(
+        Path("~/.config/media-hub/slideshare.json"),
+        description="API key, shared secret, username and password (mode 0600).",
+    )
+    conversion_wait: int = Field(
+        600,
+        ge=0,
+        description="Seconds to wait for SlideShare to convert an upload; a rerun checks again.",
+    )
 
 
 class Settings(BaseSettings):

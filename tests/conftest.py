@@ -20,6 +20,10 @@ from typer.testing import CliRunner
 
 from media_hub.catalog.service import CatalogService
 from media_hub.hub import Hub, init_hub
+from media_hub.publishing.slideshare.credentials import SlideShareCredentials
+from media_hub.publishing.slideshare.credentials import (
+    save_credentials as save_slideshare_credentials,
+)
 from media_hub.publishing.youtube import scopes
 from media_hub.publishing.youtube.auth import save_credentials, token_path
 from media_hub.sandbox.server import Sandbox
@@ -138,3 +142,16 @@ def channel_hub(hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp
     )
     save_credentials(token_path(settings), credentials)
     return Hub(settings)
+
+
+@pytest.fixture
+def deck_hub(hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hub:
+    """The hub pointed at the sandbox's SlideShare, with the account's credentials saved;
+    decks convert on the first read, so no test waits on the polling's backoff."""
+    sandbox.state.configure(slideshare_queued_reads=0, slideshare_converting_reads=0)
+    monkeypatch.setenv("MEDIA_HUB_SLIDESHARE_API_BASE", sandbox.slideshare_api_base)
+    monkeypatch.setenv("MEDIA_HUB_SLIDESHARE_CA_BUNDLE", str(sandbox.ca_cert))
+    path = tmp_path / "secrets" / "slideshare.json"
+    monkeypatch.setenv("MEDIA_HUB_SLIDESHARE_CREDENTIALS_FILE", str(path))
+    save_slideshare_credentials(path, SlideShareCredentials(**sandbox.slideshare_account))
+    return Hub(load_settings(hub.settings.home))

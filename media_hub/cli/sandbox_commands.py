@@ -1,4 +1,5 @@
-"""`media-hub sandbox serve`: the local stand-in of YouTube's APIs, for the demo and training."""
+"""`media-hub sandbox serve`: the local stand-in of YouTube's and SlideShare's APIs, for the
+demo and training."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from typing import Annotated
 import typer
 
 from media_hub.sandbox.server import Sandbox
+from media_hub.sandbox.slideshare_account import save_credentials
 from media_hub.sandbox.state import DEFAULT_CONFIG
 
 app = typer.Typer(
-    help="A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs.",
+    help="A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs and of "
+    "SlideShare's API v2.",
     no_args_is_help=True,
 )
 
@@ -31,7 +34,8 @@ def serve(
             "--fault",
             metavar="SPEC",
             help="Inject a fault, e.g. '503,path=/upload/,count=2', 'drop,method=PUT', "
-            "'partial,fraction=0.5', 'quota', 'expire-tokens'. Repeatable.",
+            "'partial,fraction=0.5', 'quota', 'expire-tokens', '503,path=/api/2/', "
+            "'daily-limit'. Repeatable.",
         ),
     ] = None,
     unverified: Annotated[
@@ -43,8 +47,25 @@ def serve(
     quota: Annotated[
         int | None, typer.Option("--quota", min=0, help="Daily quota units (Google: 10000).")
     ] = None,
+    slideshare_calls_per_day: Annotated[
+        int | None,
+        typer.Option(
+            "--slideshare-calls-per-day", min=0, help="Signed SlideShare calls a day (1000)."
+        ),
+    ] = None,
+    slideshare_uploads_closed: Annotated[
+        bool,
+        typer.Option(
+            "--slideshare-uploads-closed",
+            help="Answer upload_slideshow with code 25, as the live service was seen to.",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the sandbox until Ctrl-C and print the settings that point media-hub at it."""
+    """Serve the sandbox until Ctrl-C and print the settings that point media-hub at it.
+
+    YouTube's APIs are at the root; SlideShare's API v2 is at /api/2/, its account written to
+    slideshare-credentials.json (mode 0600) beside the state file.
+    """
     sandbox = Sandbox(
         state_file.resolve(),
         port,
@@ -53,6 +74,10 @@ def serve(
         if uploads_per_day is None
         else uploads_per_day,
         limits={} if quota is None else {"default": quota},
+        slideshare_calls_per_day=DEFAULT_CONFIG["slideshare_calls_per_day"]
+        if slideshare_calls_per_day is None
+        else slideshare_calls_per_day,
+        slideshare_uploads_closed=slideshare_uploads_closed,
     )
     try:
         for spec in fault or []:
@@ -67,6 +92,11 @@ def serve(
         typer.echo(f"  MEDIA_HUB_YOUTUBE_API_ENDPOINT={sandbox.url}")
         typer.echo(f"  MEDIA_HUB_YOUTUBE_TOKEN_URI={sandbox.token_uri}")
         typer.echo(f"  MEDIA_HUB_YOUTUBE_CA_BUNDLE={sandbox.ca_cert}")
+        credentials = sandbox.state.path.with_name("slideshare-credentials.json")
+        save_credentials(sandbox.state, credentials)
+        typer.echo(f"  MEDIA_HUB_SLIDESHARE_API_BASE={sandbox.slideshare_api_base}")
+        typer.echo(f"  MEDIA_HUB_SLIDESHARE_CA_BUNDLE={sandbox.ca_cert}")
+        typer.echo(f"  MEDIA_HUB_SLIDESHARE_CREDENTIALS_FILE={credentials}")
         typer.echo("Ctrl-C stops it.", err=True)
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -1,7 +1,9 @@
-"""`media-hub upload` and `media-hub auth youtube`."""
+"""`media-hub upload`, `publish` and `auth youtube|slideshare`."""
 
 from __future__ import annotations
 
+import sys
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +31,49 @@ def _youtube_factory(cli_state: CliState) -> Any:
     return build
 
 
+def _slideshare_factory(cli_state: CliState) -> Any:
+    def build() -> Any:
+        from media_hub.publishing.slideshare.connect import slideshare_client
+
+        return slideshare_client(cli_state.settings)
+
+    return build
+
+
+class _Publishers:
+    """One publisher per platform, made when a file of its kind comes up."""
+
+    def __init__(self, cli_state: CliState) -> None:
+        self._state = cli_state
+        self._made: dict[str, Any] = {}
+
+    def for_file(self, path: Path) -> Any:
+        from media_hub.catalog.vocabulary import AssetKind
+        from media_hub.pipeline.ingest import kind_of
+
+        kind = kind_of(path)
+        if kind not in self._made:
+            if kind is AssetKind.DECK:
+                from media_hub.pipeline.slideshare_upload import SlideShareUpload
+
+                self._made[kind] = SlideShareUpload(
+                    self._state.hub, _slideshare_factory(self._state)
+                )
+            else:
+                from media_hub.pipeline.youtube_upload import YouTubeUpload
+
+                self._made[kind] = YouTubeUpload(self._state.hub, _youtube_factory(self._state))
+        return self._made[kind]
+
+    def reaching(self, publisher: Any) -> AbstractContextManager[None]:
+        """Network failures as one line (the SlideShare client already words its own)."""
+        from media_hub.publishing.youtube.errors import reaching
+
+        if publisher.platform == "slideshare":
+            return nullcontext()
+        return reaching(self._state.settings.youtube.api_endpoint)
+
+
 def _when(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -45,7 +90,7 @@ def _when(value: str | None) -> datetime | None:
 
 def upload(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Video files.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="Videos and decks.", show_default=False)],
     series: Annotated[
         str, typer.Option("--series", "-s", help="Series slug (gives the template).")
     ],
@@ -73,19 +118,22 @@ def upload(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Publish videos to YouTube: ingest, transcode, thumbnail, upload, playlists, captions.
+    """Publish videos to YouTube and decks (pdf, pptx, odp, ppt) to SlideShare.
 
-    Resumable after any crash and never twice: rerun the same command. Captions beside the
-    file (clip.ar.srt, clip.fr.vtt) go up too. Example:
-    media-hub upload clip.mp4 --series advisory-clips --episode 4 -t "fr=Bien chercher"
+    Videos: ingest, transcode, thumbnail, resumable upload, playlists, captions (clip.ar.srt,
+    clip.fr.vtt beside the file). Decks: ingest, upload, wait for SlideShare's conversion.
+    Resumable after any crash and never twice: rerun the same command. Examples:
+    media-hub upload clip.mp4 --series advisory-clips --episode 4 -t "fr=Bien chercher";
+    media-hub upload flyer.pdf --series cv-flyers -t "fr=Le CV en une page"
     """
     from media_hub.cli.progress import byte_progress, fraction_progress
     from media_hub.pipeline.ingest import IngestRequest
-    from media_hub.pipeline.youtube_upload import UploadOptions, YouTubeUpload
-    from media_hub.publishing.youtube.errors import reaching
+    from media_hub.pipeline.publisher import UploadOptions
 
     cli_state = state(ctx)
-    job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
+    publishers = _Publishers(cli_state)
+    if privacy is not None and privacy not in ("public", "unlisted", "private"):
+        raise ValidationError("--privacy", f"{privacy!r} is not public, unlisted or private")
     options = UploadOptions(privacy=privacy, publish_at=_when(publish_at))
     titles = language_texts("--title", title or [])
     descriptions = language_texts("--description", description or [])
@@ -96,18 +144,21 @@ def upload(
             path, series, titles, descriptions, topic or [], season, episode, language
         )
         try:
+            job = publishers.for_file(path)
             if plan:
                 planned = job.prepare(request, options)
-                results.append(_plan_record(planned))
+                results.append(_plan_record(job.platform, planned))
                 continue
             with (
-                reaching(cli_state.settings.youtube.api_endpoint),
+                publishers.reaching(job),
                 fraction_progress(f"transcode {path.name}") as on_transcode,
             ):
                 done = _publish(job, request, options, on_transcode, byte_progress, path)
+            id_name = "video_id" if done.platform == "youtube" else "slideshow_id"
             results.append(
-                {"file": str(path), "asset_id": done.asset_id, "video_id": done.video_id,
-                 "url": done.url, "uploaded_now": done.uploaded_now}
+                {"file": str(path), "asset_id": done.asset_id, "platform": str(done.platform),
+                 id_name: done.remote_id, "remote_id": done.remote_id, "url": done.url,
+                 "uploaded_now": done.uploaded_now, "finished": done.finished}
             )  # fmt: skip
         except QuotaError as exc:
             typer.echo(f"error: {exc}", err=True)
@@ -137,9 +188,10 @@ def _publish(
         return job.publish(request, options, on_bytes=on_bytes, on_transcode=on_transcode)
 
 
-def _plan_record(planned: Any) -> dict[str, Any]:
+def _plan_record(platform: str, planned: Any) -> dict[str, Any]:
     return {
         "file": str(planned.file),
+        "platform": str(platform),
         "asset_id": planned.asset_id,
         "already_uploaded": planned.already_uploaded,
         "send": planned.resource,
@@ -156,15 +208,23 @@ def _print(results: list[dict[str, Any]], plan: bool, as_json: bool) -> None:
         output.print_json(results)
         return
     for record in results:
+        where = "YouTube" if record["platform"] == "youtube" else "SlideShare"
         if not plan:
-            verb = "uploaded" if record["uploaded_now"] else "already on YouTube"
-            typer.echo(f"{record['file']}: asset {record['asset_id']} {verb}: {record['url']}")
+            verb = "uploaded" if record["uploaded_now"] else f"already on {where}"
+            if not record["finished"]:
+                verb += f", {where} is still converting it (rerun later to check)"
+            url = f": {record['url']}" if record["url"] else f" as {record['remote_id']}"
+            typer.echo(f"{record['file']}: asset {record['asset_id']} {verb}{url}")
             continue
-        typer.echo(f"{record['file']}: asset {record['asset_id']}")
+        typer.echo(f"{record['file']}: asset {record['asset_id']} to {where}")
         output.print_json(record["send"])
         for call in record["calls"]:
-            typer.echo(f"  {call['method']:<22}{call['units']:>4} units  {call['detail']}")
-        typer.echo(f"  quota: {record['units']} units of 10,000 today, plus the upload calls")
+            cost = f"{call['units']:>4} units" if record["platform"] == "youtube" else "  1 call "
+            typer.echo(f"  {call['method']:<22}{cost}  {call['detail']}")
+        if record["platform"] == "youtube":
+            typer.echo(f"  quota: {record['units']} units of 10,000 today, plus the upload calls")
+        else:
+            typer.echo(f"  SlideShare: {len(record['calls'])} call(s) of the account's daily limit")
 
 
 @auth_app.command("youtube")
@@ -198,51 +258,124 @@ def auth_youtube(
     typer.echo(f"authorized; token saved in {path} (readable by you only)")
 
 
+@auth_app.command("slideshare")
+def auth_slideshare(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Option("--username", help="The SlideShare account name.")],
+    api_key: Annotated[str, typer.Option("--api-key", help="The API key SlideShare issued.")],
+    stdin: Annotated[
+        bool,
+        typer.Option(
+            "--stdin", help="Read the shared secret and the password as two lines of stdin."
+        ),
+    ] = False,
+) -> None:
+    """Save the SlideShare account's credentials (mode 0600) after checking them with a call.
+
+    The shared secret and the password are asked without echo (or read from stdin), never
+    given as options, so they stay out of shell history. Example:
+    media-hub auth slideshare --username anapec --api-key AbCd1234
+    """
+    from media_hub.publishing.slideshare.client import SlideShareClient
+    from media_hub.publishing.slideshare.credentials import (
+        SlideShareCredentials,
+        credentials_path,
+        save_credentials,
+    )
+
+    settings = state(ctx).settings
+    if stdin:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < 2:
+            raise ValidationError("stdin", "give the shared secret and the password on two lines")
+        secret, password = lines[0], lines[1]
+    else:
+        secret = typer.prompt("Shared secret", hide_input=True)
+        password = typer.prompt("Password", hide_input=True)
+    credentials = SlideShareCredentials(username, api_key, secret, password)
+    section = settings.slideshare
+    ca_bundle = settings.path(section.ca_bundle) if section.ca_bundle is not None else None
+    client = SlideShareClient(section.api_base, credentials, ca_bundle=ca_bundle)
+    try:
+        client.get_user_tags()  # refused here, not at the first upload
+    finally:
+        client.close()
+    path = credentials_path(settings)
+    save_credentials(path, credentials)
+    typer.echo(f"checked and saved in {path} (readable by you only)")
+
+
 def publish(
     ctx: typer.Context,
     apply: Annotated[
         bool, typer.Option("--apply/--plan", help="Apply the changes, or only list them.")
     ] = False,
+    platform: Annotated[
+        list[str] | None,
+        typer.Option("--platform", help="youtube or slideshare (default: each with publications)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Keep the channel in line with the catalog: metadata, thumbnails, playlists and order.
+    """Keep YouTube and SlideShare in line with the catalog: texts, thumbnails, playlists.
 
-    Reads the channel 50 items per call and changes only what differs, in a stable order,
-    within the day's quota; a rerun continues. Example: media-hub publish --plan
+    Reads the platforms in pages (50 videos, 100 slideshows per call) and changes only what
+    differs, in a stable order, within the day's quota; a rerun continues.
+    Example: media-hub publish --plan
     """
-    from media_hub.pipeline.youtube_sync import apply_sync, plan_sync
-    from media_hub.pipeline.youtube_upload import YouTubeUpload
-    from media_hub.publishing.youtube.errors import reaching
+    from media_hub.pipeline.publish_all import Synced, platforms_in_use
 
     cli_state = state(ctx)
-    job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
-    with reaching(cli_state.settings.youtube.api_endpoint):
-        plan = plan_sync(job)
-        result = apply_sync(job, plan) if apply else None
-    calls = [
-        {"method": c.method, "units": c.units, "target": c.target, "detail": c.detail}
-        for c in plan.calls
-    ]
-    left = len(result.left) if result else len(calls)
+    chosen = _platforms(platform) or platforms_in_use(cli_state.hub)
+    synced: list[Synced] = []
+    for name in chosen:
+        synced.append(_sync_platform(cli_state, name, apply))
+    calls = [call for one in synced for call in one.calls]
+    left = sum(one.left for one in synced)
+    units = sum(one.units for one in synced)
+    reads = sum(one.reads for one in synced)
+    missing = [line for one in synced for line in one.missing]
     if as_json:
         output.print_json(
-            {"reads": plan.reads, "calls": calls, "units": plan.units, "applied": apply,
-             "left": left}
+            {"reads": reads, "calls": calls, "units": units, "applied": apply, "left": left,
+             "missing": missing}
         )  # fmt: skip
     else:
         for call in calls:
             typer.echo(
                 f"{call['method']:<22}{call['units']:>4}  {call['target']}: {call['detail']}"
             )
+        for line in missing:
+            typer.echo(f"warning: {line}; rerun 'media-hub upload' for it", err=True)
         verb = "applied" if apply else "to apply"
         typer.echo(
-            f"{len(calls)} change(s) {verb}, {plan.units} units; read the channel in "
-            f"{plan.reads} list call(s)"
+            f"{len(calls)} change(s) {verb}, {units} YouTube units; read the platforms in "
+            f"{reads} list call(s)"
         )
-    if result is not None and result.left:
-        typer.echo(
-            f"error: the day's quota ran out with {left} change(s) left; rerun after midnight "
-            "Pacific time",
-            err=True,
-        )
+    for one in synced:
+        if one.stopped:
+            typer.echo(f"error: {one.stopped}", err=True)
+    if any(one.stopped for one in synced):
         raise typer.Exit(1)
+
+
+def _platforms(values: list[str] | None) -> list[str]:
+    known = ("youtube", "slideshare")
+    for value in values or []:
+        if value not in known:
+            raise ValidationError("--platform", f"{value!r} is not youtube or slideshare")
+    return [name for name in known if name in (values or [])]
+
+
+def _sync_platform(cli_state: CliState, name: str, apply: bool) -> Any:
+    from media_hub.pipeline.publish_all import sync_decks, sync_videos
+
+    if name == "slideshare":
+        from media_hub.pipeline.slideshare_upload import SlideShareUpload
+
+        return sync_decks(SlideShareUpload(cli_state.hub, _slideshare_factory(cli_state)), apply)
+    from media_hub.pipeline.youtube_upload import YouTubeUpload
+    from media_hub.publishing.youtube.errors import reaching
+
+    job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
+    with reaching(cli_state.settings.youtube.api_endpoint):
+        return sync_videos(job, apply)

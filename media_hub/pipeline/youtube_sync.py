@@ -22,7 +22,8 @@ from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import AssetKind, Platform, PlaylistOrder
-from media_hub.pipeline.youtube_upload import UploadOptions, YouTubeUpload
+from media_hub.pipeline.publisher import UploadOptions
+from media_hub.pipeline.youtube_upload import YouTubeUpload
 from media_hub.publishing.youtube import quota
 from media_hub.publishing.youtube.errors import translate
 from media_hub.publishing.youtube.reading import ChannelReader

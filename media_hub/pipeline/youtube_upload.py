@@ -10,24 +10,29 @@ before any call.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from media_hub.catalog.assets import AssetEdit
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.definitions import Definitions, read_definitions
 from media_hub.catalog.models import Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.service import CatalogService
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import ValidationError
 from media_hub.hub import Hub
 from media_hub.pipeline.ingest import IngestRequest, ingest
+from media_hub.pipeline.publisher import (
+    PlannedCall,
+    Published,
+    UploadOptions,
+    UploadPlan,
+    mark_published,
+)
 from media_hub.pipeline.renditions import ensure_rendition
+from media_hub.pipeline.series_templates import SeriesTemplates
 from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
 from media_hub.publishing.youtube import channel, quota
 from media_hub.publishing.youtube.uploader import upload_video
@@ -36,51 +41,16 @@ from media_hub.publishing.youtube_metadata import render_video_metadata
 UPLOAD_PROFILE = "youtube"
 
 
-@dataclass(frozen=True)
-class UploadOptions:
-    privacy: str | None = None
-    publish_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class PlannedCall:
-    method: str
-    units: int
-    bucket: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class UploadPlan:
-    file: Path
-    asset_id: int
-    already_uploaded: bool
-    resource: dict[str, Any]
-    calls: list[PlannedCall]
-
-    @property
-    def units(self) -> int:
-        return sum(call.units for call in self.calls if call.bucket == quota.DEFAULT_BUCKET)
-
-
-@dataclass(frozen=True)
-class PublishedVideo:
-    file: Path
-    asset_id: int
-    video_id: str
-    url: str
-    uploaded_now: bool
-
-
 class YouTubeUpload:
     """The steps of one hub's uploads; `youtube` is a google-api-python-client resource."""
+
+    platform = Platform.YOUTUBE
 
     def __init__(self, hub: Hub, youtube_factory: Callable[[], Any]) -> None:
         self.hub = hub
         self._youtube_factory = youtube_factory
         self._youtube: Any = None
-        self._definitions: Definitions | None = None
-        self._series: dict[str, dict[str, Any]] = {}
+        self._templates = SeriesTemplates(hub)
 
     @property
     def catalog(self) -> Catalog:
@@ -111,7 +81,7 @@ class YouTubeUpload:
         on_step: Callable[[str], None] | None = None,
         on_bytes: Callable[[int, int], None] | None = None,
         on_transcode: Callable[[float], None] | None = None,
-    ) -> PublishedVideo:
+    ) -> Published:
         step = on_step or (lambda _label: None)
         plan = self.prepare(request, options)
         asset_id = plan.asset_id
@@ -148,10 +118,11 @@ class YouTubeUpload:
                 self.catalog, self.youtube, asset_id, uploaded.video_id, lang, path, stored.key
             )
         self._set_state(asset_id, "done")
-        self._mark_published(asset_id)
-        return PublishedVideo(
-            request.path, asset_id, uploaded.video_id, uploaded.url, uploaded.uploaded_now
-        )
+        mark_published(self.hub, asset_id)
+        return Published(
+            request.path, asset_id, Platform.YOUTUBE, uploaded.video_id, uploaded.url,
+            uploaded.uploaded_now,
+        )  # fmt: skip
 
     def metadata(
         self, asset_id: int, options: UploadOptions, asset: dict[str, Any] | None = None
@@ -161,18 +132,9 @@ class YouTubeUpload:
         asset = asset if asset is not None else service.show(asset_id)
         if asset["kind"] != AssetKind.VIDEO.value:
             raise ValidationError("kind", "only videos go to YouTube", record=f"asset {asset_id}")
-        if asset["series"] is None:
-            raise ValidationError(
-                "series", "the asset has no series, so no template", record=f"asset {asset_id}"
-            )
-        series = self._series.get(asset["series"])
-        if series is None:
-            series = self._series[asset["series"]] = service.series_detail(asset["series"])
-        if self._definitions is None:  # read once per run: a sync renders thousands
-            self._definitions = read_definitions(self.hub.settings.definitions_dir)
-        template = self._definitions.templates[series["template"]]
+        series, template, template_name = self._templates.of(asset)
         rendered = render_video_metadata(
-            asset, series, template, series["template"], privacy=options.privacy,
+            asset, series, template, template_name, privacy=options.privacy,
             publish_at=options.publish_at, now=datetime.now(UTC),
         )  # fmt: skip
         resource: dict[str, Any] = rendered.to_resource()
@@ -223,10 +185,6 @@ class YouTubeUpload:
                 )
             ).one()
             publication.state = state
-
-    def _mark_published(self, asset_id: int) -> None:
-        if self.hub.catalog.show(asset_id)["status"] != AssetStatus.PUBLISHED.value:
-            self.hub.catalog.edit(asset_id, AssetEdit(status=AssetStatus.PUBLISHED))
 
 
 def branded_key(catalog: Catalog, asset_id: int) -> str | None:

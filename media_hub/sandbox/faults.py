@@ -1,15 +1,17 @@
 """Fault injection: the failures a real upload meets, on demand and counted.
 
 Pending faults match the next requests by method and path prefix: answer a 5xx, reset the
-connection without answering, or take only part of an upload chunk. Two act at once: use up
-the day's quota, expire every access token. Tests call the Python API; people use
-`--fault SPEC` or `POST /sandbox/faults`.
+connection without answering, or take only part of an upload chunk. Three act at once: use
+up the day's quota, use up the day's SlideShare calls (the next signed call gets code 99),
+expire every access token. Tests call the Python API; people use `--fault SPEC` or
+`POST /sandbox/faults`. SlideShare's calls match by path like any other (`path=/api/2/`).
 
-SPEC is `KIND[,key=value...]`: KIND is 500, 502, 503, 504, 429, drop, partial, hold, quota
-or expire-tokens; keys are method, path, count, fraction (partial), seconds (hold: the request
-is carried out and its answer held, as when a client dies waiting), after (let that many
-matching requests through first) and bucket (quota). Examples:
-`503,path=/upload/,count=2`, `drop,method=PUT`, `partial,fraction=0.5,count=3`, `quota`.
+SPEC is `KIND[,key=value...]`: KIND is 500, 502, 503, 504, 429, drop, partial, hold, quota,
+daily-limit or expire-tokens; keys are method, path, count, fraction (partial), seconds
+(hold: the request is carried out and its answer held, as when a client dies waiting), after
+(let that many matching requests through first) and bucket (quota). Examples:
+`503,path=/upload/,count=2`, `drop,method=PUT`, `partial,fraction=0.5,count=3`, `quota`,
+`503,path=/api/2/`, `daily-limit`.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from typing import Any
 from media_hub.sandbox import oauth
 from media_hub.sandbox.errors import ApiError, server_error
 from media_hub.sandbox.quota import QuotaTable, exhaust
+from media_hub.sandbox.slideshare_account import use_up_calls
 from media_hub.sandbox.state import State
 from media_hub.sandbox.wire import Request, Response
 
 STATUS_KINDS = {"429", "500", "502", "503", "504"}
 PENDING_KINDS = STATUS_KINDS | {"drop", "partial", "hold"}
+IMMEDIATE_KINDS = {"quota", "daily-limit", "expire-tokens"}
 ADMIN_PREFIX = "/sandbox/"
 
 
@@ -67,15 +71,19 @@ class Faults:
         seconds: float = 5.0,
         after: int = 0,
     ) -> None:
-        """Queue a fault, or apply `quota` / `expire-tokens` at once."""
+        """Queue a fault, or apply `quota` / `daily-limit` / `expire-tokens` at once."""
         if kind == "quota":
             self.exhaust_quota(bucket)
+            return
+        if kind == "daily-limit":
+            use_up_calls(self._state)
             return
         if kind == "expire-tokens":
             self.expire_tokens()
             return
         if kind not in PENDING_KINDS:
-            raise ValueError(f"unknown fault {kind!r}; use one of {sorted(PENDING_KINDS)}")
+            kinds = sorted(PENDING_KINDS | IMMEDIATE_KINDS)
+            raise ValueError(f"unknown fault {kind!r}; use one of {kinds}")
         if count < 1 or not 0 <= fraction < 1:
             raise ValueError("count must be at least 1 and fraction in [0, 1)")
         with self._lock:

@@ -1,4 +1,4 @@
-"""How a sandbox video's audience grows: one deterministic series per video and day.
+"""How a sandbox video's (or deck's) audience grows: one deterministic series per item and day.
 
 Both the Data API's `statistics` and the Analytics API's daily rows are sums of this series, so
 a statistics pull can be checked against a report. A day counts once it has ended (in Los
@@ -74,3 +74,40 @@ def playlist_share(playlist_id: str, video_id: str) -> int:
 def playlist_starts_percent(playlist_id: str) -> int:
     """Percent of in-playlist views that start the playlist (30-60)."""
     return 30 + _digest(playlist_id, "starts")[0] % 31
+
+
+@dataclass(frozen=True)
+class DeckDaily:
+    """One SlideShare deck's numbers for one day: views > downloads > favorites >= comments."""
+
+    views: int = 0
+    downloads: int = 0
+    favorites: int = 0
+    comments: int = 0
+
+    def __add__(self, other: DeckDaily) -> DeckDaily:
+        return DeckDaily(
+            self.views + other.views,
+            self.downloads + other.downloads,
+            self.favorites + other.favorites,
+            self.comments + other.comments,
+        )
+
+
+def deck_daily(slideshow_id: int | str, day: dt.date) -> DeckDaily:
+    """The numbers of a slideshow (its id as int or str) on `day`; always the same numbers."""
+    popularity = 20 + int.from_bytes(_digest("deck", str(slideshow_id))[:2], "big") % 200
+    noise = _digest("deck", str(slideshow_id), day.isoformat())
+    views = max(10, popularity * (60 + noise[0] % 80) // 100)
+    downloads = 1 + views * (5 + noise[1] % 10) // 100  # at most 1 + 14% of views < views
+    favorites = downloads * (20 + noise[2] % 50) // 100  # under 70% of downloads
+    comments = favorites * (30 + noise[3] % 71) // 100  # at most the favorites
+    return DeckDaily(views, downloads, favorites, comments)
+
+
+def deck_total(slideshow_id: int | str, first: dt.date, today: dt.date) -> DeckDaily:
+    """Cumulative numbers since the conversion day: what get_slideshow shows on `today`."""
+    result = DeckDaily()
+    for day in counted_days(first, today):
+        result = result + deck_daily(slideshow_id, day)
+    return result

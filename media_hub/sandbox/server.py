@@ -4,6 +4,7 @@
 
     with Sandbox(tmp_path / "channel.json") as sandbox:
         build("youtube", "v3", client_options={"api_endpoint": sandbox.url}, ...)
+        SlideShareClient(sandbox.slideshare_api_base, ...)  # SlideShare API v2 at /api/2/
 
 TLS is done in each connection's thread (a slow handshake never blocks the others); bodies are
 streamed; request lines are logged without queries or headers, so no token reaches a log.
@@ -32,6 +33,9 @@ from media_hub.sandbox.analytics_api import AnalyticsApi
 from media_hub.sandbox.errors import ApiError, server_error
 from media_hub.sandbox.playlists import PlaylistsApi
 from media_hub.sandbox.quota import QuotaTable, charge
+from media_hub.sandbox.slideshare_account import account as slideshare_account
+from media_hub.sandbox.slideshare_api import PREFIX as SLIDESHARE_PREFIX
+from media_hub.sandbox.slideshare_api import SlideShareApi
 from media_hub.sandbox.state import Clock, State, utc_now
 from media_hub.sandbox.tls import ensure_certificate
 from media_hub.sandbox.uploads import Uploads
@@ -54,7 +58,10 @@ class Served:
 
 
 class App:
-    """Routes a request: faults first, then authentication and quota, then the handler."""
+    """Routes a request: faults first, then authentication and quota, then the handler.
+
+    SlideShare's `/api/2/` calls meet the same faults but neither OAuth nor Google's quota.
+    """
 
     def __init__(self, state: State, base_url: str) -> None:
         self.state = state
@@ -63,6 +70,7 @@ class App:
         self.uploads = Uploads(state)
         self.youtube = YouTubeApi(state, self.uploads, base_url)
         self.playlists = PlaylistsApi(state, base_url)
+        self.slideshare = SlideShareApi(state, base_url)
         open_routes = [
             Route("GET", "/o/oauth2/auth", lambda r: oauth.authorize(state, r)),
             Route("POST", "/token", lambda r: oauth.token(state, r)),
@@ -102,6 +110,8 @@ class App:
                 replaced = faults.outcome(fault, request)
                 if replaced is not None:
                     return replaced
+            if request.path.startswith(SLIDESHARE_PREFIX):
+                return self.slideshare.handle(request)
             route = self.routes.get((request.method, request.path))
             if route is None:
                 raise ApiError("notFound", f"No method {request.method} {request.path}.")
@@ -228,7 +238,8 @@ class _Server(ThreadingHTTPServer):
 
 
 class Sandbox:
-    """A running sandbox: `.url`, `.ca_cert`, `.faults`, `.state`; a context manager."""
+    """A running sandbox: `.url`, `.ca_cert`, `.faults`, `.state`, `.slideshare_api_base`;
+    a context manager."""
 
     def __init__(
         self,
@@ -270,6 +281,15 @@ class Sandbox:
     @property
     def auth_uri(self) -> str:
         return self.url + "/o/oauth2/auth"
+
+    @property
+    def slideshare_api_base(self) -> str:
+        return self.url + SLIDESHARE_PREFIX
+
+    @property
+    def slideshare_account(self) -> dict[str, str]:
+        """A copy of the SlideShare account: username, api_key, shared_secret, password."""
+        return slideshare_account(self.state)
 
     @property
     def requests(self) -> list[Served]:

@@ -33,7 +33,14 @@ DEFAULT_CONFIG: Data = {
     "processing_polls": 1,  # videos.list reads before an upload shows as processed
     "limits": {},  # quota limits overriding quota_costs.toml, e.g. {"default": 500}
     "token_lifetime": 3600,  # seconds
+    "slideshare_calls_per_day": 1000,  # signed SlideShare calls a Pacific day -> code 99
+    "slideshare_uploads_closed": False,  # upload_slideshow answers code 25, as seen live
+    "slideshare_max_upload_bytes": 100 * 1024 * 1024,  # larger decks -> code 8
+    "slideshare_queued_reads": 1,  # reads of a new slideshow showing Status 0 (queued)
+    "slideshare_converting_reads": 1,  # then reads showing Status 1 (converting)
 }
+SLIDESHARE_USERNAME = "anapec-sandbox"
+HIDDEN = "(hidden)"
 ID_LENGTHS = {"video": 11, "playlist": 32, "playlistItem": 48, "caption": 36, "session": 32}
 ID_PREFIXES = {"playlist": "PL", "caption": "AU"}
 
@@ -75,6 +82,23 @@ def _empty(channel_id: str, created: dt.datetime) -> Data:
         "tokens": {"access": {}, "refresh": {}, "codes": {}},
         "quota": {},
         "uploads_per_day": {},
+        "slideshare": _slideshare(),
+    }
+
+
+def _slideshare() -> Data:
+    """The SlideShare account (secrets made here, kept in the state) and its slideshows."""
+    return {
+        "account": {
+            "username": SLIDESHARE_USERNAME,
+            "api_key": secrets.token_urlsafe(18),
+            "shared_secret": secrets.token_urlsafe(24),
+            "password": secrets.token_urlsafe(18),
+        },
+        "user_id": 10_000_000 + secrets.randbelow(90_000_000),
+        "next_id": 10_000_000 + secrets.randbelow(10_000_000),
+        "slideshows": {},
+        "calls": {},  # Pacific day -> signed calls made
     }
 
 
@@ -87,10 +111,14 @@ class State:
         self._clock = clock
         self._lock = threading.RLock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        for sub in ("sessions", "videos", "thumbnails", "captions"):
+        for sub in ("sessions", "videos", "thumbnails", "captions", "slideshows"):
             (self.media_dir / sub).mkdir(parents=True, exist_ok=True)
         if path.exists():
             self.data: Data = json.loads(path.read_text(encoding="utf-8"))
+            missing = {k: v for k, v in _empty("", clock()).items() if k not in self.data}
+            if missing:  # a state file from before a part was added: add it, keep the rest
+                self.data.update(missing)
+                self._save()
         else:
             self.data = _empty("UC" + _b64(secrets.token_bytes(17))[:22], clock())
             self._save()
@@ -99,6 +127,10 @@ class State:
     def now(self) -> dt.datetime:
         """The sandbox's time: the injected clock plus the simulated days."""
         return self._clock() + dt.timedelta(days=int(self.data["day_offset"]))
+
+    def wall_clock(self) -> dt.datetime:
+        """The injected clock without the simulated days: what a client's own clock reads."""
+        return self._clock()
 
     def today(self) -> dt.date:
         return pacific_day(self.now())
@@ -146,10 +178,11 @@ class State:
         return prefix + text[: ID_LENGTHS.get(kind, 24) - len(prefix)]
 
     def snapshot(self) -> Data:
-        """A copy without tokens, for `GET /sandbox/state` and tests."""
+        """A copy without tokens or passwords, for `GET /sandbox/state` and tests."""
         with self._lock:
             view = copy.deepcopy(self.data)
         view["tokens"] = {kind: len(items) for kind, items in view["tokens"].items()}
+        view["slideshare"]["account"].update(shared_secret=HIDDEN, password=HIDDEN)
         view["today"] = self.today().isoformat()
         return view
 

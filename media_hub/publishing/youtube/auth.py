@@ -8,8 +8,6 @@ and the client secrets' auth URI.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 
 from media_hub.errors import ConfigError
+from media_hub.private_files import read_private, write_private
 from media_hub.publishing.youtube import scopes
 from media_hub.settings import Settings
 
@@ -31,31 +30,16 @@ def token_path(settings: Settings) -> Path:
 
 
 def save_credentials(path: Path, credentials: Credentials) -> None:
-    """Write the token privately: mode 0600 from the start, then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".token-")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(credentials.to_json())  # type: ignore[no-untyped-call]
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(0o600)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the token privately (mode 0600 from the start, then renamed into place)."""
+    write_private(path, credentials.to_json())  # type: ignore[no-untyped-call]
 
 
 def load_credentials(settings: Settings) -> Credentials:
     """The saved token, refreshed when expired; the token endpoint is the configured one."""
     path = token_path(settings)
-    if not path.exists():
-        raise ConfigError(f"no YouTube token at {path}; {AUTH_HINT}")
-    if path.stat().st_mode & 0o077:
-        raise ConfigError(f"{path} is readable by others; run 'chmod 600 {path}'")
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        info = json.loads(read_private(path, AUTH_HINT))
+    except ValueError as exc:
         raise ConfigError(f"{path} is not a media-hub token file; {AUTH_HINT}") from exc
     credentials = _from_saved(info, settings.youtube.token_uri, path)
     if not credentials.valid and credentials.refresh_token:

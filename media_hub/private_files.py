@@ -1,0 +1,42 @@
+"""Files that hold secrets (tokens, API keys, passwords): written 0600, refused when readable
+by others.
+
+Written atomically (a temporary file created private, synced, renamed), so a crash leaves the
+old file or the new one and never a moment where the secret is readable by others.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from media_hub.errors import ConfigError
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` with mode 0600; the folder is created 0700 when missing."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(0o600)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_private(path: Path, hint: str) -> str:
+    """The text of a secrets file that only its owner can read; `hint` says how to make one."""
+    if not path.exists():
+        raise ConfigError(f"no credentials at {path}; {hint}")
+    if path.stat().st_mode & 0o077:
+        raise ConfigError(f"{path} is readable by others; run 'chmod 600 {path}'")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read ({exc}); {hint}") from exc
