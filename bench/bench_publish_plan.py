@@ -24,8 +24,8 @@ from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
 from media_hub.hub import Hub, init_hub
-from media_hub.pipeline.youtube_sync import plan_sync
 from media_hub.pipeline.publisher import UploadOptions
+from media_hub.pipeline.youtube_sync import plan_sync
 from media_hub.pipeline.youtube_upload import YouTubeUpload
 from media_hub.publishing.youtube import scopes
 from media_hub.publishing.youtube.auth import load_credentials, save_credentials

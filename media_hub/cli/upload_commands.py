@@ -345,7 +345,7 @@ def publish(
                 f"{call['method']:<22}{call['units']:>4}  {call['target']}: {call['detail']}"
             )
         for line in missing:
-            typer.echo(f"warning: {line}; rerun 'media-hub upload' for it", err=True)
+            typer.echo(f"warning: {line}", err=True)
         verb = "applied" if apply else "to apply"
         typer.echo(
             f"{len(calls)} change(s) {verb}, {units} YouTube units; read the platforms in "

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,6 +43,19 @@ TITLE_PATTERNS: tuple[tuple[str, str], ...] = (
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
+class Adopted(Protocol):
+    """An adopted video or deck, as reported."""
+
+    @property
+    def remote_id(self) -> str: ...
+    @property
+    def asset_id(self) -> int | None: ...
+    @property
+    def series(self) -> str | None: ...
+    @property
+    def title(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class AdoptedVideo:
     video_id: str
@@ -50,6 +63,10 @@ class AdoptedVideo:
     series: str | None
     playlists: list[str]
     title: str
+
+    @property
+    def remote_id(self) -> str:
+        return self.video_id
 
 
 @dataclass
@@ -59,7 +76,7 @@ class AdoptReport:
     dry_run: bool
     seen: int = 0
     known: int = 0
-    adopted: list[AdoptedVideo] = field(default_factory=list)
+    adopted: list[Adopted] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # video id -> why
     playlists: dict[str, str] = field(default_factory=dict)  # catalog slug -> YouTube id
     list_calls: Counter[str] = field(default_factory=Counter)

@@ -50,7 +50,7 @@ def sync_videos(job: YouTubeUpload, apply: bool) -> Synced:
             f"YouTube: the day's quota ran out with {left} change(s) left; rerun after "
             f"{reset:%Y-%m-%d %H:%M} Pacific time"
         )
-    return Synced("youtube", calls, plan.reads, plan.units, left, stopped=stopped)
+    return Synced("youtube", calls, plan.reads, plan.units, left, plan.skipped, stopped=stopped)
 
 
 def sync_decks(job: SlideShareUpload, apply: bool) -> Synced:

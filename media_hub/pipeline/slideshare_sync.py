@@ -16,7 +16,7 @@ from sqlalchemy import select
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import Platform
-from media_hub.errors import QuotaError
+from media_hub.errors import QuotaError, ValidationError
 from media_hub.pipeline.publisher import UploadOptions
 from media_hub.pipeline.slideshare_upload import SlideShareUpload
 from media_hub.publishing.slideshare.client import PAGE_SIZE, Slideshow
@@ -37,7 +37,7 @@ class DeckEdit:
 class DeckSyncPlan:
     calls: list[DeckEdit]
     reads: int
-    missing: list[str] = field(default_factory=list)  # recorded, but gone from SlideShare
+    missing: list[str] = field(default_factory=list)  # decks not synced, and why
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,16 @@ def plan_deck_sync(job: SlideShareUpload) -> DeckSyncPlan:
     for asset_id, slideshow_id in published:
         have = remote.get(slideshow_id)
         if have is None:
-            missing.append(f"asset {asset_id}: slideshow {slideshow_id} is gone from SlideShare")
+            missing.append(
+                f"asset {asset_id}: slideshow {slideshow_id} is gone from SlideShare; "
+                "'media-hub upload' sends it again"
+            )
             continue
-        want = job.fields(asset_id, UploadOptions(), records[asset_id])
+        try:
+            want = job.fields(asset_id, UploadOptions(), records[asset_id])
+        except ValidationError as exc:  # e.g. an adopted deck with no series yet
+            missing.append(f"not synced: {exc}")
+            continue
         changed = _changed(want, have)
         if changed:
             texts = {name: want[name] for name in TEXT_FIELDS}

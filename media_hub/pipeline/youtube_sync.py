@@ -10,7 +10,7 @@ publication schedule are left as the channel has them: people change those in Yo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import AssetKind, Platform, PlaylistOrder
+from media_hub.errors import ValidationError
 from media_hub.pipeline.publisher import UploadOptions
 from media_hub.pipeline.youtube_upload import YouTubeUpload
 from media_hub.publishing.youtube import quota
@@ -47,6 +48,7 @@ class SyncCall:
 class SyncPlan:
     calls: list[SyncCall]
     reads: int  # list calls spent reading the channel
+    skipped: list[str] = field(default_factory=list)  # videos not synced, and why
 
     @property
     def units(self) -> int:
@@ -67,14 +69,18 @@ def plan_sync(job: YouTubeUpload) -> SyncPlan:
     with job.catalog.session() as session:
         records = asset_records_by_id(session, [asset_id for asset_id, _, _ in published])
         branded = _branded_keys(session)
+    skipped: list[str] = []
     for asset_id, video_id, thumbnail_key in published:
-        calls += _video_calls(
-            job, records[asset_id], video_id, remote.get(video_id), thumbnail_key,
-            branded.get(asset_id),
-        )  # fmt: skip
+        try:
+            calls += _video_calls(
+                job, records[asset_id], video_id, remote.get(video_id), thumbnail_key,
+                branded.get(asset_id),
+            )  # fmt: skip
+        except ValidationError as exc:  # e.g. an adopted video with no series yet
+            skipped.append(f"not synced: {exc}")
     for slug in _video_playlists(job):
         calls += _playlist_calls(job, reader, slug)
-    return SyncPlan(calls, reader.reads)
+    return SyncPlan(calls, reader.reads, skipped)
 
 
 def apply_sync(job: YouTubeUpload, plan: SyncPlan) -> SyncResult:
