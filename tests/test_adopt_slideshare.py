@@ -60,7 +60,8 @@ def test_existing_decks_are_adopted_once_with_their_series(
     assert by_id[flyer]["title"] == "Le CV en une page"  # the template's suffix taken off
     assert by_id[arabic]["series"] is None
     record = deck_hub.catalog.show(by_id[flyer]["asset_id"])
-    assert record["kind"] == "deck" and record["status"] == "published"
+    assert record["kind"] == "deck"
+    assert record["status"] == "published"
     assert record["descriptions"]["fr"] == "Un CV clair."  # the footer taken off
     assert deck_hub.catalog.show(by_id[arabic]["asset_id"])["default_language"] == "ar"
     assert len(sandbox.state.snapshot()["slideshare"]["slideshows"]) == before  # nothing sent
