@@ -23,6 +23,7 @@ from media_hub.pipeline.publisher import UploadOptions
 from media_hub.pipeline.slideshare_upload import SlideShareUpload
 from media_hub.publishing.slideshare.connect import slideshare_client
 from media_hub.sandbox.server import Sandbox
+from media_hub.settings import load_settings
 
 DATA = Path(__file__).resolve().parent / "data"
 FLYER = DATA / "pdflatex-4-pages.pdf"
@@ -136,12 +137,14 @@ def test_the_daily_limit_stops_the_batch_and_tomorrow_it_continues(
 
 
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
-def test_a_failed_conversion_is_deleted_and_sent_again(deck_hub: Hub, sandbox: Sandbox) -> None:
+def test_a_failed_conversion_is_deleted_and_sent_again(
+    deck_hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sandbox.state.configure(slideshare_queued_reads=50)
+    monkeypatch.setenv("MEDIA_HUB_SLIDESHARE_CONVERSION_WAIT", "0")
+    deck_hub = Hub(load_settings(deck_hub.settings.home))
     job = SlideShareUpload(deck_hub, lambda: slideshare_client(deck_hub.settings))
-    job.sleep = lambda _seconds: None
     request = IngestRequest(FLYER, "cv-flyers", {"fr": "Le CV"})
-    object.__setattr__(deck_hub.settings.slideshare, "conversion_wait", 0)
     first = job.publish(request, UploadOptions())
     assert not first.finished  # still queued when the wait ended
     assert _publication(deck_hub, first.asset_id).state == "converting"  # type: ignore[union-attr]

@@ -69,14 +69,13 @@ def test_a_bad_file_names_the_key(tmp_path: Path, content: str, expected: str) -
 
 @pytest.mark.usefixtures("bare_env")
 def test_config_show_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / CONFIG_FILE).write_text('[slideshare]\napi_key = "k-123-secret"\n')
+    (tmp_path / CONFIG_FILE).write_text('[store]\nsecret_access_key = "s3-secret-value"\n')
     monkeypatch.setenv("MEDIA_HUB_CATALOG_URL", "postgresql://hub:pg-password@db.example/hub")
-    monkeypatch.setenv("MEDIA_HUB_STORE_SECRET_ACCESS_KEY", "s3-secret-value")
     result = CliRunner().invoke(app, ["--hub", str(tmp_path), "config", "show", "--json"])
     assert result.exit_code == 0, result.stderr
-    for secret in ("k-123-secret", "pg-password", "s3-secret-value"):
+    for secret in ("pg-password", "s3-secret-value"):
         assert secret not in result.stdout
-    assert '"slideshare.api_key": "********"' in result.stdout
+    assert '"store.secret_access_key": "********"' in result.stdout
     assert "postgresql://hub:***@db.example/hub" in result.stdout
 
 

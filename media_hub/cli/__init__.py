@@ -22,6 +22,7 @@ from media_hub.cli import (
     adopt_commands,
     catalog_commands,
     conventions_commands,
+    jobs_commands,
     librarian_commands,
     media_commands,
     sandbox_commands,
@@ -121,6 +122,8 @@ app.command("upload")(upload_commands.upload)
 app.command("publish")(upload_commands.publish)
 app.add_typer(upload_commands.auth_app, name="auth")
 app.add_typer(adopt_commands.app, name="adopt")
+app.command("worker")(jobs_commands.worker)
+app.add_typer(jobs_commands.jobs_app, name="jobs")
 
 
 def main() -> None:

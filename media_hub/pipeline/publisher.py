@@ -11,13 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from media_hub.catalog.assets import AssetEdit
+from media_hub.catalog.db import Catalog
 from media_hub.catalog.vocabulary import AssetStatus, Platform
+from media_hub.errors import ValidationError
 from media_hub.hub import Hub
-from media_hub.pipeline.ingest import IngestRequest
+from media_hub.pipeline.ingest import IngestRequest, ingest
+from media_hub.pipeline.series_templates import SeriesTemplates
 
+Client = TypeVar("Client")
 DAILY_QUOTA = "default"  # the YouTube bucket shared by all calls but uploads and searches
 
 
@@ -58,6 +62,33 @@ class Published:
     url: str
     uploaded_now: bool
     finished: bool = True  # False while the platform still processes it (a rerun checks)
+
+
+class PublisherBase(Generic[Client]):
+    """What the publishers share: the hub, its catalog, the series' templates, and the
+    platform client, made on first use (a plan or an export never connects)."""
+
+    def __init__(self, hub: Hub, client_factory: Callable[[], Client]) -> None:
+        self.hub = hub
+        self._client_factory = client_factory
+        self._client: Client | None = None
+        self._templates = SeriesTemplates(hub)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.hub.catalog.catalog
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = self._client_factory()
+        return self._client
+
+    def ingested(self, request: IngestRequest) -> int:
+        """The request's asset id, ingested now if it is new; its series is required."""
+        if request.series is None:
+            raise ValidationError("series", "give --series: its template makes the metadata")
+        return ingest(self.catalog, self.hub.store, request).asset_id
 
 
 class Publisher(Protocol):

@@ -16,21 +16,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import MediaError, ValidationError
-from media_hub.hub import Hub
-from media_hub.pipeline.ingest import IngestRequest, ingest
+from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.publisher import (
     PlannedCall,
     Published,
+    PublisherBase,
     UploadOptions,
     UploadPlan,
     mark_published,
 )
-from media_hub.pipeline.series_templates import SeriesTemplates
 from media_hub.publishing.deck_metadata import DeckMetadata, render_deck_metadata
 from media_hub.publishing.slideshare.client import ConversionStatus, SlideShareClient, Slideshow
 from media_hub.publishing.slideshare.conversion import wait_for_conversion
@@ -40,32 +38,13 @@ BUCKET = "slideshare"  # SlideShare counts calls a day per account, not units
 PRESIGNED_URL_SECONDS = 3600
 
 
-class SlideShareUpload:
-    """The steps of one hub's deck uploads; the client is made on first use."""
+class SlideShareUpload(PublisherBase[SlideShareClient]):
+    """The steps of one hub's deck uploads."""
 
     platform = Platform.SLIDESHARE
 
-    def __init__(self, hub: Hub, client_factory: Callable[[], SlideShareClient]) -> None:
-        self.hub = hub
-        self._client_factory = client_factory
-        self._client: SlideShareClient | None = None
-        self._templates = SeriesTemplates(hub)
-        self.sleep: Callable[[float], None] | None = None  # tests shorten the polling
-
-    @property
-    def catalog(self) -> Catalog:
-        return self.hub.catalog.catalog
-
-    @property
-    def client(self) -> SlideShareClient:
-        if self._client is None:
-            self._client = self._client_factory()
-        return self._client
-
     def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
-        if request.series is None:
-            raise ValidationError("series", "give --series: its template makes the metadata")
-        asset_id = ingest(self.catalog, self.hub.store, request).asset_id
+        asset_id = self.ingested(request)
         fields = self.fields(asset_id, options)
         state = self._publication(asset_id).get("state")
         calls = [] if state == "done" else self._calls(state)
@@ -172,10 +151,6 @@ class SlideShareUpload:
 
     def _wait(self, slideshow_id: str) -> Slideshow:
         timeout = float(self.hub.settings.slideshare.conversion_wait)
-        if self.sleep is not None:
-            return wait_for_conversion(
-                self.client, slideshow_id, timeout_s=timeout, sleep=self.sleep
-            )
         return wait_for_conversion(self.client, slideshow_id, timeout_s=timeout)
 
     def _find_sent(self, asset_id: int, fields: dict[str, str]) -> Slideshow | None:

@@ -22,17 +22,16 @@ from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import ValidationError
-from media_hub.hub import Hub
-from media_hub.pipeline.ingest import IngestRequest, ingest
+from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.publisher import (
     PlannedCall,
     Published,
+    PublisherBase,
     UploadOptions,
     UploadPlan,
     mark_published,
 )
 from media_hub.pipeline.renditions import ensure_rendition
-from media_hub.pipeline.series_templates import SeriesTemplates
 from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
 from media_hub.publishing.youtube import channel, quota
 from media_hub.publishing.youtube.uploader import upload_video
@@ -41,32 +40,18 @@ from media_hub.publishing.youtube_metadata import render_video_metadata
 UPLOAD_PROFILE = "youtube"
 
 
-class YouTubeUpload:
+class YouTubeUpload(PublisherBase[Any]):
     """The steps of one hub's uploads; `youtube` is a google-api-python-client resource."""
 
     platform = Platform.YOUTUBE
 
-    def __init__(self, hub: Hub, youtube_factory: Callable[[], Any]) -> None:
-        self.hub = hub
-        self._youtube_factory = youtube_factory
-        self._youtube: Any = None
-        self._templates = SeriesTemplates(hub)
-
-    @property
-    def catalog(self) -> Catalog:
-        return self.hub.catalog.catalog
-
     @property
     def youtube(self) -> Any:
-        if self._youtube is None:
-            self._youtube = self._youtube_factory()
-        return self._youtube
+        return self.client
 
     def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
         """Everything local (ingest, metadata checked); returns what would be sent."""
-        if request.series is None:
-            raise ValidationError("series", "give --series: its template makes the metadata")
-        asset_id = ingest(self.catalog, self.hub.store, request).asset_id
+        asset_id = self.ingested(request)
         resource = self.metadata(asset_id, options)
         return UploadPlan(
             request.path, asset_id, self._uploaded(asset_id), resource,
