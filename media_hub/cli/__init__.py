@@ -26,6 +26,7 @@ from media_hub.cli import (
     librarian_commands,
     media_commands,
     sandbox_commands,
+    stats_commands,
     thumbs_commands,
     upload_commands,
 )
@@ -122,6 +123,7 @@ app.command("upload")(upload_commands.upload)
 app.command("publish")(upload_commands.publish)
 app.add_typer(upload_commands.auth_app, name="auth")
 app.add_typer(adopt_commands.app, name="adopt")
+app.add_typer(stats_commands.app, name="stats")
 app.command("worker")(jobs_commands.worker)
 app.add_typer(jobs_commands.jobs_app, name="jobs")
 

@@ -1,0 +1,24 @@
+"""Lifetime counters of one platform, added up over assets and compared between snapshots."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+
+
+@dataclass(frozen=True)
+class Counts:
+    """YouTube fills views, likes and comments; SlideShare views, downloads, favourites and
+    comments. A change between two snapshots is a `Counts` too (it can be negative: YouTube
+    removes views it finds invalid)."""
+
+    views: int = 0
+    likes: int = 0
+    comments: int = 0
+    downloads: int = 0
+    favorites: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(*(a - b for a, b in zip(astuple(self), astuple(other), strict=True)))

@@ -1,0 +1,335 @@
+"""`stats report`: the snapshots summed by playlist, series, topic or asset, as plain records.
+
+Totals are the lifetime counters of the last snapshot taken on or before `until`; the change
+over the period is those minus the counters of the last snapshot on or before `since` (from
+zero when there is none). A playlist's totals sum its own rows of each snapshot, so they follow
+its membership at that pull; series and topics follow the catalog as it is now. YouTube
+Analytics days are summed over `since`..`until`. Days are UTC days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from media_hub.catalog.db import Catalog
+from media_hub.catalog.models import Asset, AssetText, AssetTopic, Playlist, Series, Topic
+from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
+from media_hub.catalog.vocabulary import Platform
+from media_hub.errors import NotFoundError, ValidationError
+from media_hub.stats.analytics import PlaylistAnalytics, playlist_analytics
+from media_hub.stats.counts import Counts
+
+NO_GROUP = {"series": "(no series)", "topic": "(no topic)", "playlist": "(deleted)"}
+
+
+class Grouping(StrEnum):
+    PLAYLIST = "playlist"
+    SERIES = "series"
+    TOPIC = "topic"
+    ASSET = "asset"
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    by: Grouping = Grouping.PLAYLIST
+    since: date | None = None
+    until: date | None = None
+    top: int = 5
+    language: str = "fr"
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since > self.until:
+            raise ValidationError("--since", f"{self.since} is after --until {self.until}")
+        if self.top < 0:
+            raise ValidationError("--top", "give 0 or more")
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    id: int
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class AssetLine:
+    """One asset of a group: its views and their change over the period."""
+
+    asset_id: int
+    title: str
+    platform: str
+    views: int
+    change: int
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """A group's counters on each platform (None: nothing of the group is on it)."""
+
+    key: str
+    name: str
+    assets: int
+    youtube: Counts | None
+    youtube_change: Counts | None
+    slideshare: Counts | None
+    slideshare_change: Counts | None
+    top: tuple[AssetLine, ...]
+    analytics: PlaylistAnalytics | None = None
+
+    @property
+    def views(self) -> int:
+        return (self.youtube.views if self.youtube else 0) + (
+            self.slideshare.views if self.slideshare else 0
+        )
+
+
+@dataclass(frozen=True)
+class Point:
+    """Views of each group (by key) at one snapshot: the chart's data."""
+
+    taken_at: datetime
+    views: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Report:
+    query: ReportQuery
+    snapshot: SnapshotInfo
+    baseline: SnapshotInfo | None
+    groups: tuple[GroupLine, ...]
+    totals: dict[str, Counts]  # platform -> the whole catalog's counters
+    changes: dict[str, Counts]
+    timeline: tuple[Point, ...]
+
+
+# (snapshot id, group key, asset id, platform) -> counters; one row per asset and group.
+_Rows = list[tuple[int, int | None, int | None, Platform, Counts]]
+
+
+def build_report(catalog: Catalog, query: ReportQuery) -> Report:
+    with catalog.session() as session:
+        snapshot = _last_at_or_before(session, query.until)
+        if snapshot is None:
+            when = f" on or before {query.until}" if query.until else ""
+            raise NotFoundError(f"statistics snapshot{when}", "run 'media-hub stats pull' first")
+        baseline = _last_at_or_before(session, query.since) if query.since else None
+        current = _rows(session, query.by, [snapshot.id])
+        before = _rows(session, query.by, [baseline.id]) if baseline else []
+        # Each asset's own counters at the start, for the top assets' change.
+        earlier = _rows(session, Grouping.ASSET, [baseline.id]) if baseline else []
+        names = _names(session, query.by, query.language)
+        titles = _titles(session, {row[2] for row in current if row[2] is not None}, query)
+        analytics = (
+            playlist_analytics(session, query.since, query.until)
+            if query.by is Grouping.PLAYLIST
+            else {}
+        )
+        groups = _groups(query, current, before, earlier, names, titles, analytics)
+        totals = _platform_totals(session, snapshot.id)
+        base_totals = _platform_totals(session, baseline.id) if baseline else {}
+        timeline = _timeline(session, query.by, baseline or snapshot, snapshot)
+    changes = {name: totals[name] - base_totals.get(name, Counts()) for name in totals}
+    return Report(query, snapshot, baseline, groups, totals, changes, timeline)
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def _last_at_or_before(session: Session, day: date | None) -> SnapshotInfo | None:
+    statement = select(StatsSnapshot.id, StatsSnapshot.taken_at)
+    if day is not None:
+        statement = statement.where(StatsSnapshot.taken_at < _day_end(day))
+    row = session.execute(
+        statement.order_by(StatsSnapshot.taken_at.desc(), StatsSnapshot.id.desc()).limit(1)
+    ).first()
+    return SnapshotInfo(row[0], row[1]) if row else None
+
+
+def _keyed(by: Grouping, *columns: Any) -> Select[Any]:
+    """Rows of a snapshot with their group key: a playlist's own rows, else the asset rows."""
+    key = {
+        Grouping.PLAYLIST: StatsRow.playlist_id,
+        Grouping.SERIES: Asset.series_id,
+        Grouping.TOPIC: AssetTopic.topic_id,
+        Grouping.ASSET: StatsRow.asset_id,
+    }[by]
+    statement = select(StatsRow.snapshot_id, key, *columns).where(StatsRow.day.is_(None))
+    if by is Grouping.PLAYLIST:
+        return statement.where(StatsRow.playlist_id.is_not(None))
+    statement = statement.where(StatsRow.playlist_id.is_(None), StatsRow.asset_id.is_not(None))
+    if by is Grouping.SERIES:
+        return statement.join(Asset, Asset.id == StatsRow.asset_id)
+    if by is Grouping.TOPIC:
+        return statement.outerjoin(AssetTopic, AssetTopic.asset_id == StatsRow.asset_id)
+    return statement
+
+
+COUNT_COLUMNS = (StatsRow.views, StatsRow.likes, StatsRow.comments, StatsRow.downloads,
+                 StatsRow.favorites)  # fmt: skip
+
+
+def _rows(session: Session, by: Grouping, snapshot_ids: list[int]) -> _Rows:
+    statement = _keyed(by, StatsRow.asset_id, StatsRow.platform, *COUNT_COLUMNS).where(
+        StatsRow.snapshot_id.in_(snapshot_ids)
+    )
+    return [
+        (snapshot_id, key, asset_id, platform, Counts(*numbers))
+        for snapshot_id, key, asset_id, platform, *numbers in session.execute(statement)
+    ]
+
+
+def _platform_totals(session: Session, snapshot_id: int) -> dict[str, Counts]:
+    statement = (
+        select(StatsRow.platform, *(func.sum(column) for column in COUNT_COLUMNS))
+        .where(
+            StatsRow.snapshot_id == snapshot_id,
+            StatsRow.day.is_(None),
+            StatsRow.playlist_id.is_(None),
+        )
+        .group_by(StatsRow.platform)
+    )
+    totals = {platform.value: Counts() for platform in Platform}
+    for platform, *numbers in session.execute(statement):
+        totals[Platform(platform).value] = Counts(*(int(n or 0) for n in numbers))
+    return totals
+
+
+def _names(session: Session, by: Grouping, language: str) -> dict[int, tuple[str, str]]:
+    """Group id -> (key shown, name in `language`, else the first one)."""
+    if by is Grouping.ASSET:
+        return {}
+    model: Any = {Grouping.PLAYLIST: Playlist, Grouping.SERIES: Series, Grouping.TOPIC: Topic}[by]
+    return {
+        record.id: (record.slug, _pick(record.names, language))
+        for record in session.scalars(select(model))
+    }
+
+
+def _pick(texts: dict[str, str], language: str) -> str:
+    return texts.get(language) or next(iter(texts.values()), "")
+
+
+def _titles(session: Session, asset_ids: set[int], query: ReportQuery) -> dict[int, str]:
+    """Each asset's title in the report's language, else in its default language."""
+    titles: dict[int, dict[str, str]] = defaultdict(dict)
+    defaults: dict[int, str] = {}
+    ids = sorted(asset_ids)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        for asset_id, lang, title in session.execute(
+            select(AssetText.asset_id, AssetText.lang, AssetText.title).where(
+                AssetText.asset_id.in_(chunk)
+            )
+        ):
+            titles[asset_id][lang] = title
+        for asset_id, lang in session.execute(
+            select(Asset.id, Asset.default_language).where(Asset.id.in_(chunk))
+        ):
+            defaults[asset_id] = lang
+    return {
+        asset_id: texts.get(query.language) or texts.get(defaults.get(asset_id, ""), "")
+        for asset_id, texts in titles.items()
+    }
+
+
+def _groups(
+    query: ReportQuery,
+    current: _Rows,
+    before: _Rows,
+    earlier_rows: _Rows,
+    names: dict[int, tuple[str, str]],
+    titles: dict[int, str],
+    analytics: dict[int, PlaylistAnalytics],
+) -> tuple[GroupLine, ...]:
+    now = _sums(current)
+    then = _sums(before)
+    earlier = {(asset, platform): counts for _, _, asset, platform, counts in earlier_rows}
+    members: dict[int | None, list[tuple[int | None, Platform, Counts]]] = defaultdict(list)
+    for _, key, asset_id, platform, counts in current:
+        members[key].append((asset_id, platform, counts))
+    lines: list[GroupLine] = []
+    for key, assets in members.items():
+        shown, name = _group_name(query.by, key, names, titles)
+        platforms = {platform for _, platform, _ in assets}
+        top = sorted(
+            (
+                AssetLine(asset_id, titles.get(asset_id, ""), platform.value, counts.views,
+                          counts.views - earlier.get((asset_id, platform), Counts()).views)
+                for asset_id, platform, counts in assets if asset_id is not None
+            ),
+            key=lambda line: (-line.views, line.asset_id),
+        )[: query.top]  # fmt: skip
+
+        youtube, youtube_change = _pair(Platform.YOUTUBE, key, platforms, now, then)
+        slideshare, slideshare_change = _pair(Platform.SLIDESHARE, key, platforms, now, then)
+        lines.append(
+            GroupLine(
+                shown, name, len({a for a, _, _ in assets if a is not None}), youtube,
+                youtube_change,
+                slideshare, slideshare_change, tuple(top),
+                analytics.get(key) if key is not None else None,
+            )
+        )  # fmt: skip
+    return tuple(sorted(lines, key=lambda line: (-line.views, line.key)))
+
+
+def _pair(
+    platform: Platform,
+    key: int | None,
+    platforms: set[Platform],
+    now: dict[tuple[int | None, Platform], Counts],
+    then: dict[tuple[int | None, Platform], Counts],
+) -> tuple[Counts | None, Counts | None]:
+    """A group's counters on one platform and their change (None, None: not on it)."""
+    if platform not in platforms:
+        return None, None
+    total = now[key, platform]
+    return total, total - then.get((key, platform), Counts())
+
+
+def _sums(rows: _Rows) -> dict[tuple[int | None, Platform], Counts]:
+    sums: dict[tuple[int | None, Platform], Counts] = defaultdict(Counts)
+    for _, key, _, platform, counts in rows:
+        sums[key, platform] = sums[key, platform] + counts
+    return sums
+
+
+def _group_name(
+    by: Grouping, key: int | None, names: dict[int, tuple[str, str]], titles: dict[int, str]
+) -> tuple[str, str]:
+    if by is Grouping.ASSET:
+        return str(key), titles.get(key or 0, "")
+    if key is None or key not in names:
+        return "-", NO_GROUP[by.value]
+    return names[key]
+
+
+def _timeline(
+    session: Session, by: Grouping, first: SnapshotInfo, last: SnapshotInfo
+) -> tuple[Point, ...]:
+    """Views per group at each snapshot from `first` to `last`, summed in the database."""
+    snapshots = session.execute(
+        select(StatsSnapshot.id, StatsSnapshot.taken_at)
+        .where(StatsSnapshot.taken_at >= first.taken_at, StatsSnapshot.taken_at <= last.taken_at)
+        .order_by(StatsSnapshot.taken_at, StatsSnapshot.id)
+    ).all()
+    ids = [snapshot_id for snapshot_id, _ in snapshots]
+    key_column = _keyed(by).selected_columns[1]
+    statement = (
+        _keyed(by, func.sum(StatsRow.views))
+        .where(StatsRow.snapshot_id.in_(ids))
+        .group_by(StatsRow.snapshot_id, key_column)
+    )
+    names = _names(session, by, "fr")
+    views: dict[int, dict[str, int]] = defaultdict(dict)
+    for snapshot_id, key, total in session.execute(statement):
+        shown = str(key) if by is Grouping.ASSET else names.get(key, ("-", ""))[0]
+        views[snapshot_id][shown] = views[snapshot_id].get(shown, 0) + int(total or 0)
+    return tuple(Point(taken_at, views.get(snapshot_id, {})) for snapshot_id, taken_at in snapshots)

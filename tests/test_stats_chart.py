@@ -1,0 +1,148 @@
+"""The report's chart: a real PNG of the data, with Arabic names joined and right to left."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from matplotlib.colors import to_rgb
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from media_hub.media.fonts import find_font
+from media_hub.stats import chart
+from media_hub.stats.counts import Counts
+from media_hub.stats.report import Grouping, GroupLine, Point, Report, ReportQuery, SnapshotInfo
+
+START = datetime(2026, 11, 2, 9, tzinfo=UTC)
+NAMES = {"reports": "تقارير مصورة للوكالة", "events": "تظاهرات وفعاليات", "cv-flyers": "Flyers CV"}
+
+
+def _report(days: int = 6) -> Report:
+    """Three groups whose views grow at different rates, one point a day."""
+    timeline = tuple(
+        Point(START + timedelta(days=d), {key: (n + 1) * 300 * d for n, key in enumerate(NAMES)})
+        for d in range(days)
+    )
+    last = timeline[-1].views
+    groups = tuple(
+        GroupLine(key, name, 3, Counts(views=last[key]), Counts(views=last[key]), None, None, ())
+        for key, name in sorted(NAMES.items(), key=lambda item: -last[item[0]])
+    )
+    snapshot = SnapshotInfo(days, timeline[-1].taken_at)
+    query = ReportQuery(Grouping.PLAYLIST, language="ar")
+    return Report(query, snapshot, None, groups, {}, {}, timeline)
+
+
+def test_the_png_shows_each_groups_line_where_its_data_is() -> None:
+    report = _report()
+    figure = chart.views_figure(report)
+    axes = figure.axes[0]
+    plotted: dict[Any, list[float]] = {}
+    for line in axes.lines:
+        values: Any = line.get_ydata()
+        plotted[line.get_label()] = [float(value) for value in values]
+    assert plotted == {
+        NAMES[group.key]: [point.views[group.key] for point in report.timeline]
+        for group in report.groups
+    }
+    legend = axes.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == [g.name for g in report.groups]
+
+    png = chart.views_chart(report)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(io.BytesIO(png)) as image:
+        rgb = image.convert("RGB")
+    width, height = (round(inches * chart.DPI) for inches in chart.SIZE_INCHES)
+    assert rgb.size == (width, height)
+    assert len(rgb.getcolors(maxcolors=1 << 20) or []) > 50  # not a blank canvas
+    # The last point of each line is drawn in the line's colour, where the data puts it.
+    figure.canvas.draw()
+    for line in axes.lines:
+        xs: Any = line.get_xdata(orig=False)
+        ys: Any = line.get_ydata()
+        x, y = axes.transData.transform((xs[-1], ys[-1]))
+        expected = tuple(round(255 * c) for c in to_rgb(line.get_color()))
+        pixel = rgb.getpixel((round(x), round(height - y)))
+        assert isinstance(pixel, tuple)
+        assert max(abs(a - b) for a, b in zip(pixel, expected, strict=True)) < 40
+
+
+def test_arabic_names_are_shaped_not_drawn_letter_by_letter() -> None:
+    """The name as the chart draws it is as wide as Pillow's shaped layout (the thumbnails'),
+    not its letter-by-letter one, and its letters run in the same order: right to left."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    name = NAMES["reports"]
+    families = chart._font_families(matplotlib.font_manager, arabic=True)
+    figure = Figure(figsize=(9, 1), dpi=72)  # 72 dpi: 40 points are 40 pixels, as in Pillow
+    FigureCanvasAgg(figure)
+    figure.text(0.02, 0.3, name, family=families, fontsize=40)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", facecolor="white")
+    buffer.seek(0)
+    drawn = Image.open(buffer).convert("L")
+    path = find_font("Noto Sans Arabic", "regular", covering=":lang=ar")
+    shaped = _pillow(name, path, ImageFont.Layout.RAQM)
+    unshaped = _pillow(name, path, ImageFont.Layout.BASIC)
+    assert abs(_width(drawn) - _width(shaped)) <= 0.02 * _width(shaped)
+    assert _width(unshaped) > 1.2 * _width(shaped)  # isolated letters take more room
+    profile, reference = _profile(drawn), _profile(shaped)
+    assert _correlation(profile, reference) > 0.8
+    assert _correlation(profile, reference[::-1]) < 0.5
+
+
+def _pillow(text: str, path: object, layout: ImageFont.Layout) -> Image.Image:
+    font = ImageFont.truetype(str(path), 40, layout_engine=layout)
+    image = Image.new("L", (648, 72), 255)
+    draw = ImageDraw.Draw(image)
+    if layout == ImageFont.Layout.RAQM:
+        draw.text((10, 10), text, font=font, fill=0, direction="rtl", language="ar")
+    else:
+        draw.text((10, 10), text, font=font, fill=0)
+    return image
+
+
+def _width(image: Image.Image) -> int:
+    box = ImageChops.invert(image).getbbox()
+    assert box is not None, "nothing drawn"
+    return box[2] - box[0]
+
+
+def _profile(image: Image.Image) -> list[float]:
+    """Ink per column, over the inked width scaled to 100 columns."""
+    box = ImageChops.invert(image).getbbox()
+    assert box is not None
+    scaled = ImageChops.invert(image.crop(box)).resize((100, 20))
+    pixels = scaled.load()
+    assert pixels is not None
+    columns: list[float] = []
+    for x in range(100):
+        ink: Any = [pixels[x, y] for y in range(20)]
+        columns.append(float(sum(ink)))
+    return columns
+
+
+def _correlation(a: list[float], b: list[float]) -> float:
+    mean_a, mean_b = sum(a) / len(a), sum(b) / len(b)
+    covariance = sum((x - mean_a) * (y - mean_b) for x, y in zip(a, b, strict=True))
+    spread = (sum((x - mean_a) ** 2 for x in a) * sum((y - mean_b) ** 2 for y in b)) ** 0.5
+    return float(covariance / spread)
+
+
+def test_a_matplotlib_without_text_layout_is_refused_for_arabic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(chart, "_shapes_text", lambda: False)
+    with pytest.raises(Exception, match=r"install matplotlib 3\.11 or later"):
+        chart.views_chart(_report())
+    latin = _report()
+    only_latin = Report(
+        latin.query, latin.snapshot, None,
+        tuple(g for g in latin.groups if g.key == "cv-flyers"), {}, {}, latin.timeline,
+    )  # fmt: skip
+    assert chart.views_chart(only_latin).startswith(b"\x89PNG")
