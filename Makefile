@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= $(shell scripts/find-python)
 
-.PHONY: test demo lint typecheck unit bench setup clean
+.PHONY: test demo demo-cluster lint typecheck unit bench setup clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,9 @@ unit: $(STAMP)
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo
+
+demo-cluster: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo-cluster
 
 bench: $(STAMP)
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done

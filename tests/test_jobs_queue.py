@@ -91,7 +91,27 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_records_nothing(
     assert queue.fail(jobs_catalog, job_id, "dead", "boom") is None
     assert queue.complete(jobs_catalog, job_id, "alive", {"by": "alive"})
     record = queue.show_job(jobs_catalog, job_id)
-    assert (record["state"], record["result"], record["attempts"]) == ("done", {"by": "alive"}, 0)
+    assert (record["state"], record["result"]) == ("done", {"by": "alive"})
+    assert record["attempts"] == 2  # the try that died counts
+
+
+def test_a_job_that_kills_every_worker_is_parked_after_max_attempts(
+    jobs_catalog: Catalog,
+) -> None:
+    job_id = queue.enqueue(jobs_catalog, "probe", {}, max_attempts=3)
+    for attempt in (1, 2, 3):  # each worker dies holding it: no failure is ever recorded
+        claimed = queue.claim(jobs_catalog, f"doomed-{attempt}", None, -1)
+        assert claimed is not None
+        assert (claimed.id, claimed.attempts) == (job_id, attempt)
+    assert queue.claim(jobs_catalog, "next", None, 60) is None
+    record = queue.show_job(jobs_catalog, job_id)
+    assert (record["state"], record["attempts"], record["lease_owner"]) == ("parked", 3, None)
+    assert record["error"] == (
+        "its worker stopped before finishing (lease expired) on every one of 3 attempts; "
+        "the last was doomed-3"
+    )
+    retried = queue.retry(jobs_catalog, job_id)
+    assert (retried["state"], retried["attempts"]) == ("queued", 0)
 
 
 def test_failures_back_off_exponentially_then_park(jobs_catalog: Catalog) -> None:
@@ -152,12 +172,14 @@ def test_retry_and_cancel(jobs_catalog: Catalog) -> None:
 def test_a_released_job_is_claimable_again_untouched(jobs_catalog: Catalog) -> None:
     job_id = queue.enqueue(jobs_catalog, "probe", {})
     assert queue.claim(jobs_catalog, "w", None, 60) is not None
+    assert queue.show_job(jobs_catalog, job_id)["attempts"] == 1  # counted at the claim
     assert queue.release(jobs_catalog, job_id, "w")
     record = queue.show_job(jobs_catalog, job_id)
     assert (record["state"], record["attempts"], record["lease_owner"]) == ("queued", 0, None)
+    assert not queue.release(jobs_catalog, job_id, "w")  # no longer held
     again = queue.claim(jobs_catalog, "w2", None, 60)
     assert again is not None
-    assert again.id == job_id
+    assert (again.id, again.attempts) == (job_id, 1)
 
 
 def test_concurrent_claims_never_share_a_job(jobs_catalog: Catalog) -> None:

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 import pytest
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from media_hub.hub import Hub
 from media_hub.media.fonts import find_font
+from media_hub.publishing.youtube.quota import pacific_day
+from media_hub.sandbox.server import Sandbox
 from media_hub.stats import chart
 from media_hub.stats.counts import Counts
-from media_hub.stats.report import Grouping, GroupLine, Point, Report, ReportQuery, SnapshotInfo
+from media_hub.stats.report import (
+    DayPoint,
+    Grouping,
+    GroupLine,
+    Point,
+    Report,
+    ReportQuery,
+    SnapshotInfo,
+    build_report,
+)
+from tests.sandbox_client import analytics
+from tests.test_stats_support import publish_videos, pull
 
 START = datetime(2026, 11, 2, 9, tzinfo=UTC)
 NAMES = {"reports": "تقارير مصورة للوكالة", "events": "تظاهرات وفعاليات", "cv-flyers": "Flyers CV"}
@@ -51,15 +67,22 @@ def test_the_png_shows_each_groups_line_where_its_data_is() -> None:
     assert legend is not None
     assert [t.get_text() for t in legend.get_texts()] == [g.name for g in report.groups]
 
-    png = chart.views_chart(report)
+    assert "at each pull" in axes.get_ylabel()
+    _assert_drawn(figure, chart.views_chart(report))
+
+
+def _assert_drawn(figure: Figure, png: bytes) -> None:
+    """The PNG is the figure: its size, not blank, and the last point of each line drawn in
+    the line's colour where the data puts it."""
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     with Image.open(io.BytesIO(png)) as image:
         rgb = image.convert("RGB")
     width, height = (round(inches * chart.DPI) for inches in chart.SIZE_INCHES)
     assert rgb.size == (width, height)
     assert len(rgb.getcolors(maxcolors=1 << 20) or []) > 50  # not a blank canvas
-    # The last point of each line is drawn in the line's colour, where the data puts it.
+    axes = figure.axes[0]
     figure.canvas.draw()
+    assert axes.lines
     for line in axes.lines:
         xs: Any = line.get_xdata(orig=False)
         ys: Any = line.get_ydata()
@@ -68,6 +91,90 @@ def test_the_png_shows_each_groups_line_where_its_data_is() -> None:
         pixel = rgb.getpixel((round(x), round(height - y)))
         assert isinstance(pixel, tuple)
         assert max(abs(a - b) for a, b in zip(pixel, expected, strict=True)) < 40
+
+
+def _lines(figure: Figure) -> dict[str, tuple[list[Any], list[float]]]:
+    """Each drawn line's label -> its x values and y values (NaN where nothing is drawn)."""
+    drawn: dict[str, tuple[list[Any], list[float]]] = {}
+    for line in figure.axes[0].lines:
+        xs: Any = line.get_xdata()
+        ys: Any = line.get_ydata()
+        drawn[str(line.get_label())] = (list(xs), [float(y) for y in ys])
+    return drawn
+
+
+def _daily_report() -> Report:
+    """Two YouTube playlists with Analytics days ("events" from the fourth day on, and a day
+    missing), one deck playlist without any, and a single pull: the pulls tell nothing."""
+    first = date(2026, 11, 2)
+    days = tuple(
+        DayPoint(
+            first + timedelta(days=d),
+            {"reports": 100 + 37 * (d % 3), **({"events": 20 + 9 * d} if 3 <= d != 6 else {})},
+        )
+        for d in range(10)
+    )
+    views = {key: Counts(views=v) for key, v in (("reports", 9000), ("events", 4000))}
+    groups = (
+        *(GroupLine(key, NAMES[key], 3, n, n, None, None, ()) for key, n in views.items()),
+        GroupLine("cv-flyers", NAMES["cv-flyers"], 4, None, None, Counts(views=2500),
+                  Counts(views=2500), ()),
+    )  # fmt: skip
+    snapshot = SnapshotInfo(1, START + timedelta(days=12))
+    timeline = (Point(snapshot.taken_at, {"reports": 9000, "events": 4000, "cv-flyers": 2500}),)
+    query = ReportQuery(Grouping.PLAYLIST, language="ar")
+    return Report(query, snapshot, None, groups, {}, {}, timeline, days)
+
+
+def test_by_playlist_the_lines_are_the_analytics_views_summed_day_by_day() -> None:
+    report = _daily_report()
+    figure = chart.views_figure(report)
+    drawn = _lines(figure)
+    days = [point.day for point in report.days]
+    assert set(drawn) == {NAMES["reports"], NAMES["events"]}  # the decks have no days
+    xs, ys = drawn[NAMES["reports"]]
+    assert xs == days
+    assert ys == list(accumulate(float(point.views["reports"]) for point in report.days))
+    xs, ys = drawn[NAMES["events"]]
+    assert xs == days
+    assert ys[:3] == [pytest.approx(float("nan"), nan_ok=True)] * 3  # before its first day
+    # Days 3, 4, 5 (47, 56, 65 views), none on day 6 (it adds nothing), then 83, 92, 101.
+    assert ys[3:] == [47.0, 103.0, 168.0, 168.0, 251.0, 343.0, 444.0]
+    axes = figure.axes[0]
+    assert "cumulative" in axes.get_ylabel()
+    assert "2026-11-02" in axes.get_ylabel()
+    notes = [text.get_text() for text in figure.texts]
+    assert any("not drawn: 1 deck playlist(s)" in note for note in notes)
+    _assert_drawn(figure, chart.views_chart(report))
+
+
+@pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+def test_the_chart_of_a_pull_follows_the_analytics_api_day_by_day(
+    channel_hub: Hub, sandbox: Sandbox
+) -> None:
+    """Pulled from the sandbox after six days: each playlist's line is the running sum of the
+    daily views the Analytics API gives for it, read here with its own client."""
+    channel = publish_videos(channel_hub, sandbox)
+    first = sandbox.state.today()
+    sandbox.advance_days(6)
+    pull(channel_hub, sandbox)
+    report = build_report(channel_hub.catalog.catalog, ReportQuery(Grouping.PLAYLIST))
+    assert len(report.timeline) == 1  # one pull: a line over the pulls would be one point
+    figure = chart.views_figure(report)
+    drawn = _lines(figure)
+    yesterday = pacific_day(sandbox.state.now()) - timedelta(days=1)
+    names = {group.key: group.name for group in report.groups}
+    assert set(drawn) == {names[slug] for slug in channel.youtube_playlists}
+    for slug, playlist_id in channel.youtube_playlists.items():
+        table = analytics(sandbox).reports().query(
+            ids="channel==MINE", startDate=first.isoformat(), endDate=yesterday.isoformat(),
+            metrics="views", dimensions="day", filters=f"playlist=={playlist_id}",
+        ).execute()  # fmt: skip
+        xs, ys = drawn[names[slug]]
+        assert [day.isoformat() for day in xs] == [row[0] for row in table["rows"]]
+        assert len(xs) == 6
+        assert ys == list(accumulate(float(row[1]) for row in table["rows"]))
+    _assert_drawn(figure, chart.views_chart(report))
 
 
 def test_arabic_names_are_shaped_not_drawn_letter_by_letter() -> None:

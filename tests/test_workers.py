@@ -3,7 +3,8 @@
 Several workers share a queue; two are killed with SIGKILL while each holds a job. Their
 leases expire, the others take those jobs over, and every job ends done exactly once: one
 recorded result, one "done" line across all workers, one rendition per asset. A worker sent
-SIGTERM in the middle of a job finishes and records it, then exits 0.
+SIGTERM in the middle of a job finishes and records it, then exits 0; sent a second SIGTERM
+while finishing, it hands the job back unrecorded, its ffmpeg killed, and exits 1.
 """
 
 from __future__ import annotations
@@ -188,6 +189,52 @@ def test_sigterm_mid_job_finishes_and_records_it_then_exits(
     with hub.catalog.catalog.session() as session:
         renditions = session.scalars(select(Rendition).where(Rendition.asset_id == asset_id))
         assert [r.profile for r in renditions] == ["youtube"]
+
+
+def _live_in_session(session_id: int) -> list[int]:
+    """Processes (zombies aside) of a session: a worker started with start_new_session and
+    everything it started."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[3]) == session_id:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("catalog_url", ["postgresql"], indirect=True)
+def test_a_second_sigterm_hands_the_job_back_unrecorded_then_exits_1(
+    hub: Hub, workers: Workers, tmp_path: Path
+) -> None:
+    [asset_id] = _clips(hub, tmp_path / "clips", 1, seconds=6.0)
+    [job_id] = _enqueue(hub, [asset_id], profile="youtube")  # slow enough to be mid-step
+    workers.start(1, lease_s=600)  # only the hand-back can free the job in this test's time
+    first = workers.processes[0]
+    _wait_for(lambda: _running_by(hub, workers.owner_prefix(0)) == job_id, "the job to start")
+    first.send_signal(signal.SIGTERM)
+    _wait_for(lambda: "signal again to hand them back" in workers.output(0), "the first stop")
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=GUARD_S) == 1
+    output = workers.output(0)
+    assert f"handed back job(s) {job_id}:" in output
+    assert not DONE_LINE.findall(output)
+    record = queue.show_job(hub.catalog.catalog, job_id)
+    assert (record["state"], record["attempts"], record["lease_owner"]) == ("queued", 0, None)
+    assert (record["result"], record["error"]) == (None, None)  # nothing recorded
+    _wait_for(lambda: not _live_in_session(first.pid), "the worker's ffmpeg to be gone")
+    with hub.catalog.catalog.session() as session:
+        assert session.scalar(select(func.count()).select_from(Rendition)) == 0
+
+    workers.start(1, lease_s=600)  # another worker takes it at once and finishes it
+    _wait_for(lambda: _states(hub) == {"done": 1}, "the job to be done by the next worker")
+    workers.processes[1].send_signal(signal.SIGTERM)
+    assert workers.processes[1].wait(timeout=GUARD_S) == 0
+    assert DONE_LINE.findall(workers.output(1)) == [str(job_id)]
+    record = queue.show_job(hub.catalog.catalog, job_id)
+    assert (record["attempts"], record["result"]["asset_id"]) == (1, asset_id)
 
 
 def test_a_job_that_cannot_succeed_is_parked_with_its_error(hub: Hub) -> None:

@@ -12,6 +12,7 @@ import typer
 from media_hub.catalog.vocabulary import JobState
 from media_hub.cli import output
 from media_hub.cli.state import state
+from media_hub.errors import ExitStatus
 from media_hub.hub import Hub
 from media_hub.jobs import queue
 from media_hub.jobs.kinds import handler_for, known_kinds
@@ -42,18 +43,29 @@ def worker(
     poll: Annotated[
         float, typer.Option("--poll", min=0.05, help="Seconds between looks at an empty queue.")
     ] = 1.0,
+    drain: Annotated[
+        bool, typer.Option("--drain", help="Exit once no job is due (for cron and scripts).")
+    ] = False,
 ) -> None:
-    """Run queued jobs until SIGTERM or Ctrl-C, which finish the jobs in hand, then exit.
+    """Run queued jobs until SIGTERM or Ctrl-C, which finish the jobs in hand, then exit;
+    a second one hands them back unrecorded instead and exits with status 1.
 
     Example: media-hub worker --concurrency 2 --kinds transcode
     """
     settings = state(ctx).settings
     wanted = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
-    stop = threading.Event()
+    stop, abandon = threading.Event(), threading.Event()
     printing = threading.Lock()
 
     def stop_on_signal(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            abandon.set()
+            return
         stop.set()
+        typer.echo(
+            f"worker {worker_id}: finishing the jobs in hand; signal again to hand them back",
+            err=True,
+        )
 
     def report(finished: Finished) -> None:
         job = finished.job
@@ -67,12 +79,17 @@ def worker(
     try:
         tally = run_worker(
             lambda: Hub(settings), worker_id, wanted, concurrency, lease, stop,
-            poll_s=poll, on_finished=report,
+            poll_s=poll, on_finished=report, abandon_event=abandon, drain=drain,
         )  # fmt: skip
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     summary = ", ".join(f"{count} {outcome}" for outcome, count in tally.counts.items())
+    if tally.handed_back is not None:
+        back = ", ".join(str(job_id) for job_id in tally.handed_back) or "none"
+        with printing:
+            typer.echo(f"worker {worker_id} handed back job(s) {back}: {summary}", err=True)
+        raise typer.Exit(ExitStatus.ERROR)
     typer.echo(f"worker {worker_id} stopped: {summary}", err=True)
 
 
@@ -113,7 +130,7 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 100,
     as_json: JsonOpt = False,
 ) -> None:
-    """List jobs, newest first.
+    """List jobs, newest first; a job put off by a spent quota shows when it resets.
 
     Example: media-hub jobs list --state parked
     """
@@ -131,7 +148,9 @@ def list_command(
 
 @jobs_app.command("show")
 def show(ctx: typer.Context, job_id: JobArg) -> None:
-    """Show a job: payload, result, last error, lease (JSON).
+    """Show a job as JSON: payload, result, last error, lease, and `waiting` (the quota reset
+    it waits for). `attempts` counts each time a worker took the job, one that died with it
+    included; a job handed back or put off for the quota gets its attempt back.
 
     Example: media-hub jobs show 42
     """
@@ -166,7 +185,7 @@ def _changed(job: dict[str, Any], as_json: bool) -> None:
 def _row(job: dict[str, Any]) -> tuple[Any, ...]:
     error = (job["error"] or "").splitlines()
     return (
-        job["id"], job["kind"], job["asset_id"], job["state"],
+        job["id"], job["kind"], job["asset_id"], job["waiting"] or job["state"],
         f"{job['attempts']}/{job['max_attempts']}", job["run_after"], job["lease_owner"],
         error[0][:80] if error else None,
     )  # fmt: skip

@@ -60,6 +60,16 @@ def serve(
             help="Answer upload_slideshow with code 25, as the live service was seen to.",
         ),
     ] = False,
+    start_days_ago: Annotated[
+        int,
+        typer.Option(
+            "--start-days-ago",
+            min=0,
+            metavar="N",
+            help="A new state file starts N days in the past (an existing one keeps its days); "
+            "POST /sandbox/advance-days then lives through them.",
+        ),
+    ] = 0,
 ) -> None:
     """Serve the sandbox until Ctrl-C and print the settings that point media-hub at it.
 
@@ -69,6 +79,7 @@ def serve(
     sandbox = Sandbox(
         state_file.resolve(),
         port,
+        start_days_ago=start_days_ago,
         verified=not unverified,  # every run states the channel's settings afresh
         uploads_per_day=DEFAULT_CONFIG["uploads_per_day"]
         if uploads_per_day is None

@@ -116,6 +116,12 @@ def upload(
     plan: Annotated[
         bool, typer.Option("--plan", help="Show what would be sent and its quota; send nothing.")
     ] = False,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue", help="Ingest and check here; leave the rest to 'media-hub worker'."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Publish videos to YouTube and decks (pdf, pptx, odp, ppt) to SlideShare.
@@ -145,6 +151,9 @@ def upload(
         )
         try:
             job = publishers.for_file(path)
+            if queue and not plan:
+                results.append(_enqueue(cli_state, job, request, options))
+                continue
             if plan:
                 planned = job.prepare(request, options)
                 results.append(_plan_record(job.platform, planned))
@@ -172,6 +181,20 @@ def upload(
     _print(results, plan, as_json)
     if failures:
         raise typer.Exit(1)
+
+
+def _enqueue(cli_state: CliState, job: Any, request: Any, options: Any) -> dict[str, Any]:
+    from media_hub.jobs.queue import enqueue
+
+    asset_id = job.stage(request, options)
+    payload = {
+        "asset_id": asset_id,
+        "privacy": options.privacy,
+        "publish_at": options.publish_at.isoformat() if options.publish_at else None,
+    }
+    job_id = enqueue(cli_state.hub.catalog.catalog, "upload", payload, asset_id)
+    return {"file": str(request.path), "asset_id": asset_id, "platform": str(job.platform),
+            "job_id": job_id, "queued": True}  # fmt: skip
 
 
 def _publish(
@@ -209,6 +232,12 @@ def _print(results: list[dict[str, Any]], plan: bool, as_json: bool) -> None:
         return
     for record in results:
         where = "YouTube" if record["platform"] == "youtube" else "SlideShare"
+        if record.get("queued"):
+            typer.echo(
+                f"{record['file']}: asset {record['asset_id']} queued for {where} as job "
+                f"{record['job_id']} (run 'media-hub worker')"
+            )
+            continue
         if not plan:
             verb = "uploaded" if record["uploaded_now"] else f"already on {where}"
             if not record["finished"]:

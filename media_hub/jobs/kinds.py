@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
-from media_hub.errors import ValidationError
+from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
 from media_hub.pipeline.renditions import ensure_rendition
 
@@ -30,8 +31,43 @@ def transcode(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     return asdict(made)
 
 
+class StillProcessingError(MediaHubError):
+    """The platform has the file but has not finished with it: the job is tried again later
+    (with the queue's backoff), which only checks, never sends twice."""
+
+
+def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Payload {"asset_id": int, "privacy": str | None, "publish_at": ISO time | None}: a
+    staged video to YouTube or deck to SlideShare (see `Publisher.stage`)."""
+    from media_hub.catalog.vocabulary import AssetKind
+    from media_hub.pipeline.publisher import UploadOptions
+    from media_hub.pipeline.publishers import check_youtube_quota, publisher_for
+    from media_hub.pipeline.youtube_upload import YouTubeUpload
+
+    asset_id = payload.get("asset_id")
+    if not isinstance(asset_id, int):
+        raise ValidationError("payload.asset_id", "an asset id is required", record="upload")
+    publish_at = payload.get("publish_at")
+    options = UploadOptions(
+        privacy=payload.get("privacy"),
+        publish_at=datetime.fromisoformat(publish_at) if isinstance(publish_at, str) else None,
+    )
+    job = publisher_for(hub, AssetKind(hub.catalog.show(asset_id)["kind"]))
+    if isinstance(job, YouTubeUpload):
+        check_youtube_quota(job, asset_id)
+    done = job.publish_asset(asset_id, options)
+    if not done.finished:
+        raise StillProcessingError(
+            f"asset {asset_id}: {done.platform} is still processing {done.remote_id}; "
+            "checked again later"
+        )
+    return {"platform": str(done.platform), "remote_id": done.remote_id, "url": done.url,
+            "uploaded_now": done.uploaded_now}  # fmt: skip
+
+
 HANDLERS: Mapping[str, Handler] = {
     "transcode": transcode,
+    "upload": upload,
 }
 
 

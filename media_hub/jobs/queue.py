@@ -6,6 +6,12 @@ counts only while the caller still holds the lease, so a worker whose lease was 
 can never record a second outcome. On PostgreSQL the claim's subquery locks its row with
 `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's candidate; on SQLite the
 UPDATE itself takes the database's one write lock.
+
+`attempts` counts the times a worker took the job (claimed it), whatever came of it: a try
+that failed, and a try whose worker died (its lease expired, nothing recorded), so a job that
+crashes every worker that runs it is parked after `max_attempts` like one that fails. A job
+handed back untouched (`release`) or put off until a quota reset (`defer`) gets its attempt
+back.
 """
 
 from __future__ import annotations
@@ -14,10 +20,22 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.db import Catalog
@@ -25,12 +43,14 @@ from media_hub.catalog.pipeline_models import Job
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
 from media_hub.errors import ExitStatus, MediaHubError, NotFoundError
+from media_hub.publishing.youtube.quota import PACIFIC
 
 BACKOFF_BASE_S = 30.0
 BACKOFF_CAP_S = 3600.0
 ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 RETRYABLE = (JobState.PARKED, JobState.FAILED, JobState.CANCELLED)
 CANCELLABLE = (JobState.QUEUED, JobState.RUNNING, JobState.PARKED, JobState.FAILED)
+QUOTA_MARK = "quota: "  # starts the error of a job deferred until a quota reset
 
 
 class JobStateError(MediaHubError):
@@ -41,7 +61,8 @@ class JobStateError(MediaHubError):
 
 @dataclass(frozen=True)
 class ClaimedJob:
-    """What a worker needs to run a job; `lease_owner` is the worker that claimed it."""
+    """What a worker needs to run a job; `lease_owner` is the worker that claimed it and
+    `attempts` the number of this try (1 for the first)."""
 
     id: int
     kind: str
@@ -87,12 +108,14 @@ def claim(
 ) -> ClaimedJob | None:
     """Take the oldest runnable job of `kinds` (all kinds if None), or None if there is none.
 
-    Runnable: queued and due, or running under a lease that has expired (its worker died).
+    Runnable: queued and due, or running under a lease that has expired (its worker died)
+    with attempts left. The claim counts an attempt; a job whose workers died on every one of
+    its attempts is parked here, since no worker is left to record a failure.
     """
     now = utcnow()
     claimable = or_(
         and_(Job.state == JobState.QUEUED, Job.run_after <= now),
-        and_(Job.state == JobState.RUNNING, Job.lease_expires_at < now),
+        and_(_expired(now), Job.attempts < Job.max_attempts),
     )
     candidate = select(Job.id).where(claimable)
     if kinds is not None:
@@ -105,6 +128,7 @@ def claim(
         .where(Job.id == candidate.scalar_subquery(), claimable)
         .values(
             state=JobState.RUNNING,
+            attempts=Job.attempts + 1,
             lease_owner=worker_id,
             lease_expires_at=expires,
             updated_at=now,
@@ -113,6 +137,7 @@ def claim(
         .execution_options(synchronize_session=False)
     )
     with catalog.session() as session:
+        _park_abandoned(session, now)
         row = session.execute(statement).first()
     if row is None:
         return None
@@ -124,6 +149,30 @@ def claim(
         attempts=row.attempts,
         lease_owner=worker_id,
         lease_expires_at=expires,
+    )
+
+
+def _expired(now: datetime) -> ColumnElement[bool]:
+    return and_(Job.state == JobState.RUNNING, Job.lease_expires_at < now)
+
+
+def _park_abandoned(session: Session, now: datetime) -> None:
+    """Park the jobs whose worker died on their last attempt: one conditional UPDATE."""
+    session.execute(
+        update(Job)
+        .where(_expired(now), Job.attempts >= Job.max_attempts)
+        .values(
+            state=JobState.PARKED,
+            error=literal("its worker stopped before finishing (lease expired) on every one of ")
+            + cast(Job.attempts, String)
+            + literal(" attempts; the last was ")
+            + func.coalesce(Job.lease_owner, "?"),
+            lease_owner=None,
+            lease_expires_at=None,
+            run_after=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -149,13 +198,28 @@ def complete(catalog: Catalog, job_id: int, worker_id: str, result: dict[str, An
 
 
 def release(catalog: Catalog, job_id: int, worker_id: str) -> bool:
-    """Hand a job back untouched (a worker stopping before it began): queued, due now."""
+    """Hand a job back untouched (a worker stopping before it began, or told to drop it):
+    queued, due now, its attempt given back. False if the lease was already lost."""
     now = utcnow()
     return _held_update(
         catalog, job_id, worker_id,
-        state=JobState.QUEUED, lease_owner=None, lease_expires_at=None, run_after=now,
-        updated_at=now,
+        state=JobState.QUEUED, attempts=_given_back(), lease_owner=None, lease_expires_at=None,
+        run_after=now, updated_at=now,
     )  # fmt: skip
+
+
+def defer(catalog: Catalog, job_id: int, worker_id: str, until: datetime, reason: str) -> bool:
+    """Put a job off until `until` (a quota reset), not as a failure: queued again, due then,
+    `reason` kept as its error, its attempt given back. False if the lease was lost."""
+    return _held_update(
+        catalog, job_id, worker_id,
+        state=JobState.QUEUED, attempts=_given_back(), error=reason, lease_owner=None,
+        lease_expires_at=None, run_after=until, updated_at=utcnow(),
+    )  # fmt: skip
+
+
+def _given_back() -> ColumnElement[int]:
+    return case((Job.attempts > 0, Job.attempts - 1), else_=0)
 
 
 def backoff_s(attempts: int, base_s: float = BACKOFF_BASE_S, cap_s: float = BACKOFF_CAP_S) -> float:
@@ -173,14 +237,15 @@ def fail(
     base_s: float = BACKOFF_BASE_S,
     cap_s: float = BACKOFF_CAP_S,
 ) -> JobState | None:
-    """Count a failed attempt: queued again after a backoff, or parked for a person once
-    `max_attempts` is reached (at once if `permanent`). None if the lease was lost."""
+    """Record a failed attempt (counted when it was claimed): queued again after a backoff,
+    or parked for a person once `max_attempts` is reached (at once if `permanent`). None if
+    the lease was lost."""
     now = utcnow()
     with catalog.session() as session:
         counted = session.execute(
             update(Job)
             .where(_held(job_id, worker_id))
-            .values(attempts=Job.attempts + 1, error=error, lease_expires_at=None, updated_at=now)
+            .values(error=error, lease_expires_at=None, updated_at=now)
             .returning(Job.attempts, Job.max_attempts)
             .execution_options(synchronize_session=False)
         ).first()
@@ -257,6 +322,8 @@ def count_by_state(catalog: Catalog) -> dict[str, int]:
 
 
 def job_record(job: Job) -> dict[str, Any]:
+    """A job as plain data. `attempts`: the tries so far, each claim by a worker, those whose
+    worker died included; `waiting`: why a queued job is not due yet (a quota reset), or None."""
     return {
         "id": job.id,
         "kind": job.kind,
@@ -272,7 +339,21 @@ def job_record(job: Job) -> dict[str, Any]:
         "error": job.error,
         "created_at": _iso(job.created_at),
         "updated_at": _iso(job.updated_at),
+        "waiting": quota_wait(job.state, job.run_after, job.error, utcnow()),
     }
+
+
+def quota_wait(state: str, run_after: datetime, error: str | None, now: datetime) -> str | None:
+    """'waiting for the quota reset at ...' for a job deferred by `defer` and not yet due.
+
+    YouTube's quota day ends at midnight Pacific time; SlideShare's daily limit is put off
+    to midnight UTC, so each is shown in the zone where its reset is a midnight.
+    """
+    if state != JobState.QUEUED or run_after <= now or not (error or "").startswith(QUOTA_MARK):
+        return None
+    service = (error or "")[len(QUOTA_MARK) :].split(":", 1)[0]
+    zone, name = (UTC, "UTC") if service == "SlideShare" else (PACIFIC, "Pacific")
+    return f"waiting for the quota reset at {run_after.astimezone(zone):%Y-%m-%d %H:%M} {name}"
 
 
 def _iso(value: datetime | None) -> str | None:

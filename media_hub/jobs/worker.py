@@ -3,28 +3,38 @@
 Each of `concurrency` slots claims one job at a time. While a job runs, a thread renews its
 lease every third of the lease; a worker that dies stops renewing, its lease expires, and
 another worker takes the job over. Setting `stop_event` (the CLI does on SIGTERM) lets every
-slot finish the job in hand and record it, then return: nothing is ever half-recorded.
+slot finish the job in hand and record it, then return; setting `abandon_event` as well (a
+second SIGTERM) hands the jobs in hand back instead: their leases are released, the tools they
+started are killed, and nothing of them is recorded. Either way nothing is half-recorded.
+A job stopped by a spent quota is not a failure: it is put off until the quota resets.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
 from media_hub.catalog.db import Catalog
+from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
-from media_hub.errors import MediaHubError, NotFoundError, ValidationError
+from media_hub.errors import MediaHubError, NotFoundError, QuotaError, ValidationError
 from media_hub.hub import Hub
 from media_hub.jobs import queue
 from media_hub.jobs.kinds import handler_for
+from media_hub.publishing.slideshare.errors import SERVICE as SLIDESHARE
+from media_hub.publishing.youtube.quota import next_reset
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +45,7 @@ class Outcome(StrEnum):
     DONE = "done"
     RETRY = "retry"  # failed, queued again after a backoff
     PARKED = "parked"  # failed too often, or for good: waits for a person
+    DEFERRED = "deferred"  # the quota is spent: queued again for the reset, not a failure
     LOST = "lost"  # the lease was taken over or the job cancelled: nothing recorded
 
 
@@ -50,12 +61,46 @@ OnFinished = Callable[[Finished], None]
 
 @dataclass
 class WorkerTally:
+    """How each job ended; `handed_back` lists the jobs released when the worker was told to
+    abandon them (None if it was not)."""
+
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    handed_back: list[int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, outcome: Outcome) -> None:
         with self._lock:
             self.counts[outcome] += 1
+
+
+@dataclass
+class InHand:
+    """The jobs the slots hold right now, so that an abandoning worker can release them."""
+
+    jobs: dict[int, str] = field(default_factory=dict)  # job id -> lease owner
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def take(self, job: queue.ClaimedJob) -> None:
+        with self._lock:
+            self.jobs[job.id] = job.lease_owner
+
+    def drop(self, job: queue.ClaimedJob) -> None:
+        with self._lock:
+            self.jobs.pop(job.id, None)
+
+    def snapshot(self) -> dict[int, str]:
+        with self._lock:
+            return dict(self.jobs)
+
+
+def quota_reset(error: QuotaError, now: datetime) -> datetime:
+    """When a job stopped by a spent quota may try again."""
+    if error.service == SLIDESHARE:
+        # SlideShare does not say when its daily limit resets: the next midnight UTC is a
+        # fair guess. A job that wakes before the real reset meets the limit once more (a
+        # refused call) and is put off again.
+        return datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(0), UTC)
+    return next_reset(now)  # YouTube: the next midnight Pacific time
 
 
 def new_worker_id() -> str:
@@ -73,8 +118,16 @@ def run_worker(
     *,
     poll_s: float = 1.0,
     on_finished: OnFinished | None = None,
+    abandon_event: threading.Event | None = None,
+    drain: bool = False,
 ) -> WorkerTally:
-    """Run jobs until `stop_event` is set; returns how each job ended."""
+    """Run jobs until `stop_event` is set (or, with `drain`, until no job is due); returns
+    how each job ended.
+
+    If `abandon_event` is set while slots are still busy, the jobs in hand are handed back
+    and this returns at once, their slots left running as daemon threads with nothing left
+    to record: the caller must then exit the process.
+    """
     if concurrency < 1:
         raise ValidationError("concurrency", "must be at least 1")
     if lease_s <= 0:
@@ -82,12 +135,19 @@ def run_worker(
     for kind in kinds or ():
         handler_for(kind)  # an unknown kind is refused before anything is claimed
     tally = WorkerTally()
+    in_hand = InHand()
     slots = [
         threading.Thread(
             target=_slot,
             args=(hub_factory, f"{worker_id}#{n}", kinds, lease_s, stop_event, poll_s),
-            kwargs={"tally": tally, "on_finished": on_finished},
+            kwargs={
+                "tally": tally,
+                "on_finished": on_finished,
+                "in_hand": in_hand,
+                "drain": drain,
+            },
             name=f"worker-slot-{n}",
+            daemon=True,  # only ever left behind by a hand-back, which ends the process
         )
         for n in range(concurrency)
     ]
@@ -95,8 +155,56 @@ def run_worker(
         slot.start()
     for slot in slots:
         while slot.is_alive():  # short joins keep the main thread free for signal handlers
+            if abandon_event is not None and abandon_event.is_set():
+                tally.handed_back = hand_back(hub_factory, in_hand)
+                return tally
             slot.join(0.2)
     return tally
+
+
+def hand_back(hub_factory: Callable[[], Hub], in_hand: InHand) -> list[int]:
+    """Release the jobs in hand, then kill the tools running them; the ids released.
+
+    Released first: a slot whose ffmpeg is killed then finds its lease gone and records no
+    failure. The job is queued again at once, with its attempt given back.
+    """
+    released = []
+    hub = hub_factory()
+    try:
+        for job_id, owner in sorted(in_hand.snapshot().items()):
+            try:
+                if queue.release(hub.catalog.catalog, job_id, owner):
+                    released.append(job_id)
+            except OperationalError as exc:  # its lease will expire and be taken over
+                log.warning("job %s: cannot hand it back: %s", job_id, exc.orig or exc)
+    finally:
+        hub.close()
+    kill_descendants()
+    return released
+
+
+def kill_descendants() -> None:
+    """SIGKILL every process this one started (ffmpeg, LibreOffice and their children), so
+    that a handed-back job's tools do not run on beside the worker that takes it over.
+
+    Read from /proc (Linux); elsewhere nothing is killed and the tools run to their end,
+    their output never recorded.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    pending, found = [os.getpid()], []
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    for pid in found:
+        with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+            os.kill(pid, signal.SIGKILL)
 
 
 def _slot(
@@ -109,6 +217,8 @@ def _slot(
     *,
     tally: WorkerTally,
     on_finished: OnFinished | None,
+    in_hand: InHand,
+    drain: bool = False,
 ) -> None:
     hub = hub_factory()
     try:
@@ -120,9 +230,18 @@ def _slot(
                 log.warning("%s: cannot claim a job: %s", owner, exc.orig or exc)
                 job = None
             if job is None:
+                if drain:
+                    break
                 stop_event.wait(poll_s)
                 continue
-            finished = run_claimed(hub, job, lease_s)
+            if stop_event.is_set():  # told to stop while claiming: not begun, so hand it back
+                queue.release(catalog, job.id, owner)
+                break
+            in_hand.take(job)
+            try:
+                finished = run_claimed(hub, job, lease_s)
+            finally:
+                in_hand.drop(job)
             tally.add(finished.outcome)
             if on_finished is not None:
                 on_finished(finished)
@@ -135,11 +254,19 @@ def run_claimed(hub: Hub, job: queue.ClaimedJob, lease_s: float) -> Finished:
     catalog = hub.catalog.catalog
     done = threading.Event()
     renewer = threading.Thread(
-        target=_keep_lease, args=(catalog, job, lease_s, done), name=f"lease-{job.id}"
+        target=_keep_lease,
+        args=(catalog, job, lease_s, done),
+        name=f"lease-{job.id}",
+        daemon=True,  # a hand-back ends the process without waiting for it
     )
     renewer.start()
     try:
         result = handler_for(job.kind)(hub, job.payload)
+    except QuotaError as exc:  # not the job's fault: it waits for the reset, no attempt spent
+        reason = f"{queue.QUOTA_MARK}{exc}"
+        if queue.defer(catalog, job.id, job.lease_owner, quota_reset(exc, utcnow()), reason):
+            return Finished(job, Outcome.DEFERRED, str(exc))
+        return Finished(job, Outcome.LOST, str(exc))
     except MediaHubError as exc:
         return _failed(catalog, job, str(exc), permanent=isinstance(exc, PERMANENT_ERRORS))
     except Exception as exc:  # a bug or an outage: retried with backoff, parked if it persists

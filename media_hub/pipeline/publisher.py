@@ -106,7 +106,27 @@ class Publisher(Protocol):
         on_step: Callable[[str], None] | None = None,
         on_bytes: Callable[[int, int], None] | None = None,
         on_transcode: Callable[[float], None] | None = None,
-    ) -> Published: ...
+    ) -> Published:
+        """`stage`, then `publish_asset`: the whole upload in this process."""
+        ...
+
+    def stage(self, request: IngestRequest, options: UploadOptions) -> int:
+        """Ingest and check; keep in the catalog and the store all that a worker needs.
+        Returns the asset id: `upload --queue` enqueues it."""
+        ...
+
+    def publish_asset(
+        self,
+        asset_id: int,
+        options: UploadOptions,
+        *,
+        on_step: Callable[[str], None] | None = None,
+        on_bytes: Callable[[int, int], None] | None = None,
+        on_transcode: Callable[[float], None] | None = None,
+        file: Path | None = None,
+    ) -> Published:
+        """The upload of a staged asset, from the catalog and the store alone."""
+        ...
 
 
 def mark_published(hub: Hub, asset_id: int) -> None:

@@ -59,9 +59,29 @@ class SlideShareUpload(PublisherBase[SlideShareClient]):
         on_bytes: Callable[[int, int], None] | None = None,
         on_transcode: Callable[[float], None] | None = None,
     ) -> Published:
+        asset_id = self.stage(request, options)
+        return self.publish_asset(
+            asset_id, options, on_step=on_step, on_bytes=on_bytes, file=request.path
+        )
+
+    def stage(self, request: IngestRequest, options: UploadOptions) -> int:
+        """The deck in the catalog and the store, its metadata checked: all a worker needs."""
+        return self.prepare(request, options).asset_id
+
+    def publish_asset(
+        self,
+        asset_id: int,
+        options: UploadOptions,
+        *,
+        on_step: Callable[[str], None] | None = None,
+        on_bytes: Callable[[int, int], None] | None = None,
+        on_transcode: Callable[[float], None] | None = None,
+        file: Path | None = None,
+    ) -> Published:
+        """Upload and conversion, from the catalog and the store alone (any worker can)."""
         step = on_step or (lambda _label: None)
-        plan = self.prepare(request, options)
-        asset_id = plan.asset_id
+        fields = self.fields(asset_id, options)
+        path = file or Path(self.source(asset_id)[1])
         publication = self._publication(asset_id)
         uploaded_now = False
         if publication.get("state") == "failed":
@@ -70,13 +90,13 @@ class SlideShareUpload(PublisherBase[SlideShareClient]):
             publication = {}
         if publication.get("state") == "sending":
             step("look for an upload lost in a crash")
-            found = self._find_sent(asset_id, plan.resource)
+            found = self._find_sent(asset_id, fields)
             if found is not None:
                 self._record(asset_id, state="converting", remote_id=found.id, url=found.url)
                 publication = self._publication(asset_id)
         if publication.get("state") in (None, "pending", "sending"):
             step("upload")
-            self._send(asset_id, plan.resource, on_bytes)
+            self._send(asset_id, fields, on_bytes)
             uploaded_now = True
             publication = self._publication(asset_id)
         remote_id: str = publication["remote_id"]
@@ -86,7 +106,7 @@ class SlideShareUpload(PublisherBase[SlideShareClient]):
             if slideshow.status is ConversionStatus.FAILED:
                 self._record(asset_id, state="failed")
                 raise MediaError(
-                    str(request.path),
+                    str(path),
                     f"SlideShare could not convert the deck (slideshow {remote_id}); check that "
                     "it opens in a viewer, then rerun: the failed slideshow is deleted and the "
                     "deck sent again",
@@ -96,7 +116,7 @@ class SlideShareUpload(PublisherBase[SlideShareClient]):
                 mark_published(self.hub, asset_id)
             publication = self._publication(asset_id)
         return Published(
-            request.path, asset_id, Platform.SLIDESHARE, remote_id, publication.get("url") or "",
+            path, asset_id, Platform.SLIDESHARE, remote_id, publication.get("url") or "",
             uploaded_now, finished=publication["state"] == "done",
         )  # fmt: skip
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Playlist, PlaylistItem
-from media_hub.catalog.pipeline_models import Publication, Thumbnail
+from media_hub.catalog.pipeline_models import Caption, Publication, Thumbnail
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import ValidationError
@@ -67,9 +67,43 @@ class YouTubeUpload(PublisherBase[Any]):
         on_bytes: Callable[[int, int], None] | None = None,
         on_transcode: Callable[[float], None] | None = None,
     ) -> Published:
+        asset_id = self.stage(request, options)
+        return self.publish_asset(
+            asset_id, options, on_step=on_step, on_bytes=on_bytes, on_transcode=on_transcode,
+            file=request.path,
+        )  # fmt: skip
+
+    def stage(self, request: IngestRequest, options: UploadOptions) -> int:
+        """Everything a worker needs, put in the catalog and the store: the asset, its
+        metadata checked, and the captions found beside the file."""
+        asset_id = self.prepare(request, options).asset_id
+        for lang, path in channel.captions_beside(request.path):
+            stored = self.hub.store.put_file(path, path.suffix.lower())
+            with self.catalog.session() as session:
+                caption = session.scalars(
+                    select(Caption).where(Caption.asset_id == asset_id, Caption.lang == lang)
+                ).first()
+                if caption is None:
+                    caption = Caption(asset_id=asset_id, lang=lang)
+                    session.add(caption)
+                if caption.remote_id is None:  # not sent yet: the newest file wins
+                    caption.format = path.suffix.lower().lstrip(".")
+                    caption.store_key = stored.key
+        return asset_id
+
+    def publish_asset(
+        self,
+        asset_id: int,
+        options: UploadOptions,
+        *,
+        on_step: Callable[[str], None] | None = None,
+        on_bytes: Callable[[int, int], None] | None = None,
+        on_transcode: Callable[[float], None] | None = None,
+        file: Path | None = None,
+    ) -> Published:
+        """The steps after ingest, from the catalog and the store alone (any worker can)."""
         step = on_step or (lambda _label: None)
-        plan = self.prepare(request, options)
-        asset_id = plan.asset_id
+        resource = self.metadata(asset_id, options)
         step("transcode")
         settings = self.hub.settings
         rendition = ensure_rendition(
@@ -82,7 +116,7 @@ class YouTubeUpload(PublisherBase[Any]):
         step("upload")
         with self.hub.store.local_path(rendition.store_key) as media:
             uploaded = upload_video(
-                self.catalog, self.youtube, asset_id, media, plan.resource, progress=on_bytes,
+                self.catalog, self.youtube, asset_id, media, resource, progress=on_bytes,
                 chunk_bytes=settings.youtube.upload_chunk_kib * 1024,
             )  # fmt: skip
         state = self._state(asset_id)
@@ -97,17 +131,24 @@ class YouTubeUpload(PublisherBase[Any]):
         for slug in self._playlists(asset_id):
             channel.add_to_playlist(self.catalog, self.youtube, slug, asset_id, uploaded.video_id)
         step("captions")
-        for lang, path in channel.captions_beside(request.path):
-            stored = self.hub.store.put_file(path, path.suffix.lower())
-            channel.upload_caption(
-                self.catalog, self.youtube, asset_id, uploaded.video_id, lang, path, stored.key
-            )
+        for lang, key in self._pending_captions(asset_id):
+            with self.hub.store.local_path(key) as path:
+                channel.upload_caption(
+                    self.catalog, self.youtube, asset_id, uploaded.video_id, lang, path, key
+                )
         self._set_state(asset_id, "done")
         mark_published(self.hub, asset_id)
         return Published(
-            request.path, asset_id, Platform.YOUTUBE, uploaded.video_id, uploaded.url,
-            uploaded.uploaded_now,
+            file or Path(f"asset-{asset_id}"), asset_id, Platform.YOUTUBE, uploaded.video_id,
+            uploaded.url, uploaded.uploaded_now,
         )  # fmt: skip
+
+    def needed_quota(self, asset_id: int) -> dict[str, int]:
+        """What the rest of the asset's upload will spend, by quota bucket."""
+        spend: dict[str, int] = {}
+        for call in self._calls(asset_id, None):
+            spend[call.bucket] = spend.get(call.bucket, 0) + call.units
+        return spend
 
     def metadata(
         self, asset_id: int, options: UploadOptions, asset: dict[str, Any] | None = None
@@ -125,7 +166,7 @@ class YouTubeUpload(PublisherBase[Any]):
         resource: dict[str, Any] = rendered.to_resource()
         return resource
 
-    def _calls(self, asset_id: int, source: Path) -> list[PlannedCall]:
+    def _calls(self, asset_id: int, source: Path | None) -> list[PlannedCall]:
         if self._state(asset_id) == "done":
             return []
         calls = []
@@ -142,9 +183,21 @@ class YouTubeUpload(PublisherBase[Any]):
                 if item is None or item.remote_item_id is None:
                     calls.append(_call("playlistItems.list", f"look in {slug} (per 50)"))
                     calls.append(_call("playlistItems.insert", f"add to playlist {slug}"))
-        for lang, path in channel.captions_beside(source):
-            calls.append(_call("captions.insert", f"{lang} captions from {path.name}"))
+        captions = channel.captions_beside(source) if source is not None else []
+        pending = {lang for lang, _ in self._pending_captions(asset_id)}
+        for lang in sorted(pending | {lang for lang, _ in captions}):
+            calls.append(_call("captions.insert", f"{lang} captions"))
         return calls
+
+    def _pending_captions(self, asset_id: int) -> list[tuple[str, str]]:
+        """(language, store key) of the staged captions not on YouTube yet."""
+        with self.catalog.session() as session:
+            rows = session.scalars(
+                select(Caption)
+                .where(Caption.asset_id == asset_id, Caption.remote_id.is_(None))
+                .order_by(Caption.lang)
+            )
+            return [(row.lang, row.store_key) for row in rows]
 
     def _playlists(self, asset_id: int) -> list[str]:
         record = self.hub.catalog.show(asset_id)

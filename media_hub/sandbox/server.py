@@ -249,9 +249,10 @@ class Sandbox:
         clock: Clock = utc_now,
         cert_dir: Path | None = None,
         read_timeout: float = 30.0,
+        start_days_ago: int = 0,
         **config: Any,
     ) -> None:
-        self.state = State(state_file, clock)
+        self.state = State(state_file, clock, start_days_ago=start_days_ago)
         if config:
             self.state.configure(**config)
         self.ca_cert, key = ensure_certificate(cert_dir or state_file.parent / "sandbox-tls")

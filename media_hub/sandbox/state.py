@@ -2,7 +2,8 @@
 
 Every change is written atomically (temp file, fsync, rename) under one lock; media bytes go to a
 sibling folder (`<state>.media/`), streamed, never held in memory. The clock is injectable and
-shifted by the simulated days, so tests can cross midnight in Los Angeles at will.
+shifted by the simulated days, so tests can cross midnight in Los Angeles at will. A new
+channel may start some days in the past (a negative shift), for a demo to live through them.
 """
 
 from __future__ import annotations
@@ -105,7 +106,12 @@ def _slideshare() -> Data:
 class State:
     """The channel's data (`data`), its media folder and its clock, guarded by one lock."""
 
-    def __init__(self, path: Path, clock: Clock = utc_now) -> None:
+    def __init__(self, path: Path, clock: Clock = utc_now, *, start_days_ago: int = 0) -> None:
+        """`start_days_ago` puts a new channel that many days in the past, so that advancing
+        the days back to the real today leaves days of statistics behind; an existing state
+        keeps its own days."""
+        if start_days_ago < 0:
+            raise ValueError("a sandbox cannot start in the future")
         self.path = path
         self.media_dir = path.with_name(path.name + ".media")
         self._clock = clock
@@ -120,7 +126,9 @@ class State:
                 self.data.update(missing)
                 self._save()
         else:
-            self.data = _empty("UC" + _b64(secrets.token_bytes(17))[:22], clock())
+            created = clock() - dt.timedelta(days=start_days_ago)
+            self.data = _empty("UC" + _b64(secrets.token_bytes(17))[:22], created)
+            self.data["day_offset"] = -start_days_ago
             self._save()
 
     # -- time ---------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Totals are the lifetime counters of the last snapshot taken on or before `until`
 over the period is those minus the counters of the last snapshot on or before `since` (from
 zero when there is none). A playlist's totals sum its own rows of each snapshot, so they follow
 its membership at that pull; series and topics follow the catalog as it is now. YouTube
-Analytics days are summed over `since`..`until`. Days are UTC days.
+Analytics days are summed over `since`..`until`, and kept day by day for the chart (views over
+real days, where the pulls may all fall on one). Days are UTC days.
 """
 
 from __future__ import annotations
@@ -98,6 +99,14 @@ class Point:
 
 
 @dataclass(frozen=True)
+class DayPoint:
+    """YouTube Analytics views of each playlist (by key) on one day: the chart's daily data."""
+
+    day: date
+    views: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Report:
     query: ReportQuery
     snapshot: SnapshotInfo
@@ -106,6 +115,7 @@ class Report:
     totals: dict[str, Counts]  # platform -> the whole catalog's counters
     changes: dict[str, Counts]
     timeline: tuple[Point, ...]
+    days: tuple[DayPoint, ...] = ()  # by playlist only; empty when no Analytics day is stored
 
 
 # (snapshot id, group key, asset id, platform) -> counters; one row per asset and group.
@@ -134,8 +144,9 @@ def build_report(catalog: Catalog, query: ReportQuery) -> Report:
         totals = _platform_totals(session, snapshot.id)
         base_totals = _platform_totals(session, baseline.id) if baseline else {}
         timeline = _timeline(session, query.by, baseline or snapshot, snapshot)
+        days = _days(session, query) if query.by is Grouping.PLAYLIST else ()
     changes = {name: totals[name] - base_totals.get(name, Counts()) for name in totals}
-    return Report(query, snapshot, baseline, groups, totals, changes, timeline)
+    return Report(query, snapshot, baseline, groups, totals, changes, timeline, days)
 
 
 def _day_end(day: date) -> datetime:
@@ -333,3 +344,23 @@ def _timeline(
         shown = str(key) if by is Grouping.ASSET else names.get(key, ("-", ""))[0]
         views[snapshot_id][shown] = views[snapshot_id].get(shown, 0) + int(total or 0)
     return tuple(Point(taken_at, views.get(snapshot_id, {})) for snapshot_id, taken_at in snapshots)
+
+
+def _days(session: Session, query: ReportQuery) -> tuple[DayPoint, ...]:
+    """Each playlist's Analytics views a day from `since` to `until`; a day stored twice (two
+    pulls at once) counts the later snapshot's row, as in the summed analytics."""
+    statement = (
+        select(StatsRow.playlist_id, StatsRow.day, StatsRow.views)
+        .where(StatsRow.day.is_not(None), StatsRow.playlist_id.is_not(None))
+        .order_by(StatsRow.snapshot_id)
+    )
+    if query.since is not None:
+        statement = statement.where(StatsRow.day >= query.since)
+    if query.until is not None:
+        statement = statement.where(StatsRow.day <= query.until)
+    slugs = {key: slug for key, (slug, _) in _names(session, Grouping.PLAYLIST, "fr").items()}
+    views: dict[date, dict[str, int]] = defaultdict(dict)
+    for playlist_id, day, count in session.execute(statement):
+        if day is not None and playlist_id in slugs:
+            views[day][slugs[playlist_id]] = int(count)
+    return tuple(DayPoint(day, views[day]) for day in sorted(views))

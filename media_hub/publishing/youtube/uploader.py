@@ -201,9 +201,21 @@ def _finish(
         publication.state = "uploaded"
         publication.session_uri = None
         publication.confirmed_bytes = publication.total_bytes or 0
-        publication.published_at = datetime.now(UTC)
+        publication.published_at = _published_at(video)
         url = publication.url
     return UploadOutcome(asset_id, video_id, url, True, resumed_from)
+
+
+def _published_at(video: dict[str, Any]) -> datetime:
+    """When YouTube says the video was published (the statistics count from that day), else
+    now."""
+    text = video.get("snippet", {}).get("publishedAt")
+    if isinstance(text, str):
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    return datetime.now(UTC)
 
 
 def _row(session: Any, asset_id: int) -> Publication:
