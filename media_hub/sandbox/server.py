@@ -229,6 +229,11 @@ class _Server(ThreadingHTTPServer):
                 self.connections.discard(connection)
             connection.close()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-answer (killed by a test, Ctrl-C) is routine here: logged at
+        debug level, not printed as a traceback on stderr."""
+        logger.debug("connection from %s ended abruptly", client_address, exc_info=True)
+
     def close_connections(self) -> None:
         """End kept-alive connections so no client keeps talking to a stopped sandbox."""
         with self.connections_lock:
