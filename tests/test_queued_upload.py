@@ -45,7 +45,7 @@ def _work(hub: Hub, jobs: int) -> list[Finished]:
     home = hub.settings.home
     worker = threading.Thread(
         target=run_worker,
-        args=(lambda: Hub(load_settings(home)), "test-worker", ["upload"], 1, 30.0, stop),
+        args=(lambda: Hub(load_settings(home)), "test-worker", None, 1, 30.0, stop),
         kwargs={"poll_s": 0.05, "on_finished": seen},
     )
     worker.start()
@@ -106,3 +106,29 @@ def test_an_upload_the_ledger_cannot_pay_waits_for_the_reset(
         assert job.run_after.replace(tzinfo=UTC) >= quota.next_reset(now)
     listed = runner.invoke(app, ["jobs", "list"])
     assert "quota" in listed.stdout
+
+
+@pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+def test_thumbnails_and_a_statistics_pull_run_as_jobs(
+    channel_hub: Hub, deck_hub: Hub, sandbox: Sandbox, runner: CliRunner
+) -> None:
+    [video] = _queue(runner, str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Forum")
+    ingested = runner.invoke(app, ["ingest", "--json", str(DATA / "habibi.pdf"),
+                                   "--series", "job-slides"])  # fmt: skip
+    deck_id = json.loads(ingested.stdout)[0]["asset_id"]
+    added = runner.invoke(app, ["jobs", "add", "thumbnails", str(deck_id)])
+    assert added.exit_code == 0, added.stderr
+    assert [f.outcome.value for f in _work(deck_hub, 2)] == ["done", "done"]  # upload, thumbs
+    pulled = runner.invoke(app, ["stats", "pull", "--queue", "--json"])
+    assert pulled.exit_code == 0, pulled.stderr
+    job_id = json.loads(pulled.stdout)["job_id"]
+    [finished] = _work(deck_hub, 1)
+    assert (finished.job.id, finished.outcome.value) == (job_id, "done")
+    with deck_hub.catalog.catalog.session() as session:
+        jobs = {job.kind: job.result for job in session.scalars(select(Job))}
+    assert jobs["stats-pull"] is not None
+    assert jobs["stats-pull"]["videos"] == 1
+    assert jobs["thumbnails"] is not None
+    assert jobs["thumbnails"]["asset_id"] == deck_id
+    assert Path(jobs["thumbnails"]["branded"]).is_file()
+    assert video["asset_id"] != deck_id

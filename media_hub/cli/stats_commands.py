@@ -42,6 +42,9 @@ class ReportFormat(StrEnum):
 @app.command("pull")
 def pull(
     ctx: typer.Context,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="Leave the pull to 'media-hub worker' (a job).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Read every published video's and deck's counts into one dated snapshot.
@@ -55,6 +58,15 @@ def pull(
     from media_hub.stats.pull import pull_hub
 
     cli_state = state(ctx)
+    if queue:
+        from media_hub.jobs.queue import enqueue
+
+        job_id = enqueue(cli_state.hub.catalog.catalog, "stats-pull", {})
+        if as_json:
+            output.print_json({"job_id": job_id, "queued": True})
+        else:
+            typer.echo(f"statistics pull queued as job {job_id} (run 'media-hub worker')")
+        return
     with reaching(cli_state.settings.youtube.api_endpoint):
         result = pull_hub(cli_state.hub)
     if as_json:

@@ -21,14 +21,39 @@ Handler = Callable[[Hub, Mapping[str, Any]], dict[str, Any]]
 
 def transcode(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Payload {"asset_id": int, "profile": str}: the asset's rendition, made once."""
-    asset_id = payload.get("asset_id")
-    if not isinstance(asset_id, int):
-        raise ValidationError("payload.asset_id", "an asset id is required", record="transcode")
+    asset_id = _asset_id(payload, "transcode")
     profile = str(payload.get("profile", "youtube"))
     made = ensure_rendition(
         hub.catalog.catalog, hub.store, hub.settings.definitions_dir, asset_id, profile
     )
     return asdict(made)
+
+
+def thumbnails(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Payload {"asset_id": int}: candidates (once), the chosen one and the branded image."""
+    from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
+
+    asset_id = _asset_id(payload, "thumbnails")
+    settings = hub.settings
+    place = ThumbnailPlace(settings.definitions_dir, settings.path(settings.thumbnails.dir))
+    made = make_thumbnails(hub.catalog.catalog, hub.store, place, asset_id)
+    return {"asset_id": asset_id, "branded": str(made.branded), "bytes": made.branded_bytes}
+
+
+def stats_pull(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Payload {}: one statistics snapshot of every published video and deck."""
+    from media_hub.stats.pull import pull_hub
+
+    result = pull_hub(hub)
+    return {"snapshot_id": result.snapshot_id, "videos": result.videos, "decks": result.decks,
+            "units": result.units, "analytics_days": result.analytics_days}  # fmt: skip
+
+
+def _asset_id(payload: Mapping[str, Any], kind: str) -> int:
+    asset_id = payload.get("asset_id")
+    if not isinstance(asset_id, int):
+        raise ValidationError("payload.asset_id", "an asset id is required", record=kind)
+    return asset_id
 
 
 class StillProcessingError(MediaHubError):
@@ -44,9 +69,7 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     from media_hub.pipeline.publishers import check_youtube_quota, publisher_for
     from media_hub.pipeline.youtube_upload import YouTubeUpload
 
-    asset_id = payload.get("asset_id")
-    if not isinstance(asset_id, int):
-        raise ValidationError("payload.asset_id", "an asset id is required", record="upload")
+    asset_id = _asset_id(payload, "upload")
     publish_at = payload.get("publish_at")
     options = UploadOptions(
         privacy=payload.get("privacy"),
@@ -67,7 +90,9 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
 
 HANDLERS: Mapping[str, Handler] = {
     "transcode": transcode,
+    "thumbnails": thumbnails,
     "upload": upload,
+    "stats-pull": stats_pull,
 }
 
 
