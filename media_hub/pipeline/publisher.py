@@ -7,11 +7,12 @@ implement it; `export_bundle` is the way out when a platform's API is closed.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from media_hub.catalog.assets import AssetEdit
 from media_hub.catalog.db import Catalog
@@ -64,8 +65,12 @@ class Published:
     finished: bool = True  # False while the platform still processes it (a rerun checks)
 
 
-class PublisherBase(Generic[Client]):
-    """What the publishers share: the hub, its catalog, the series' templates, and the
+class Publisher(ABC, Generic[Client]):
+    """The publisher interface `upload` uses for every platform: `prepare` (a plan, nothing
+    sent), `stage` (what a worker needs, kept in the catalog and the store), `publish_asset`
+    (the upload itself, resumable, never twice) and `publish` (both, here).
+
+    It holds what the publishers share: the hub, its catalog, the series' templates, and the
     platform client, made on first use (a plan or an export never connects)."""
 
     def __init__(self, hub: Hub, client_factory: Callable[[], Client]) -> None:
@@ -90,14 +95,6 @@ class PublisherBase(Generic[Client]):
             raise ValidationError("series", "give --series: its template makes the metadata")
         return ingest(self.catalog, self.hub.store, request).asset_id
 
-
-class Publisher(Protocol):
-    platform: Platform
-
-    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
-        """Everything local (ingest, metadata rendered and checked); nothing sent."""
-        ...
-
     def publish(
         self,
         request: IngestRequest,
@@ -107,14 +104,23 @@ class Publisher(Protocol):
         on_bytes: Callable[[int, int], None] | None = None,
         on_transcode: Callable[[float], None] | None = None,
     ) -> Published:
-        """`stage`, then `publish_asset`: the whole upload in this process."""
-        ...
+        """The whole upload in this process: `stage`, then `publish_asset`."""
+        asset_id = self.stage(request, options)
+        return self.publish_asset(
+            asset_id, options, on_step=on_step, on_bytes=on_bytes, on_transcode=on_transcode,
+            file=request.path,
+        )  # fmt: skip
 
+    @abstractmethod
+    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
+        """Everything local (ingest, metadata rendered and checked); nothing sent."""
+
+    @abstractmethod
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
         """Ingest and check; keep in the catalog and the store all that a worker needs.
         Returns the asset id: `upload --queue` enqueues it."""
-        ...
 
+    @abstractmethod
     def publish_asset(
         self,
         asset_id: int,
@@ -126,7 +132,6 @@ class Publisher(Protocol):
         file: Path | None = None,
     ) -> Published:
         """The upload of a staged asset, from the catalog and the store alone."""
-        ...
 
 
 def mark_published(hub: Hub, asset_id: int) -> None:

@@ -24,7 +24,7 @@ from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.publisher import (
     PlannedCall,
     Published,
-    PublisherBase,
+    Publisher,
     UploadOptions,
     UploadPlan,
     mark_published,
@@ -38,7 +38,7 @@ BUCKET = "slideshare"  # SlideShare counts calls a day per account, not units
 PRESIGNED_URL_SECONDS = 3600
 
 
-class SlideShareUpload(PublisherBase[SlideShareClient]):
+class SlideShareUpload(Publisher[SlideShareClient]):
     """The steps of one hub's deck uploads."""
 
     platform = Platform.SLIDESHARE
@@ -49,20 +49,6 @@ class SlideShareUpload(PublisherBase[SlideShareClient]):
         state = self._publication(asset_id).get("state")
         calls = [] if state == "done" else self._calls(state)
         return UploadPlan(request.path, asset_id, state == "done", fields, calls)
-
-    def publish(
-        self,
-        request: IngestRequest,
-        options: UploadOptions,
-        *,
-        on_step: Callable[[str], None] | None = None,
-        on_bytes: Callable[[int, int], None] | None = None,
-        on_transcode: Callable[[float], None] | None = None,
-    ) -> Published:
-        asset_id = self.stage(request, options)
-        return self.publish_asset(
-            asset_id, options, on_step=on_step, on_bytes=on_bytes, file=request.path
-        )
 
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
         """The deck in the catalog and the store, its metadata checked: all a worker needs."""

@@ -26,7 +26,7 @@ from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.publisher import (
     PlannedCall,
     Published,
-    PublisherBase,
+    Publisher,
     UploadOptions,
     UploadPlan,
     mark_published,
@@ -40,7 +40,7 @@ from media_hub.publishing.youtube_metadata import render_video_metadata
 UPLOAD_PROFILE = "youtube"
 
 
-class YouTubeUpload(PublisherBase[Any]):
+class YouTubeUpload(Publisher[Any]):
     """The steps of one hub's uploads; `youtube` is a google-api-python-client resource."""
 
     platform = Platform.YOUTUBE
@@ -56,21 +56,6 @@ class YouTubeUpload(PublisherBase[Any]):
         return UploadPlan(
             request.path, asset_id, self._uploaded(asset_id), resource,
             self._calls(asset_id, request.path),
-        )  # fmt: skip
-
-    def publish(
-        self,
-        request: IngestRequest,
-        options: UploadOptions,
-        *,
-        on_step: Callable[[str], None] | None = None,
-        on_bytes: Callable[[int, int], None] | None = None,
-        on_transcode: Callable[[float], None] | None = None,
-    ) -> Published:
-        asset_id = self.stage(request, options)
-        return self.publish_asset(
-            asset_id, options, on_step=on_step, on_bytes=on_bytes, on_transcode=on_transcode,
-            file=request.path,
         )  # fmt: skip
 
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
