@@ -132,3 +132,28 @@ def test_thumbnails_and_a_statistics_pull_run_as_jobs(
     assert jobs["thumbnails"]["asset_id"] == deck_id
     assert Path(jobs["thumbnails"]["branded"]).is_file()
     assert video["asset_id"] != deck_id
+
+
+@pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+def test_a_deck_still_converting_is_checked_again_later_not_resent(
+    deck_hub: Hub, sandbox: Sandbox, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox.state.configure(slideshare_queued_reads=50)
+    monkeypatch.setenv("MEDIA_HUB_SLIDESHARE_CONVERSION_WAIT", "0")
+    hub = Hub(load_settings(deck_hub.settings.home))
+    [deck] = _queue(runner, str(DATA / "habibi.pdf"), "--series", "job-slides", "-t", "ar=المهن")
+    [first] = _work(hub, 1)
+    assert first.outcome.value == "retry"
+    assert first.error is not None
+    assert "still processing" in first.error
+    with hub.catalog.catalog.session() as session:
+        job = session.get(Job, deck["job_id"])
+        assert job is not None
+        assert job.state == "queued"
+        job.run_after = job.created_at  # the backoff has passed
+    [slideshow] = sandbox.state.snapshot()["slideshare"]["slideshows"].values()
+    with sandbox.state.change() as data:
+        data["slideshare"]["slideshows"][str(slideshow["id"])]["queued_reads"] = 0
+    [second] = _work(hub, 1)
+    assert second.outcome.value == "done"
+    assert list(sandbox.state.snapshot()["slideshare"]["slideshows"]) == [str(slideshow["id"])]
