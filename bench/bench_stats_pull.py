@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from google.oauth2.credentials import Credentials
+from sandbox_hub import sandbox_hub
 from sqlalchemy import func, insert, select
 
 from media_hub.catalog.models import Asset, AssetText, Playlist, PlaylistItem
@@ -25,13 +24,11 @@ from media_hub.catalog.pipeline_models import Publication, StatsRow
 from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
-from media_hub.hub import Hub, init_hub
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import load_credentials, save_credentials
+from media_hub.hub import Hub
+from media_hub.publishing.youtube.auth import load_credentials
 from media_hub.publishing.youtube.client import youtube_service
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
-from media_hub.settings import load_settings
 from media_hub.stats.pull import pull_stats
 from media_hub.stats.youtube_source import youtube_stats_source
 
@@ -129,25 +126,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with Sandbox(work / "sandbox" / "state.json") as sandbox:
-            hub_dir = work / "hub"
-            init_hub(hub_dir)
-            for key in [k for k in os.environ if k.startswith("MEDIA_HUB_")]:
-                del os.environ[key]
-            os.environ.update(
-                MEDIA_HUB_YOUTUBE_API_ENDPOINT=sandbox.url,
-                MEDIA_HUB_YOUTUBE_TOKEN_URI=sandbox.token_uri,
-                MEDIA_HUB_YOUTUBE_CA_BUNDLE=str(sandbox.ca_cert),
-                MEDIA_HUB_YOUTUBE_TOKEN_FILE=str(hub_dir / "token.json"),
-            )
-            hub = Hub(load_settings(hub_dir))
-            hub.catalog.load_conventions(hub.settings.definitions_dir)
-            save_credentials(
-                hub_dir / "token.json",
-                Credentials(  # type: ignore[no-untyped-call]
-                    token=None, refresh_token=sandbox.grant("bench", scopes.ALL),
-                    token_uri=sandbox.token_uri, client_id="bench", client_secret="bench",
-                ),
-            )  # fmt: skip
+            hub = sandbox_hub(work, sandbox)
             playlist_ids = fill(hub, sandbox, args.videos, args.playlists)
             catalog = hub.catalog.catalog
             served = len(sandbox.requests)

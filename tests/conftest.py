@@ -116,6 +116,20 @@ def s3_bucket(s3_admin: S3Client) -> Iterator[tuple[S3Client, str]]:
     drop_bucket(s3_admin, bucket)
 
 
+@pytest.fixture
+def s3_store(
+    monkeypatch: pytest.MonkeyPatch, s3_bucket: tuple[S3Client, str], s3_endpoint: str
+) -> tuple[S3Client, str]:
+    """The hub's store set to a fresh bucket on the loopback S3 server, under `channel/`."""
+    _, bucket = s3_bucket
+    monkeypatch.setenv("MEDIA_HUB_STORE_URL", f"s3://{bucket}/channel")
+    monkeypatch.setenv("MEDIA_HUB_STORE_ENDPOINT_URL", s3_endpoint)
+    monkeypatch.setenv("MEDIA_HUB_STORE_REGION", "us-east-1")
+    monkeypatch.setenv("MEDIA_HUB_STORE_ACCESS_KEY_ID", "testing-access-key")
+    monkeypatch.setenv("MEDIA_HUB_STORE_SECRET_ACCESS_KEY", "testing-secret-key")
+    return s3_bucket
+
+
 YOUTUBE_CLIENT_ID = "media-hub-tests.apps.googleusercontent.com"
 
 

@@ -186,19 +186,8 @@ def test_publish_edits_only_the_decks_whose_texts_changed(
 
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 def test_a_deck_in_s3_goes_by_presigned_url(
-    deck_hub: Hub,
-    sandbox: Sandbox,
-    runner: CliRunner,
-    monkeypatch: pytest.MonkeyPatch,
-    s3_bucket: tuple[S3Client, str],
-    s3_endpoint: str,
+    deck_hub: Hub, sandbox: Sandbox, runner: CliRunner, s3_store: tuple[S3Client, str]
 ) -> None:
-    _, bucket = s3_bucket
-    monkeypatch.setenv("MEDIA_HUB_STORE_URL", f"s3://{bucket}/channel")
-    monkeypatch.setenv("MEDIA_HUB_STORE_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("MEDIA_HUB_STORE_REGION", "us-east-1")
-    monkeypatch.setenv("MEDIA_HUB_STORE_ACCESS_KEY_ID", "testing-access-key")
-    monkeypatch.setenv("MEDIA_HUB_STORE_SECRET_ACCESS_KEY", "testing-secret-key")
     [done] = _upload(runner, str(FLYER), *FLYER_ARGS)
     assert done["finished"]
     [remote] = _slideshows(sandbox).values()

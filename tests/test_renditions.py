@@ -108,18 +108,9 @@ def test_an_unknown_profile_is_named(hub: Hub, runner: CliRunner) -> None:
 
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 def test_ingest_and_transcode_on_s3(
-    hub_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    s3_bucket: tuple[S3Client, str],
-    s3_endpoint: str,
-    runner: CliRunner,
+    hub_dir: Path, s3_store: tuple[S3Client, str], runner: CliRunner
 ) -> None:
-    client, bucket = s3_bucket
-    monkeypatch.setenv("MEDIA_HUB_STORE_URL", f"s3://{bucket}/channel")
-    monkeypatch.setenv("MEDIA_HUB_STORE_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("MEDIA_HUB_STORE_REGION", "us-east-1")
-    monkeypatch.setenv("MEDIA_HUB_STORE_ACCESS_KEY_ID", "testing-access-key")
-    monkeypatch.setenv("MEDIA_HUB_STORE_SECRET_ACCESS_KEY", "testing-secret-key")
+    client, bucket = s3_store
     assert runner.invoke(app, ["conventions", "load"]).exit_code == 0
     asset_id = _ingest(runner)
     [made] = _invoke(runner, "transcode", str(asset_id))
