@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # for tests.pg_server, shared with the test suite
 
 from media_hub.hub import Hub, init_hub  # noqa: E402
-from media_hub.jobs import queue  # noqa: E402
+from media_hub.jobs import queue, records  # noqa: E402
 from media_hub.pipeline.ingest import IngestRequest, ingest  # noqa: E402
 from media_hub.settings import load_settings  # noqa: E402
 from tests.pg_server import postgres_server  # noqa: E402
@@ -98,7 +98,7 @@ def run_workers(env: dict[str, str], count: int, jobs: int, logs: Path) -> float
                 processes.append(
                     subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
                 )
-        while (states := queue.count_by_state(hub.catalog.catalog)).get("done", 0) < jobs:
+        while (states := records.count_by_state(hub.catalog.catalog)).get("done", 0) < jobs:
             if states.get("parked") or time.perf_counter() - started > GUARD_S:
                 raise SystemExit(f"bench: the jobs did not all finish: {states}; see {logs}")
             time.sleep(0.05)

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from media_hub.catalog.pipeline_models import Job, Publication, Rendition
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub
-from media_hub.jobs import queue
+from media_hub.jobs import queue, records
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.publisher import UploadOptions
 from media_hub.pipeline.publishers import publisher_for
@@ -156,7 +156,7 @@ def test_four_workers_two_killed_every_job_done_once_one_video_per_asset(
                 held[victim.pid] = job_id
         assert held, "neither killed worker held its upload when it died"
         _wait_for(
-            lambda: queue.count_by_state(hub.catalog.catalog) == {"done": len(job_ids)},
+            lambda: records.count_by_state(hub.catalog.catalog) == {"done": len(job_ids)},
             "every job to be done",
         )
         for survivor in workers[2:]:

@@ -19,7 +19,7 @@ from media_hub.catalog.vocabulary import JobState
 from media_hub.cli import app
 from media_hub.errors import NotFoundError
 from media_hub.hub import Hub
-from media_hub.jobs import queue
+from media_hub.jobs import queue, records
 from media_hub.jobs.queue import JobStateError
 
 
@@ -49,7 +49,7 @@ def test_claim_takes_the_oldest_due_job_of_the_kinds_asked(jobs_catalog: Catalog
     assert claimed is not None
     assert (claimed.id, claimed.kind, claimed.payload) == (transcode_id, "transcode", {"n": 2})
     assert queue.claim(jobs_catalog, "w2", ["transcode"], 60) is None
-    record = queue.show_job(jobs_catalog, transcode_id)
+    record = records.show_job(jobs_catalog, transcode_id)
     assert (record["state"], record["lease_owner"]) == ("running", "w1")
     assert record["lease_expires_at"] > utcnow().isoformat()
     other = queue.claim(jobs_catalog, "w2", None, 60)
@@ -62,12 +62,12 @@ def test_renew_complete_and_the_result(jobs_catalog: Catalog) -> None:
     job_id = queue.enqueue(jobs_catalog, "probe", {})
     claimed = queue.claim(jobs_catalog, "w1", None, 1)
     assert claimed is not None
-    before = queue.show_job(jobs_catalog, job_id)["lease_expires_at"]
+    before = records.show_job(jobs_catalog, job_id)["lease_expires_at"]
     assert queue.renew(jobs_catalog, job_id, "w1", 600)
-    assert queue.show_job(jobs_catalog, job_id)["lease_expires_at"] > before
+    assert records.show_job(jobs_catalog, job_id)["lease_expires_at"] > before
     assert not queue.renew(jobs_catalog, job_id, "somebody-else", 600)
     assert queue.complete(jobs_catalog, job_id, "w1", {"pages": 4})
-    record = queue.show_job(jobs_catalog, job_id)
+    record = records.show_job(jobs_catalog, job_id)
     assert (record["state"], record["result"], record["lease_owner"]) == (
         "done",
         {"pages": 4},
@@ -75,7 +75,7 @@ def test_renew_complete_and_the_result(jobs_catalog: Catalog) -> None:
     )
     assert not queue.complete(jobs_catalog, job_id, "w1", {"pages": 5})  # recorded once
     assert not queue.renew(jobs_catalog, job_id, "w1", 600)
-    assert queue.show_job(jobs_catalog, job_id)["result"] == {"pages": 4}
+    assert records.show_job(jobs_catalog, job_id)["result"] == {"pages": 4}
 
 
 def test_an_expired_lease_is_taken_over_and_the_old_owner_records_nothing(
@@ -90,7 +90,7 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_records_nothing(
     assert not queue.complete(jobs_catalog, job_id, "dead", {"by": "dead"})
     assert queue.fail(jobs_catalog, job_id, "dead", "boom") is None
     assert queue.complete(jobs_catalog, job_id, "alive", {"by": "alive"})
-    record = queue.show_job(jobs_catalog, job_id)
+    record = records.show_job(jobs_catalog, job_id)
     assert (record["state"], record["result"]) == ("done", {"by": "alive"})
     assert record["attempts"] == 2  # the try that died counts
 
@@ -104,7 +104,7 @@ def test_a_job_that_kills_every_worker_is_parked_after_max_attempts(
         assert claimed is not None
         assert (claimed.id, claimed.attempts) == (job_id, attempt)
     assert queue.claim(jobs_catalog, "next", None, 60) is None
-    record = queue.show_job(jobs_catalog, job_id)
+    record = records.show_job(jobs_catalog, job_id)
     assert (record["state"], record["attempts"], record["lease_owner"]) == ("parked", 3, None)
     assert record["error"] == (
         "its worker stopped before finishing (lease expired) on every one of 3 attempts; "
@@ -123,7 +123,7 @@ def test_failures_back_off_exponentially_then_park(jobs_catalog: Catalog) -> Non
         assert (
             queue.fail(jobs_catalog, job_id, "w", f"boom {attempt}", base_s=10) is JobState.QUEUED
         )
-        record = queue.show_job(jobs_catalog, job_id)
+        record = records.show_job(jobs_catalog, job_id)
         assert (record["state"], record["attempts"], record["lease_owner"]) == (
             "queued", attempt, None,
         )  # fmt: skip
@@ -135,7 +135,7 @@ def test_failures_back_off_exponentially_then_park(jobs_catalog: Catalog) -> Non
         _make_due(jobs_catalog, job_id)
     assert queue.claim(jobs_catalog, "w", None, 60) is not None
     assert queue.fail(jobs_catalog, job_id, "w", "boom 3") is JobState.PARKED
-    record = queue.show_job(jobs_catalog, job_id)
+    record = records.show_job(jobs_catalog, job_id)
     assert (record["state"], record["attempts"], record["error"]) == ("parked", 3, "boom 3")
     assert queue.claim(jobs_catalog, "w", None, 60) is None
 
@@ -162,7 +162,7 @@ def test_retry_and_cancel(jobs_catalog: Catalog) -> None:
     cancelled = queue.cancel(jobs_catalog, job_id)  # while running: the worker loses it
     assert (cancelled["state"], cancelled["lease_owner"]) == ("cancelled", None)
     assert not queue.complete(jobs_catalog, job_id, "w2", {})
-    assert queue.show_job(jobs_catalog, job_id)["state"] == "cancelled"
+    assert records.show_job(jobs_catalog, job_id)["state"] == "cancelled"
     with pytest.raises(JobStateError):
         queue.cancel(jobs_catalog, job_id)
     with pytest.raises(NotFoundError):
@@ -172,9 +172,9 @@ def test_retry_and_cancel(jobs_catalog: Catalog) -> None:
 def test_a_released_job_is_claimable_again_untouched(jobs_catalog: Catalog) -> None:
     job_id = queue.enqueue(jobs_catalog, "probe", {})
     assert queue.claim(jobs_catalog, "w", None, 60) is not None
-    assert queue.show_job(jobs_catalog, job_id)["attempts"] == 1  # counted at the claim
+    assert records.show_job(jobs_catalog, job_id)["attempts"] == 1  # counted at the claim
     assert queue.release(jobs_catalog, job_id, "w")
-    record = queue.show_job(jobs_catalog, job_id)
+    record = records.show_job(jobs_catalog, job_id)
     assert (record["state"], record["attempts"], record["lease_owner"]) == ("queued", 0, None)
     assert not queue.release(jobs_catalog, job_id, "w")  # no longer held
     again = queue.claim(jobs_catalog, "w2", None, 60)

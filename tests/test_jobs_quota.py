@@ -19,7 +19,7 @@ from media_hub.catalog.types import utcnow
 from media_hub.cli import app
 from media_hub.errors import QuotaError
 from media_hub.hub import Hub
-from media_hub.jobs import kinds, queue
+from media_hub.jobs import kinds, queue, records
 from media_hub.jobs.worker import Finished, Outcome, quota_reset, run_worker
 from media_hub.publishing.youtube.quota import PACIFIC, next_reset
 
@@ -60,7 +60,7 @@ def test_a_spent_youtube_quota_puts_the_job_off_until_midnight_pacific(
     [finished] = _run_one(hub, YOUTUBE_QUOTA, monkeypatch)
     after = utcnow()
     assert (finished.job.id, finished.outcome) == (job_id, Outcome.DEFERRED)
-    record = queue.show_job(catalog, job_id)
+    record = records.show_job(catalog, job_id)
     # Not a failure: queued, its one allowed attempt given back, no owner.
     assert (record["state"], record["attempts"], record["lease_owner"]) == ("queued", 0, None)
     assert record["error"] == f"quota: {YOUTUBE_QUOTA}"
@@ -87,7 +87,7 @@ def test_a_spent_slideshare_limit_waits_for_midnight_utc(
     job_id = queue.enqueue(catalog, "publish-test", {"asset_id": 8})
     [finished] = _run_one(hub, SLIDESHARE_LIMIT, monkeypatch)
     assert finished.outcome is Outcome.DEFERRED
-    record = queue.show_job(catalog, job_id)
+    record = records.show_job(catalog, job_id)
     reset = datetime.fromisoformat(record["run_after"])
     assert (reset.hour, reset.minute, reset.second) == (0, 0, 0)
     assert timedelta(0) < reset - utcnow() <= timedelta(days=1)
@@ -106,11 +106,11 @@ def test_the_wait_is_shown_only_while_it_lasts() -> None:
     now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
     reset = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     error = f"quota: {YOUTUBE_QUOTA}"
-    shown = queue.quota_wait("queued", reset, error, now)
+    shown = records.quota_wait("queued", reset, error, now)
     assert shown == "waiting for the quota reset at 2026-11-30 00:00 Pacific"
-    assert queue.quota_wait("queued", reset, error, reset) is None  # due: no longer waiting
-    assert queue.quota_wait("running", reset, error, now) is None
-    assert queue.quota_wait("queued", reset, "ffmpeg exited 1", now) is None  # a backoff
+    assert records.quota_wait("queued", reset, error, reset) is None  # due: no longer waiting
+    assert records.quota_wait("running", reset, error, now) is None
+    assert records.quota_wait("queued", reset, "ffmpeg exited 1", now) is None  # a backoff
 
 
 def test_defer_needs_the_lease(hub: Hub) -> None:

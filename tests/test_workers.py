@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from media_hub.catalog.pipeline_models import Job, Rendition
 from media_hub.hub import Hub
-from media_hub.jobs import queue
+from media_hub.jobs import queue, records
 from media_hub.jobs.worker import Finished, Outcome, run_worker
 from media_hub.pipeline.ingest import IngestRequest, ingest
 from tests.media_fixtures import ffmpeg
@@ -126,7 +126,7 @@ def _holds_a_job(hub: Hub, prefix: str) -> bool:
 
 
 def _states(hub: Hub) -> dict[str, int]:
-    return queue.count_by_state(hub.catalog.catalog)
+    return records.count_by_state(hub.catalog.catalog)
 
 
 @pytest.mark.parametrize("catalog_url", ["postgresql"], indirect=True)
@@ -182,7 +182,7 @@ def test_sigterm_mid_job_finishes_and_records_it_then_exits(
     _wait_for(lambda: _running_by(hub, workers.owner_prefix(0)) == job_id, "the job to start")
     workers.processes[0].send_signal(signal.SIGTERM)
     assert workers.processes[0].wait(timeout=GUARD_S) == 0
-    record = queue.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.catalog.catalog, job_id)
     assert record["state"] == "done"
     assert record["result"]["asset_id"] == asset_id
     assert DONE_LINE.findall(workers.output(0)) == [str(job_id)]
@@ -221,7 +221,7 @@ def test_a_second_sigterm_hands_the_job_back_unrecorded_then_exits_1(
     output = workers.output(0)
     assert f"handed back job(s) {job_id}:" in output
     assert not DONE_LINE.findall(output)
-    record = queue.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.catalog.catalog, job_id)
     assert (record["state"], record["attempts"], record["lease_owner"]) == ("queued", 0, None)
     assert (record["result"], record["error"]) == (None, None)  # nothing recorded
     _wait_for(lambda: not _live_in_session(first.pid), "the worker's ffmpeg to be gone")
@@ -233,7 +233,7 @@ def test_a_second_sigterm_hands_the_job_back_unrecorded_then_exits_1(
     workers.processes[1].send_signal(signal.SIGTERM)
     assert workers.processes[1].wait(timeout=GUARD_S) == 0
     assert DONE_LINE.findall(workers.output(1)) == [str(job_id)]
-    record = queue.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.catalog.catalog, job_id)
     assert (record["attempts"], record["result"]["asset_id"]) == (1, asset_id)
 
 
@@ -253,6 +253,6 @@ def test_a_job_that_cannot_succeed_is_parked_with_its_error(hub: Hub) -> None:
     )  # fmt: skip
     assert outcomes == [Outcome.PARKED]
     assert tally.counts[Outcome.PARKED] == 1
-    record = queue.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.catalog.catalog, job_id)
     assert (record["state"], record["attempts"]) == ("parked", 1)
     assert "asset 424242 not found" in record["error"]

@@ -14,7 +14,7 @@ from media_hub.cli import output
 from media_hub.cli.state import state
 from media_hub.errors import ExitStatus
 from media_hub.hub import Hub
-from media_hub.jobs import queue
+from media_hub.jobs import queue, records
 from media_hub.jobs.kinds import handler_for, known_kinds
 from media_hub.jobs.worker import Finished, new_worker_id, run_worker
 
@@ -134,7 +134,7 @@ def list_command(
 
     Example: media-hub jobs list --state parked
     """
-    found = queue.list_jobs(
+    found = records.list_jobs(
         state(ctx).catalog.catalog,
         states=[job_state] if job_state else [],
         kinds=[kind] if kind else [],
@@ -154,7 +154,7 @@ def show(ctx: typer.Context, job_id: JobArg) -> None:
 
     Example: media-hub jobs show 42
     """
-    output.print_json(queue.show_job(state(ctx).catalog.catalog, job_id))
+    output.print_json(records.show_job(state(ctx).catalog.catalog, job_id))
 
 
 @jobs_app.command("retry")

@@ -31,7 +31,7 @@ from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
 from media_hub.errors import MediaHubError, NotFoundError, QuotaError, ValidationError
 from media_hub.hub import Hub
-from media_hub.jobs import queue
+from media_hub.jobs import queue, records
 from media_hub.jobs.kinds import handler_for
 from media_hub.publishing.slideshare.errors import SERVICE as SLIDESHARE
 from media_hub.publishing.youtube.quota import next_reset
@@ -263,7 +263,7 @@ def run_claimed(hub: Hub, job: queue.ClaimedJob, lease_s: float) -> Finished:
     try:
         result = handler_for(job.kind)(hub, job.payload)
     except QuotaError as exc:  # not the job's fault: it waits for the reset, no attempt spent
-        reason = f"{queue.QUOTA_MARK}{exc}"
+        reason = f"{records.QUOTA_MARK}{exc}"
         if queue.defer(catalog, job.id, job.lease_owner, quota_reset(exc, utcnow()), reason):
             return Finished(job, Outcome.DEFERRED, str(exc))
         return Finished(job, Outcome.LOST, str(exc))
