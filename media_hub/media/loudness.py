@@ -5,6 +5,10 @@ whole file measured first, the second pass applies one linear gain when the true
 allows it, else loudnorm's dynamic mode. A silent track has no loudness to measure (-inf),
 and no audio needs none: both give None, meaning "leave it".
 
+A profile may ask for one pass (`[loudness] two_pass = false`): nothing is measured and
+loudnorm runs in its dynamic mode, pumping and all, in exchange for one run of ffmpeg
+instead of two. Drafts and the test suite use it; the built-in profiles do not.
+
 Inputs shorter than loudnorm's 3-second window (short intros and outros) that cannot be
 raised linearly come out of ffmpeg 5.1's loudnorm barely changed (seen here: -34 LUFS in,
 -36 out, target -14); they get a plain gain instead, lowered to keep the true peak.
@@ -45,8 +49,12 @@ class LoudnessMeasurement:
 def measure_loudness(
     info: MediaInfo, audio: AudioSettings, target: LoudnessTarget
 ) -> LoudnessMeasurement | None:
-    """Measure the file's first audio track as the second pass will hear it (downmixed)."""
-    if info.audio is None:
+    """Measure the file's first audio track as the second pass will hear it (downmixed).
+
+    None when there is nothing to measure, and for a one-pass profile, which needs no
+    measurement.
+    """
+    if info.audio is None or not target.two_pass:
         return None
     source = info.path
     stream = ffmpeg.input(safety.input_url(source), **safety.input_options())[str(info.audio.index)]
@@ -94,7 +102,12 @@ def normalise(
     measurement: LoudnessMeasurement | None,
     duration: float | None,
 ) -> Any:
-    """The second pass: loudnorm with the measurement, or a plain gain for short clips."""
+    """The second pass: loudnorm with the measurement, or a plain gain for short clips.
+
+    A one-pass profile gets loudnorm's dynamic mode, which needs no measurement.
+    """
+    if not target.two_pass:
+        return loudnorm(stream, target, None)
     if measurement is None:
         return stream
     short = duration is not None and duration < LOUDNORM_WINDOW_S

@@ -84,6 +84,9 @@ class LoudnessTarget(_Model):
     integrated: float = Field(-14.0, ge=-70, le=-5)  # LUFS
     true_peak: float = Field(-1.0, ge=-9, le=0)  # dBTP
     lra: float = Field(11.0, ge=1, le=50)  # LU
+    # False: one loudnorm pass in its dynamic mode, without measuring the file first. Faster
+    # (no measuring run) but the gain adapts as it goes; for drafts and the test suite.
+    two_pass: bool = True
 
 
 class Profile(_Model):
@@ -106,10 +109,11 @@ def profile_checksum(profile: Profile) -> str:
 
     Name and description are left out: renaming or re-describing a profile changes no byte.
     """
-    document = {
-        "command_version": COMMAND_VERSION,
-        "profile": profile.model_dump(mode="json", exclude={"name", "description"}),
-    }
+    dumped = profile.model_dump(mode="json", exclude={"name", "description"})
+    if profile.loudness.two_pass:
+        # The default, left out so that renditions made before the option keep their identity.
+        del dumped["loudness"]["two_pass"]
+    document = {"command_version": COMMAND_VERSION, "profile": dumped}
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
