@@ -18,6 +18,7 @@ def test_head_constant_is_alembics_head() -> None:
     assert script.get_current_head() == migrations.HEAD
 
 
+@pytest.mark.empty_catalog
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_first_use_migrates_to_a_schema_equal_to_the_models(catalog_url: str) -> None:
     catalog = open_catalog(catalog_url, "tester")
@@ -36,6 +37,7 @@ def test_first_use_migrates_to_a_schema_equal_to_the_models(catalog_url: str) ->
         catalog.close()
 
 
+@pytest.mark.empty_catalog
 def test_upgrade_is_idempotent(catalog_url: str) -> None:
     engine = create_catalog_engine(catalog_url)
     try:
