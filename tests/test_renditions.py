@@ -17,6 +17,9 @@ from media_hub.hub import Hub
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+# The renditions themselves are examined: the hub keeps the built-in profile.
+pytestmark = pytest.mark.real_profile
+
 DATA = Path(__file__).parent / "data"
 
 

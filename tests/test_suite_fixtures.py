@@ -1,7 +1,10 @@
 """The suite's own shortcuts keep their promises: a copied catalog is migrated, holds no rows
-and is the test's alone; `empty_catalog` gives an empty one."""
+and is the test's alone; `empty_catalog` gives an empty one; the fast profile is only the
+built-in one made faster, and `real_profile` keeps the built-in one."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -10,6 +13,7 @@ from media_hub.catalog import migrations
 from media_hub.catalog.base import Base
 from media_hub.catalog.db import create_catalog_engine
 from media_hub.hub import Hub
+from media_hub.media.profiles import load_profile
 
 
 def _row_counts(catalog_url: str) -> dict[str, int]:
@@ -50,3 +54,21 @@ def test_empty_catalog_is_not_migrated(catalog_url: str) -> None:
                 assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     finally:
         engine.dispose()
+
+
+def test_the_hubs_youtube_profile_is_the_built_in_one_made_fast(hub: Hub) -> None:
+    profiles = hub.settings.definitions_dir / "profiles"
+    fast = load_profile("youtube", profiles)
+    builtin = load_profile("youtube")
+    assert fast.video.preset == "ultrafast"
+    assert not fast.loudness.two_pass
+    assert fast.with_video(preset=builtin.video.preset).model_copy(
+        update={"loudness": builtin.loudness}
+    ) == builtin.model_copy(update={"description": fast.description})
+
+
+@pytest.mark.real_profile
+def test_real_profile_keeps_the_built_in_one(hub_dir: Path) -> None:
+    profiles = hub_dir / "catalog" / "profiles"
+    assert not profiles.exists()
+    assert load_profile("youtube", profiles) == load_profile("youtube")
