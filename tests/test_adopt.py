@@ -105,6 +105,7 @@ def _counts(hub: Hub) -> tuple[int, int, int, int]:
         )
 
 
+@pytest.mark.slow  # 150 videos
 @SQLITE_ONLY
 def test_adopting_150_videos_uploads_nothing_and_a_rerun_adds_nothing(
     channel_hub: Hub, sandbox: Sandbox, runner: CliRunner

@@ -34,6 +34,9 @@ from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 from tests.media_fixtures import ffmpeg
 
+# Slow: four worker processes, 210 jobs, two SIGKILLs (minutes); make quick leaves it out.
+pytestmark = pytest.mark.slow
+
 ASSETS = 70
 TINY = ('extends = "web"\n[video]\npreset = "ultrafast"\n', 'extends = "web"\n[video]\ncrf = 30\n')
 GUARD_S = 600  # only against a hang: no assertion depends on how long anything takes

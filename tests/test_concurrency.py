@@ -71,6 +71,7 @@ def start_edit(asset_id: int, version: int, user: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow  # racing CLI processes
 def test_two_processes_edit_the_same_asset(catalog: CatalogService, runner: CliRunner) -> None:
     asset_id = new_asset(catalog)
     expected_updates: list[tuple[Any, ...]] = []

@@ -21,6 +21,9 @@ from media_hub.hub import init_hub
 from media_hub.publishing.slideshare.credentials import SlideShareCredentials, save_credentials
 from media_hub.sandbox.server import Sandbox
 
+# Slow: each case kills a real upload process and reruns it; make quick leaves them out.
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -396,6 +396,7 @@ def test_conversion_command_uses_a_private_profile(tmp_path: Path) -> None:
     assert args[args.index("--convert-to") + 1] == "pdf"
 
 
+@pytest.mark.slow  # starts LibreOffice
 @needs_libreoffice
 def test_libreoffice_probe_matches_the_package(three_slides: Path, office: DeckOptions) -> None:
     info = probe_deck(three_slides, office)
@@ -403,12 +404,14 @@ def test_libreoffice_probe_matches_the_package(three_slides: Path, office: DeckO
     assert (info.page_count, info.page_width_pt, info.page_height_pt) == (3, 720.0, 540.0)
 
 
+@pytest.mark.slow  # starts LibreOffice
 @needs_libreoffice
 def test_libreoffice_renders_the_first_slide(three_slides: Path, office: DeckOptions) -> None:
     image = first_page_image(three_slides, 1280, office)
     assert_picture(image, 1280, 4 / 3)
 
 
+@pytest.mark.slow  # starts LibreOffice
 @needs_libreoffice
 def test_pptx_to_pdf(three_slides: Path, office: DeckOptions, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -419,6 +422,7 @@ def test_pptx_to_pdf(three_slides: Path, office: DeckOptions, tmp_path: Path) ->
     assert (info.format, info.page_count, info.title) == ("pdf", 3, "Presentation")
 
 
+@pytest.mark.slow  # starts LibreOffice
 @needs_libreoffice
 def test_odp_made_by_libreoffice(odp_by_libreoffice: Path, office: DeckOptions) -> None:
     converted = probe_deck(odp_by_libreoffice, office)
@@ -432,6 +436,7 @@ def test_odp_made_by_libreoffice(odp_by_libreoffice: Path, office: DeckOptions) 
     assert (preview.mode, preview.size) == ("RGB", (400, 300))
 
 
+@pytest.mark.slow  # starts LibreOffice
 @needs_libreoffice
 def test_libreoffice_failure_is_one_line(tmp_path: Path, office: DeckOptions) -> None:
     legacy = tmp_path / "damaged.ppt"
@@ -454,6 +459,7 @@ def _our_processes(marker: Path) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # starts LibreOffice
 @needs_libreoffice
 def test_libreoffice_timeout_kills_it_and_cleans_up(
     three_slides: Path, office: DeckOptions, scratch: Path
@@ -464,6 +470,7 @@ def test_libreoffice_timeout_kills_it_and_cleans_up(
     assert _our_processes(scratch) == []
 
 
+@pytest.mark.slow  # starts LibreOffice
 @needs_libreoffice
 def test_parallel_conversions_do_not_share_a_profile(
     three_slides: Path, office: DeckOptions

@@ -16,7 +16,8 @@ from media_hub.hub import Hub
 from media_hub.sandbox.server import Sandbox
 from tests.test_upload import DATA
 
-pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+# Slow: two uploads, then the sync, in each test; make quick leaves them out.
+pytestmark = [pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True), pytest.mark.slow]
 
 
 def _json(runner: CliRunner, *args: str) -> Any:

@@ -54,6 +54,7 @@ def _work(hub: Hub, jobs: int) -> list[Finished]:
     return finished
 
 
+@pytest.mark.slow  # a worker publishes a video and a deck
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 def test_queued_video_and_deck_are_published_by_a_worker_once(
     channel_hub: Hub, deck_hub: Hub, sandbox: Sandbox, runner: CliRunner
@@ -108,6 +109,7 @@ def test_an_upload_the_ledger_cannot_pay_waits_for_the_reset(
     assert "quota" in listed.stdout
 
 
+@pytest.mark.slow  # a worker runs three kinds of jobs
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 def test_thumbnails_and_a_statistics_pull_run_as_jobs(
     channel_hub: Hub, deck_hub: Hub, sandbox: Sandbox, runner: CliRunner

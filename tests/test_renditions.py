@@ -44,6 +44,7 @@ def _streams(path: Path) -> dict[str, Any]:
     return document
 
 
+@pytest.mark.slow  # real transcodes, built-in profile
 def test_a_rendition_is_made_once(hub: Hub, runner: CliRunner) -> None:
     asset_id = _ingest(runner)
     [first] = _invoke(runner, "transcode", str(asset_id))
@@ -62,6 +63,7 @@ def test_a_rendition_is_made_once(hub: Hub, runner: CliRunner) -> None:
     assert (video["width"], video["height"]) == (320, 240)  # never upscaled
 
 
+@pytest.mark.slow  # real transcodes, built-in profile
 def test_a_changed_profile_makes_a_new_rendition(hub: Hub, runner: CliRunner) -> None:
     asset_id = _ingest(runner)
     [before] = _invoke(runner, "transcode", str(asset_id))
@@ -76,6 +78,7 @@ def test_a_changed_profile_makes_a_new_rendition(hub: Hub, runner: CliRunner) ->
     assert int(audio["bit_rate"]) < 300_000
 
 
+@pytest.mark.slow  # real transcodes, built-in profile
 def test_the_series_branding_frames_the_clip(hub: Hub, runner: CliRunner) -> None:
     plain = _ingest(runner, series="reports")
     [unbranded] = _invoke(runner, "transcode", str(plain))
@@ -109,6 +112,7 @@ def test_an_unknown_profile_is_named(hub: Hub, runner: CliRunner) -> None:
     assert "youtube" in result.stderr
 
 
+@pytest.mark.slow  # real transcodes, built-in profile
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 def test_ingest_and_transcode_on_s3(
     hub_dir: Path, s3_store: tuple[S3Client, str], runner: CliRunner

@@ -326,6 +326,7 @@ def measure_put_peak() -> None:
     print(json.dumps({"peak": peak, "key": stored.key, "sha256": stored.sha256}))
 
 
+@pytest.mark.slow  # 50 MiB through a child process
 def test_peak_memory_does_not_grow_with_size(
     backend: Backend, store: AssetStore, tmp_path: Path
 ) -> None:

@@ -49,7 +49,8 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> SampleMedia:
     return SampleMedia(tmp_path_factory.mktemp("transcode-media"))
 
 
-# Real renditions, made once and checked property by property.
+# Real renditions, made once and checked property by property. Marked slow: the real
+# profile (preset medium, two loudness passes) on a 1080i25 source takes seconds.
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def _video(rendition: Rendition) -> dict[str, object]:
     return next(s for s in streams if s["codec_type"] == "video")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_h264_high_progressive_420(renditions: dict[str, Rendition], name: str) -> None:
     rendition = renditions[name]
@@ -100,6 +102,7 @@ def test_h264_high_progressive_420(renditions: dict[str, Rendition], name: str) 
     assert video["sample_aspect_ratio"] == "1:1"
 
 
+@pytest.mark.slow
 def test_interlaced_pictures_come_out_progressive(
     media: SampleMedia, renditions: dict[str, Rendition]
 ) -> None:
@@ -108,6 +111,7 @@ def test_interlaced_pictures_come_out_progressive(
     assert combed_frames(renditions["1080i25"].path) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_two_consecutive_b_frames_with_cabac(renditions: dict[str, Rendition], name: str) -> None:
     rendition = renditions[name]
@@ -118,6 +122,7 @@ def test_two_consecutive_b_frames_with_cabac(renditions: dict[str, Rendition], n
     assert (settings["cabac"], settings["bframes"]) == ("1", "2")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_closed_gop_of_half_the_frame_rate(renditions: dict[str, Rendition], name: str) -> None:
     rendition = renditions[name]
@@ -134,6 +139,7 @@ def test_closed_gop_of_half_the_frame_rate(renditions: dict[str, Rendition], nam
     assert (settings["open_gop"], settings["keyint"], settings["scenecut"]) == ("0", str(gop), "0")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_aac_lc_48k_stereo_384k(renditions: dict[str, Rendition], name: str) -> None:
     streams = ffprobe_json(renditions[name].path, "-show_streams")["streams"]
@@ -147,6 +153,7 @@ def test_aac_lc_48k_stereo_384k(renditions: dict[str, Rendition], name: str) -> 
     assert 290_000 < int(audio["bit_rate"]) < 420_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_moov_before_mdat(renditions: dict[str, Rendition], name: str) -> None:
     boxes = top_level_boxes(renditions[name].path)
@@ -154,6 +161,7 @@ def test_moov_before_mdat(renditions: dict[str, Rendition], name: str) -> None:
     assert boxes.index("moov") < boxes.index("mdat")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_bitrate_follows_the_ladder(renditions: dict[str, Rendition], name: str) -> None:
     rendition = renditions[name]
@@ -164,6 +172,7 @@ def test_bitrate_follows_the_ladder(renditions: dict[str, Rendition], name: str)
     assert 0.6 * rendition.ladder_kbps < measured < 1.3 * rendition.ladder_kbps
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_bt709_limited_range(renditions: dict[str, Rendition], name: str) -> None:
     video = _video(renditions[name])
@@ -175,6 +184,7 @@ def test_bt709_limited_range(renditions: dict[str, Rendition], name: str) -> Non
     assert video["color_range"] == "tv"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_loudness_normalised(renditions: dict[str, Rendition], name: str) -> None:
     loudness, peak = loudness_and_true_peak(renditions[name].path)
@@ -182,6 +192,7 @@ def test_loudness_normalised(renditions: dict[str, Rendition], name: str) -> Non
     assert peak <= YOUTUBE.loudness.true_peak + 0.3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_progress_reaches_one_and_never_goes_back(
     renditions: dict[str, Rendition], name: str
@@ -193,6 +204,7 @@ def test_progress_reaches_one_and_never_goes_back(
     assert all(0 < value <= 1 for value in progress)
 
 
+@pytest.mark.slow
 def test_no_temporary_files_left_and_readable_renditions(
     renditions: dict[str, Rendition],
 ) -> None:
@@ -228,6 +240,7 @@ def test_phone_clip_comes_out_upright(media: SampleMedia, tmp_path: Path) -> Non
     assert (info.video.width, info.video.height, info.video.rotation) == (360, 640, 0)
 
 
+@pytest.mark.slow  # an intro, an outro and a logo around the clip
 def test_branded_rendition(media: SampleMedia, tmp_path: Path) -> None:
     source = media.progressive_720p30()
     seen: list[float] = []

@@ -68,6 +68,7 @@ def test_a_clip_is_published_with_thumbnail_playlist_and_captions(
     assert caption["snippet"]["language"] == "fr"
 
 
+@pytest.mark.slow  # two uploads
 def test_a_rerun_never_uploads_twice(
     channel_hub: Hub, sandbox: Sandbox, runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -173,6 +174,7 @@ def _sent_bytes(served: Any) -> int:
     return int(last) - int(first) + 1
 
 
+@pytest.mark.slow  # a batch of uploads, twice
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 def test_quota_exhaustion_stops_the_batch_and_a_rerun_after_the_reset_finishes(
     channel_hub: Hub, sandbox: Sandbox, runner: CliRunner, tmp_path: Path

@@ -35,6 +35,9 @@ from media_hub.publishing.youtube.auth import save_credentials
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 
+# Slow: each case kills a real upload process and reruns it; make quick leaves them out.
+pytestmark = pytest.mark.slow
+
 CHUNK_KIB = 256
 CLIENT_ID = "media-hub-tests.apps.googleusercontent.com"
 

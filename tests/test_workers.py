@@ -129,6 +129,7 @@ def _states(hub: Hub) -> dict[str, int]:
     return records.count_by_state(hub.catalog.catalog)
 
 
+@pytest.mark.slow  # worker processes, SIGKILL
 @pytest.mark.parametrize("catalog_url", ["postgresql"], indirect=True)
 def test_killed_workers_jobs_are_taken_over_and_every_job_is_done_once(
     hub: Hub, workers: Workers, tmp_path: Path
@@ -172,6 +173,8 @@ def test_killed_workers_jobs_are_taken_over_and_every_job_is_done_once(
         assert any(workers.owner_prefix(s) in owner for s in (2, 3))
 
 
+@pytest.mark.slow  # a worker process, SIGTERM
+@pytest.mark.real_profile  # the built-in youtube transcode is what is still running
 @pytest.mark.parametrize("catalog_url", ["postgresql"], indirect=True)
 def test_sigterm_mid_job_finishes_and_records_it_then_exits(
     hub: Hub, workers: Workers, tmp_path: Path
@@ -205,6 +208,8 @@ def _live_in_session(session_id: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # a worker process, SIGTERM
+@pytest.mark.real_profile  # the built-in youtube transcode is what is still running
 @pytest.mark.parametrize("catalog_url", ["postgresql"], indirect=True)
 def test_a_second_sigterm_hands_the_job_back_unrecorded_then_exits_1(
     hub: Hub, workers: Workers, tmp_path: Path
