@@ -148,6 +148,7 @@ def test_by_playlist_the_lines_are_the_analytics_views_summed_day_by_day() -> No
     _assert_drawn(figure, chart.views_chart(report))
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 def test_the_chart_of_a_pull_follows_the_analytics_api_day_by_day(
     channel_hub: Hub, sandbox: Sandbox

@@ -115,6 +115,7 @@ def test_a_pull_stores_the_apis_counts_with_the_fewest_list_calls(
     assert len(members["events"]) == 25  # 20 of its own and 5 shared with reports
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 def test_analytics_are_read_only_for_days_not_stored(channel_hub: Hub, sandbox: Sandbox) -> None:
     channel = publish_videos(channel_hub, sandbox)
     sandbox.advance_days(3)
@@ -159,6 +160,7 @@ def test_analytics_are_read_only_for_days_not_stored(channel_hub: Hub, sandbox: 
         assert sum(s for _, _, _, s in mine) > 0
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(("saved_scopes", "queries"), [(True, 0), (False, 1)])
 def test_without_the_analytics_scope_analytics_are_left_out(
@@ -195,6 +197,7 @@ def test_the_granted_scopes_decide_analytics() -> None:
     assert has_analytics_scope(token(None)) is None  # a token saved without its scopes
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 def test_decks_are_pulled_from_slideshare_beside_the_videos(
     channel_hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -220,6 +223,7 @@ def test_decks_are_pulled_from_slideshare_beside_the_videos(
     assert {r.platform.value for r in rows if r.asset_id in decks} == {"slideshare"}
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 def test_a_pull_cut_by_the_quota_writes_nothing_and_a_rerun_completes(
     channel_hub: Hub, sandbox: Sandbox
 ) -> None:
@@ -242,6 +246,7 @@ def test_a_pull_cut_by_the_quota_writes_nothing_and_a_rerun_completes(
     assert _snapshots(channel_hub)[0] == 1
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 def test_an_interrupted_write_leaves_no_snapshot(
     channel_hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -265,6 +270,7 @@ def test_an_interrupted_write_leaves_no_snapshot(
     assert (result.analytics_days, _snapshots(channel_hub)[0]) == (6, 1)
 
 
+@pytest.mark.slow  # publishes the 105-video channel, kills a pull process
 @SQLITE_ONLY
 def test_a_killed_pull_leaves_no_snapshot_and_the_rerun_completes(
     channel_hub: Hub, sandbox: Sandbox, runner: CliRunner
@@ -293,6 +299,7 @@ def test_a_killed_pull_leaves_no_snapshot_and_the_rerun_completes(
     assert _snapshots(channel_hub)[0] == 1
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 def test_the_cli_says_what_it_spent(channel_hub: Hub, sandbox: Sandbox, runner: CliRunner) -> None:
     publish_videos(channel_hub, sandbox)
     result = runner.invoke(app, ["stats", "pull"])
@@ -305,6 +312,7 @@ def test_the_cli_says_what_it_spent(channel_hub: Hub, sandbox: Sandbox, runner: 
     assert "(not Data API quota)" in lines[2]
 
 
+@pytest.mark.slow  # publishes the 105-video channel
 def test_a_pull_without_youtube_settings_is_one_clear_line(
     channel_hub: Hub, sandbox: Sandbox, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,6 +84,7 @@ def _sum(counts: dict[str, dict[str, int]], ids: list[str], field: str) -> int:
     return sum(counts[item][field] for item in ids)
 
 
+@pytest.mark.slow  # publishes the 105-video channel and pulls twice
 def test_each_playlists_totals_are_the_sum_of_its_items_counts(
     pulled: Pulled, sandbox: Sandbox, runner: CliRunner
 ) -> None:
@@ -140,6 +141,7 @@ def test_each_playlists_totals_are_the_sum_of_its_items_counts(
     ]
 
 
+@pytest.mark.slow  # publishes the 105-video channel and pulls twice
 @SQLITE_ONLY
 def test_by_series_topic_and_asset_in_csv(
     pulled: Pulled, sandbox: Sandbox, runner: CliRunner
@@ -180,6 +182,7 @@ def test_by_series_topic_and_asset_in_csv(
     assert int(assets[str(channel.assets[some])]["youtube_views"]) == now[some]["viewCount"]
 
 
+@pytest.mark.slow  # publishes the 105-video channel and pulls twice
 @SQLITE_ONLY
 def test_the_html_page_is_self_contained_with_its_chart(
     pulled: Pulled, runner: CliRunner, tmp_path: Path
