@@ -1,12 +1,17 @@
-# The two commands: `make demo` and `make test`. Each sets up what it needs first:
+# The two commands: `make demo` and `make test` (`make quick` while working: lint and the
+# tests not marked slow). Each sets up what it needs first:
 # system packages when missing (with apt-get, as root or through sudo), then a virtualenv.
 
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= $(shell scripts/find-python)
+# pytest-xdist workers, one a core; each starts its own PostgreSQL and S3 servers. A test
+# file stays on one worker, so its module fixtures are made once. 0: all in this process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: test demo demo-cluster lint typecheck unit bench setup clean
+.PHONY: test quick demo demo-cluster lint typecheck unit bench setup clean
 
 setup: $(STAMP)
 
@@ -27,7 +32,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(PYTEST)
+
+quick: $(STAMP) lint
+	$(PYTEST) -m "not slow"
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo
