@@ -23,11 +23,11 @@ from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
 from media_hub.hub import Hub
-from media_hub.pipeline.publisher import UploadOptions
-from media_hub.pipeline.youtube_sync import plan_sync
-from media_hub.pipeline.youtube_upload import YouTubeUpload
-from media_hub.publishing.youtube.auth import load_credentials
-from media_hub.publishing.youtube.client import youtube_service
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.youtube.auth import load_credentials
+from media_hub.platforms.youtube.client import youtube_service
+from media_hub.platforms.youtube.publisher import YouTubeUpload
+from media_hub.platforms.youtube.sync import plan_sync
 from media_hub.sandbox.server import Sandbox
 
 

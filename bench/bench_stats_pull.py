@@ -25,12 +25,12 @@ from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
 from media_hub.hub import Hub
-from media_hub.publishing.youtube.auth import load_credentials
-from media_hub.publishing.youtube.client import youtube_service
+from media_hub.platforms.youtube.auth import load_credentials
+from media_hub.platforms.youtube.client import youtube_service
+from media_hub.platforms.youtube.stats import youtube_stats_source
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from media_hub.stats.pull import pull_stats
-from media_hub.stats.youtube_source import youtube_stats_source
 
 DAYS_OUT = 7  # the videos were published a week before the pull
 

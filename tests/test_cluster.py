@@ -26,10 +26,10 @@ from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.pipeline.ingest import IngestRequest
-from media_hub.pipeline.publisher import UploadOptions
 from media_hub.pipeline.publishers import publisher_for
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials, token_path
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials, token_path
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 from tests.media_fixtures import ffmpeg

@@ -19,9 +19,9 @@ from media_hub.cli import app
 from media_hub.errors import MediaError
 from media_hub.hub import Hub
 from media_hub.pipeline.ingest import IngestRequest
-from media_hub.pipeline.publisher import UploadOptions
-from media_hub.pipeline.slideshare_upload import SlideShareUpload
-from media_hub.publishing.slideshare.connect import slideshare_client
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.slideshare.connect import slideshare_client
+from media_hub.platforms.slideshare.publisher import SlideShareUpload
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 

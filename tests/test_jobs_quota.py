@@ -21,7 +21,7 @@ from media_hub.errors import QuotaError
 from media_hub.hub import Hub
 from media_hub.jobs import kinds, queue, records
 from media_hub.jobs.worker import Finished, Outcome, quota_reset, run_worker
-from media_hub.publishing.youtube.quota import PACIFIC, next_reset
+from media_hub.platforms.youtube.quota import PACIFIC, next_reset
 
 YOUTUBE_QUOTA = QuotaError("YouTube", "quotaExceeded", "the day's quota is spent")
 SLIDESHARE_LIMIT = QuotaError("SlideShare", "99", "upload_slideshow: Account Exceeded Daily Limit")

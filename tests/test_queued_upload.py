@@ -18,7 +18,7 @@ from media_hub.catalog.vocabulary import Platform
 from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.jobs.worker import Finished, run_worker
-from media_hub.publishing.youtube import quota
+from media_hub.platforms.youtube import quota
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 

@@ -23,12 +23,12 @@ from media_hub.catalog.pipeline_models import QuotaEntry, StatsRow, StatsSnapsho
 from media_hub.cli import app
 from media_hub.errors import ExitStatus, QuotaError
 from media_hub.hub import Hub
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials, token_path
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials, token_path
+from media_hub.platforms.youtube.stats import has_analytics_scope
 from media_hub.sandbox.server import Sandbox
 from media_hub.stats import snapshots
 from media_hub.stats.pull import PullInterruptedError
-from media_hub.stats.youtube_source import has_analytics_scope
 from tests.sandbox_client import analytics
 from tests.test_stats_support import (
     deck_counts,

@@ -19,14 +19,14 @@ from media_hub.catalog.models import Playlist
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
 from media_hub.hub import Hub
-from media_hub.publishing.slideshare.client import SlideShareClient
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials, save_credentials
+from media_hub.platforms.slideshare.client import SlideShareClient
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials, save_credentials
+from media_hub.platforms.slideshare.stats import slideshare_stats_source
+from media_hub.platforms.youtube.stats import youtube_stats_source
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from media_hub.settings import load_settings
 from media_hub.stats.pull import PullResult, pull_stats
-from media_hub.stats.slideshare_source import slideshare_stats_source
-from media_hub.stats.youtube_source import youtube_stats_source
 from tests.sandbox_client import youtube
 
 # (catalog playlist, its series, its topic, videos only in it)

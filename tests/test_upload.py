@@ -109,8 +109,8 @@ def test_invalid_metadata_is_refused_before_any_call(
 
 
 def _service(hub: Hub) -> Any:
-    from media_hub.publishing.youtube.auth import load_credentials
-    from media_hub.publishing.youtube.client import youtube_service
+    from media_hub.platforms.youtube.auth import load_credentials
+    from media_hub.platforms.youtube.client import youtube_service
 
     return youtube_service(hub.settings, load_credentials(hub.settings))
 
@@ -143,7 +143,7 @@ CHUNK = 256 * 1024
 def test_uploads_finish_through_faults_resending_at_most_a_chunk_each(
     channel_hub: Hub, sandbox: Sandbox, tmp_path: Path, faults: list[str]
 ) -> None:
-    from media_hub.publishing.youtube.uploader import upload_video
+    from media_hub.platforms.youtube.uploader import upload_video
 
     media = tmp_path / "master.mp4"
     media.write_bytes(random.Random(3).randbytes(10 * CHUNK + 1234))

@@ -30,8 +30,8 @@ from media_hub.hub import Hub, init_hub
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.renditions import ensure_rendition
 from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 

@@ -22,8 +22,8 @@ from media_hub.catalog.models import Asset, Series
 from media_hub.catalog.pipeline_models import Caption, Thumbnail
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Numbering
 from media_hub.errors import ConventionsError, ValidationError
-from media_hub.publishing.deck_metadata import render_deck_metadata
-from media_hub.publishing.youtube_metadata import render_video_metadata
+from media_hub.platforms.slideshare.metadata import render_deck_metadata
+from media_hub.platforms.youtube.metadata import render_video_metadata
 
 # Every video has a title in these languages (the channel's audience reads one or the other).
 REQUIRED_TITLE_LANGUAGES = ("ar", "fr")

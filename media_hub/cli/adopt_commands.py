@@ -12,7 +12,7 @@ from media_hub.cli.state import state
 from media_hub.cli.upload_commands import _slideshare_factory, _youtube_factory
 
 if TYPE_CHECKING:
-    from media_hub.pipeline.adopt import AdoptReport
+    from media_hub.platforms.youtube.adopt import AdoptReport
 
 app = typer.Typer(help="Adopt what is already published.", no_args_is_help=True)
 
@@ -30,10 +30,10 @@ def youtube(
     Reads the uploads and the playlists 50 per call, matches series by playlist, then by
     title; a rerun adds only what is new. Example: media-hub adopt youtube --dry-run
     """
-    from media_hub.pipeline.adopt import adopt_youtube
+    from media_hub.platforms.youtube.adopt import adopt_youtube
 
     cli_state = state(ctx)
-    from media_hub.publishing.youtube.errors import reaching
+    from media_hub.platforms.youtube.errors import reaching
 
     with reaching(cli_state.settings.youtube.api_endpoint):
         report = adopt_youtube(cli_state.hub, _youtube_factory(cli_state), dry_run=dry_run)
@@ -53,7 +53,7 @@ def slideshare(
     Reads the account 100 slideshows per call, matches the deck series by the name ending
     each title; a rerun adds only what is new. Example: media-hub adopt slideshare --dry-run
     """
-    from media_hub.pipeline.adopt_slideshare import adopt_slideshare
+    from media_hub.platforms.slideshare.adopt import adopt_slideshare
 
     cli_state = state(ctx)
     report = adopt_slideshare(cli_state.hub, _slideshare_factory(cli_state), dry_run=dry_run)

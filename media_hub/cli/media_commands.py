@@ -146,7 +146,7 @@ def export_command(
     For when a platform's API is closed (SlideShare) or a channel is not connected: open
     metadata.txt beside the upload form. Example: media-hub export 12 --to ~/Desktop/flyer-12
     """
-    from media_hub.pipeline.export_bundle import export_bundle
+    from media_hub.platforms.folder.bundle import export_bundle
 
     cli_state = state(ctx)
     with fraction_progress(f"transcode asset {asset_id}") as advance:

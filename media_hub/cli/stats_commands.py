@@ -54,7 +54,7 @@ def pull(
     downloads, favourites and comments. Written whole or not at all; says the quota it spent.
     Example: media-hub stats pull
     """
-    from media_hub.publishing.youtube.errors import reaching
+    from media_hub.platforms.youtube.errors import reaching
     from media_hub.stats.pull import pull_hub
 
     cli_state = state(ctx)

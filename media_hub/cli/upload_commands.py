@@ -20,9 +20,9 @@ auth_app = typer.Typer(help="Connect media-hub to the channel's accounts.", no_a
 
 def _youtube_factory(cli_state: CliState) -> Any:
     def build() -> Any:
-        from media_hub.publishing.youtube.auth import load_credentials
-        from media_hub.publishing.youtube.client import youtube_service
-        from media_hub.publishing.youtube.errors import reaching
+        from media_hub.platforms.youtube.auth import load_credentials
+        from media_hub.platforms.youtube.client import youtube_service
+        from media_hub.platforms.youtube.errors import reaching
 
         settings = cli_state.settings
         with reaching(settings.youtube.token_uri):
@@ -33,7 +33,7 @@ def _youtube_factory(cli_state: CliState) -> Any:
 
 def _slideshare_factory(cli_state: CliState) -> Any:
     def build() -> Any:
-        from media_hub.publishing.slideshare.connect import slideshare_client
+        from media_hub.platforms.slideshare.connect import slideshare_client
 
         return slideshare_client(cli_state.settings)
 
@@ -54,20 +54,20 @@ class _Publishers:
         kind = kind_of(path)
         if kind not in self._made:
             if kind is AssetKind.DECK:
-                from media_hub.pipeline.slideshare_upload import SlideShareUpload
+                from media_hub.platforms.slideshare.publisher import SlideShareUpload
 
                 self._made[kind] = SlideShareUpload(
                     self._state.hub, _slideshare_factory(self._state)
                 )
             else:
-                from media_hub.pipeline.youtube_upload import YouTubeUpload
+                from media_hub.platforms.youtube.publisher import YouTubeUpload
 
                 self._made[kind] = YouTubeUpload(self._state.hub, _youtube_factory(self._state))
         return self._made[kind]
 
     def reaching(self, publisher: Any) -> AbstractContextManager[None]:
         """Network failures as one line (the SlideShare client already words its own)."""
-        from media_hub.publishing.youtube.errors import reaching
+        from media_hub.platforms.youtube.errors import reaching
 
         if publisher.platform == "slideshare":
             return nullcontext()
@@ -134,7 +134,7 @@ def upload(
     """
     from media_hub.cli.progress import byte_progress, fraction_progress
     from media_hub.pipeline.ingest import IngestRequest
-    from media_hub.pipeline.publisher import UploadOptions
+    from media_hub.platforms.publisher import UploadOptions
 
     cli_state = state(ctx)
     publishers = _Publishers(cli_state)
@@ -275,7 +275,7 @@ def auth_youtube(
     Example: media-hub auth youtube --client-secrets ~/Downloads/client_secret.json
     """
     from media_hub.errors import ConfigError
-    from media_hub.publishing.youtube.auth import authorize
+    from media_hub.platforms.youtube.auth import authorize
 
     settings = state(ctx).settings
     secrets = client_secrets or settings.youtube.client_secrets
@@ -305,8 +305,8 @@ def auth_slideshare(
     given as options, so they stay out of shell history. Example:
     media-hub auth slideshare --username anapec --api-key AbCd1234
     """
-    from media_hub.publishing.slideshare.client import SlideShareClient
-    from media_hub.publishing.slideshare.credentials import (
+    from media_hub.platforms.slideshare.client import SlideShareClient
+    from media_hub.platforms.slideshare.credentials import (
         SlideShareCredentials,
         credentials_path,
         save_credentials,
@@ -399,11 +399,11 @@ def _sync_platform(cli_state: CliState, name: str, apply: bool) -> Any:
     from media_hub.pipeline.publish_all import sync_decks, sync_videos
 
     if name == "slideshare":
-        from media_hub.pipeline.slideshare_upload import SlideShareUpload
+        from media_hub.platforms.slideshare.publisher import SlideShareUpload
 
         return sync_decks(SlideShareUpload(cli_state.hub, _slideshare_factory(cli_state)), apply)
-    from media_hub.pipeline.youtube_upload import YouTubeUpload
-    from media_hub.publishing.youtube.errors import reaching
+    from media_hub.platforms.youtube.errors import reaching
+    from media_hub.platforms.youtube.publisher import YouTubeUpload
 
     job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
     with reaching(cli_state.settings.youtube.api_endpoint):

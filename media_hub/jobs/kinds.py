@@ -65,9 +65,9 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Payload {"asset_id": int, "privacy": str | None, "publish_at": ISO time | None}: a
     staged video to YouTube or deck to SlideShare (see `pipeline.publisher.Publisher.stage`)."""
     from media_hub.catalog.vocabulary import AssetKind
-    from media_hub.pipeline.publisher import UploadOptions
     from media_hub.pipeline.publishers import check_youtube_quota, publisher_for
-    from media_hub.pipeline.youtube_upload import YouTubeUpload
+    from media_hub.platforms.publisher import UploadOptions
+    from media_hub.platforms.youtube.publisher import YouTubeUpload
 
     asset_id = _asset_id(payload, "upload")
     publish_at = payload.get("publish_at")

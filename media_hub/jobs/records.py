@@ -13,7 +13,7 @@ from media_hub.catalog.pipeline_models import Job
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
 from media_hub.errors import NotFoundError
-from media_hub.publishing.youtube.quota import PACIFIC
+from media_hub.platforms.youtube.quota import PACIFIC
 
 QUOTA_MARK = "quota: "  # starts the error of a job deferred until a quota reset
 

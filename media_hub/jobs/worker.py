@@ -33,8 +33,8 @@ from media_hub.errors import MediaHubError, NotFoundError, QuotaError, Validatio
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.jobs.kinds import handler_for
-from media_hub.publishing.slideshare.errors import SERVICE as SLIDESHARE
-from media_hub.publishing.youtube.quota import next_reset
+from media_hub.platforms.slideshare.errors import SERVICE as SLIDESHARE
+from media_hub.platforms.youtube.quota import next_reset
 
 log = logging.getLogger(__name__)
 

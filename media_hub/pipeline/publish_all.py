@@ -12,11 +12,11 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import Platform
 from media_hub.errors import QuotaError
 from media_hub.hub import Hub
-from media_hub.pipeline.slideshare_sync import apply_deck_sync, plan_deck_sync
-from media_hub.pipeline.slideshare_upload import SlideShareUpload
-from media_hub.pipeline.youtube_sync import apply_sync, plan_sync
-from media_hub.pipeline.youtube_upload import YouTubeUpload
-from media_hub.publishing.youtube.quota import PACIFIC, next_reset
+from media_hub.platforms.slideshare.publisher import SlideShareUpload
+from media_hub.platforms.slideshare.sync import apply_deck_sync, plan_deck_sync
+from media_hub.platforms.youtube.publisher import YouTubeUpload
+from media_hub.platforms.youtube.quota import PACIFIC, next_reset
+from media_hub.platforms.youtube.sync import apply_sync, plan_sync
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import QuotaError
 from media_hub.hub import Hub
-from media_hub.pipeline.slideshare_upload import SlideShareUpload
-from media_hub.pipeline.youtube_upload import YouTubeUpload
-from media_hub.publishing.youtube import quota
+from media_hub.platforms.slideshare.publisher import SlideShareUpload
+from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube.publisher import YouTubeUpload
 
 
 def publisher_for(hub: Hub, kind: AssetKind) -> YouTubeUpload | SlideShareUpload:
@@ -41,13 +41,13 @@ def check_youtube_quota(job: YouTubeUpload, asset_id: int, now: datetime | None 
 
 
 def _youtube(hub: Hub) -> Any:
-    from media_hub.publishing.youtube.auth import load_credentials
-    from media_hub.publishing.youtube.client import youtube_service
+    from media_hub.platforms.youtube.auth import load_credentials
+    from media_hub.platforms.youtube.client import youtube_service
 
     return youtube_service(hub.settings, load_credentials(hub.settings))
 
 
 def _slideshare(hub: Hub) -> Any:
-    from media_hub.publishing.slideshare.connect import slideshare_client
+    from media_hub.platforms.slideshare.connect import slideshare_client
 
     return slideshare_client(hub.settings)

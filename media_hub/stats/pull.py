@@ -22,9 +22,9 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import ConfigError, MediaHubError
 from media_hub.hub import Hub
-from media_hub.publishing.youtube.quota import pacific_day
+from media_hub.platforms.stats_source import DeckStatsSource, VideoStatsSource
+from media_hub.platforms.youtube.quota import pacific_day
 from media_hub.stats.snapshots import PendingSnapshot, stored_days, write_snapshot
-from media_hub.stats.sources import DeckStatsSource, VideoStatsSource
 
 FIRST_PULL_DAYS = 28  # Analytics days read for a playlist none of whose videos has a date
 
@@ -199,8 +199,8 @@ def _read_slideshare(
 
 def pull_hub(hub: Hub) -> PullResult:
     """A pull of the hub's configured YouTube channel and SlideShare account."""
-    from media_hub.stats.slideshare_source import slideshare_stats_source
-    from media_hub.stats.youtube_source import youtube_stats_source
+    from media_hub.platforms.slideshare.stats import slideshare_stats_source
+    from media_hub.platforms.youtube.stats import youtube_stats_source
 
     catalog = hub.catalog.catalog
     return pull_stats(

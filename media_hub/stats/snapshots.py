@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
 from media_hub.catalog.vocabulary import Platform
-from media_hub.stats.sources import DeckCounts, PlaylistDay, VideoCounts
+from media_hub.platforms.stats_source import DeckCounts, PlaylistDay, VideoCounts
 
 INSERT_BATCH = 5_000
 

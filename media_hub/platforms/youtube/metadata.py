@@ -19,8 +19,8 @@ from media_hub.catalog import rules
 from media_hub.catalog.definitions import TemplateDefinition
 from media_hub.catalog.vocabulary import Privacy
 from media_hub.errors import ValidationError
-from media_hub.publishing import youtube_limits
-from media_hub.publishing.templating import other_languages, render_tags, render_texts
+from media_hub.platforms.templating import other_languages, render_tags, render_texts
+from media_hub.platforms.youtube import limits as youtube_limits
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from media_hub.catalog.pipeline_models import Caption
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ValidationError
 from media_hub.hub import Hub
-from media_hub.pipeline.publisher import UploadOptions
 from media_hub.pipeline.renditions import ensure_rendition
-from media_hub.pipeline.slideshare_upload import SlideShareUpload
 from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
-from media_hub.pipeline.youtube_upload import UPLOAD_PROFILE, YouTubeUpload
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.slideshare.publisher import SlideShareUpload
+from media_hub.platforms.youtube.publisher import UPLOAD_PROFILE, YouTubeUpload
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from media_hub.publishing.slideshare.client import ConversionStatus, SlideShareClient, Slideshow
+from media_hub.platforms.slideshare.client import ConversionStatus, SlideShareClient, Slideshow
 
 FIRST_DELAY_S = 2.0
 MAX_DELAY_S = 60.0

@@ -7,7 +7,7 @@ fix the credentials, the file or the text, wait for tomorrow, or upload by hand.
 from __future__ import annotations
 
 from media_hub.errors import ExitStatus, QuotaError, RemoteError
-from media_hub.publishing.slideshare.codes import SERVICE_ERRORS
+from media_hub.platforms.slideshare.codes import SERVICE_ERRORS
 
 SERVICE = "SlideShare"
 AUTH_FIX = "check them with 'media-hub auth slideshare'"

@@ -21,7 +21,7 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import MediaError, ValidationError
 from media_hub.pipeline.ingest import IngestRequest
-from media_hub.pipeline.publisher import (
+from media_hub.platforms.publisher import (
     PlannedCall,
     Published,
     Publisher,
@@ -29,10 +29,10 @@ from media_hub.pipeline.publisher import (
     UploadPlan,
     mark_published,
 )
-from media_hub.publishing.deck_metadata import DeckMetadata, render_deck_metadata
-from media_hub.publishing.slideshare.client import ConversionStatus, SlideShareClient, Slideshow
-from media_hub.publishing.slideshare.conversion import wait_for_conversion
-from media_hub.publishing.slideshare.errors import NOT_FOUND_CODE, SlideShareServiceError
+from media_hub.platforms.slideshare.client import ConversionStatus, SlideShareClient, Slideshow
+from media_hub.platforms.slideshare.conversion import wait_for_conversion
+from media_hub.platforms.slideshare.errors import NOT_FOUND_CODE, SlideShareServiceError
+from media_hub.platforms.slideshare.metadata import DeckMetadata, render_deck_metadata
 
 BUCKET = "slideshare"  # SlideShare counts calls a day per account, not units
 PRESIGNED_URL_SECONDS = 3600

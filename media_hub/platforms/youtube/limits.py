@@ -19,7 +19,7 @@ from media_hub.catalog.vocabulary import Privacy
 from media_hub.errors import ValidationError
 
 if TYPE_CHECKING:
-    from media_hub.publishing.youtube_metadata import VideoMetadata
+    from media_hub.platforms.youtube.metadata import VideoMetadata
 
 TAGS_MAX_CHARS = 500
 LICENSES = ("youtube", "creativeCommon")

@@ -12,11 +12,11 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
 from media_hub.catalog.db import Catalog
-from media_hub.publishing.youtube import quota, scopes
-from media_hub.publishing.youtube.errors import reason_of, translate
-from media_hub.publishing.youtube.reading import PAGE, RETRIES, ChannelReader
+from media_hub.platforms.stats_source import PlaylistDay, VideoCounts
+from media_hub.platforms.youtube import quota, scopes
+from media_hub.platforms.youtube.errors import reason_of, translate
+from media_hub.platforms.youtube.reading import PAGE, RETRIES, ChannelReader
 from media_hub.settings import Settings
-from media_hub.stats.sources import PlaylistDay, VideoCounts
 
 SCOPE_REASONS = {"insufficientPermissions", "forbidden", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}
 PLAYLIST_METRICS = ("views", "estimatedMinutesWatched", "averageViewDuration", "playlistStarts")
@@ -111,9 +111,9 @@ def has_analytics_scope(credentials: Credentials) -> bool | None:
 
 def youtube_stats_source(settings: Settings, catalog: Catalog) -> YouTubeStatsSource:
     """The configured channel's source: the saved token, refreshed when needed."""
-    from media_hub.publishing.youtube.auth import load_credentials
-    from media_hub.publishing.youtube.client import analytics_service, youtube_service
-    from media_hub.publishing.youtube.errors import reaching
+    from media_hub.platforms.youtube.auth import load_credentials
+    from media_hub.platforms.youtube.client import analytics_service, youtube_service
+    from media_hub.platforms.youtube.errors import reaching
 
     with reaching(settings.youtube.token_uri):
         credentials = load_credentials(settings)

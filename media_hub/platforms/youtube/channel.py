@@ -21,9 +21,9 @@ from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Caption, Publication
 from media_hub.catalog.vocabulary import Platform, PlaylistOrder
-from media_hub.publishing.youtube import quota
-from media_hub.publishing.youtube.errors import reason_of, translate
-from media_hub.publishing.youtube.reading import ChannelReader
+from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube.errors import reason_of, translate
+from media_hub.platforms.youtube.reading import ChannelReader
 
 log = logging.getLogger(__name__)
 

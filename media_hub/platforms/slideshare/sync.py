@@ -17,9 +17,9 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import Platform
 from media_hub.errors import QuotaError, ValidationError
-from media_hub.pipeline.publisher import UploadOptions
-from media_hub.pipeline.slideshare_upload import SlideShareUpload
-from media_hub.publishing.slideshare.client import PAGE_SIZE, Slideshow
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.slideshare.client import PAGE_SIZE, Slideshow
+from media_hub.platforms.slideshare.publisher import SlideShareUpload
 
 TEXT_FIELDS = ("slideshow_title", "slideshow_description", "slideshow_tags")
 

@@ -10,8 +10,8 @@ from typing import Any
 from googleapiclient.errors import HttpError
 
 from media_hub.catalog.db import Catalog
-from media_hub.publishing.youtube import quota
-from media_hub.publishing.youtube.errors import translate
+from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube.errors import translate
 
 PAGE = 50
 RETRIES = 5

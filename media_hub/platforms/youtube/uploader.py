@@ -29,8 +29,8 @@ from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import Platform
 from media_hub.errors import RemoteError
-from media_hub.publishing.youtube import quota
-from media_hub.publishing.youtube.errors import translate
+from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube.errors import translate
 
 log = logging.getLogger(__name__)
 

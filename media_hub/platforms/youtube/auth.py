@@ -18,8 +18,8 @@ from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 
 from media_hub.errors import ConfigError
+from media_hub.platforms.youtube import scopes
 from media_hub.private_files import read_private, write_private
-from media_hub.publishing.youtube import scopes
 from media_hub.settings import Settings
 
 AUTH_HINT = "run 'media-hub auth youtube' first"

@@ -17,7 +17,7 @@ from typing import Any
 
 from media_hub.catalog.definitions import TemplateDefinition
 from media_hub.errors import ValidationError
-from media_hub.publishing.templating import render_tags, render_texts
+from media_hub.platforms.templating import render_tags, render_texts
 
 DECK_TITLE_MAX_CHARS = 100  # not documented by SlideShare: see the module's docstring
 DECK_DESCRIPTION_MAX_CHARS = 3000  # not documented by SlideShare: see the module's docstring

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from media_hub.publishing.slideshare.client import SlideShareClient
-from media_hub.publishing.slideshare.credentials import load_credentials
+from media_hub.platforms.slideshare.client import SlideShareClient
+from media_hub.platforms.slideshare.credentials import load_credentials
 from media_hub.settings import Settings
 
 

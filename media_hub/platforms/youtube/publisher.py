@@ -23,7 +23,9 @@ from media_hub.catalog.service import CatalogService
 from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import ValidationError
 from media_hub.pipeline.ingest import IngestRequest
-from media_hub.pipeline.publisher import (
+from media_hub.pipeline.renditions import ensure_rendition
+from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
+from media_hub.platforms.publisher import (
     PlannedCall,
     Published,
     Publisher,
@@ -31,11 +33,9 @@ from media_hub.pipeline.publisher import (
     UploadPlan,
     mark_published,
 )
-from media_hub.pipeline.renditions import ensure_rendition
-from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
-from media_hub.publishing.youtube import channel, quota
-from media_hub.publishing.youtube.uploader import upload_video
-from media_hub.publishing.youtube_metadata import render_video_metadata
+from media_hub.platforms.youtube import channel, quota
+from media_hub.platforms.youtube.metadata import render_video_metadata
+from media_hub.platforms.youtube.uploader import upload_video
 
 UPLOAD_PROFILE = "youtube"
 

@@ -23,11 +23,11 @@ from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import AssetKind, Platform, PlaylistOrder
 from media_hub.errors import ValidationError
-from media_hub.pipeline.publisher import UploadOptions
-from media_hub.pipeline.youtube_upload import YouTubeUpload
-from media_hub.publishing.youtube import quota
-from media_hub.publishing.youtube.errors import translate
-from media_hub.publishing.youtube.reading import ChannelReader
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube.errors import translate
+from media_hub.platforms.youtube.publisher import YouTubeUpload
+from media_hub.platforms.youtube.reading import ChannelReader
 
 MANAGED_STATUS = ("license", "embeddable", "selfDeclaredMadeForKids")
 
@@ -270,7 +270,7 @@ def _insert_position(current: list[str], desired: list[str], index: int) -> int:
 def _insert_call(job: YouTubeUpload, slug: str, video_id: str, position: int | None) -> SyncCall:
     def insert() -> None:
         asset_id = _asset_of(job, video_id)
-        from media_hub.publishing.youtube import channel
+        from media_hub.platforms.youtube import channel
 
         channel.add_to_playlist(job.catalog, job.youtube, slug, asset_id, video_id)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from media_hub.publishing.slideshare.client import PAGE_SIZE, SlideShareClient
+from media_hub.platforms.slideshare.client import PAGE_SIZE, SlideShareClient
+from media_hub.platforms.stats_source import DeckCounts
 from media_hub.settings import Settings
-from media_hub.stats.sources import DeckCounts
 
 
 class SlideShareStatsSource:
@@ -30,6 +30,6 @@ class SlideShareStatsSource:
 
 
 def slideshare_stats_source(settings: Settings) -> SlideShareStatsSource:
-    from media_hub.publishing.slideshare.connect import slideshare_client
+    from media_hub.platforms.slideshare.connect import slideshare_client
 
     return SlideShareStatsSource(slideshare_client(settings))

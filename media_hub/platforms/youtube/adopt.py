@@ -28,7 +28,7 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus, Platform
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
-from media_hub.publishing.youtube.reading import ChannelReader
+from media_hub.platforms.youtube.reading import ChannelReader
 
 NO_SERIES = "(no series)"
 WATCH_URL = "https://www.youtube.com/watch?v="

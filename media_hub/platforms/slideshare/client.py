@@ -28,8 +28,8 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeXml
 
 from media_hub.errors import ConfigError, RemoteError
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials
-from media_hub.publishing.slideshare.errors import SERVICE, service_error
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials
+from media_hub.platforms.slideshare.errors import SERVICE, service_error
 
 PAGE_SIZE = 100  # get_slideshows_by_user's limit per call
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
