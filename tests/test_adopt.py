@@ -15,7 +15,8 @@ from media_hub.catalog.models import Asset, AuditEntry, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.cli import app
 from media_hub.hub import Hub
-from media_hub.platforms.youtube.adopt import NO_SERIES, series_from_title, video_texts
+from media_hub.platforms.base import NO_SERIES
+from media_hub.platforms.youtube.adopt import series_from_title, video_texts
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from tests.sandbox_client import youtube

@@ -22,11 +22,10 @@ from mypy_boto3_s3 import S3Client
 from sqlalchemy import func, select
 
 from media_hub.catalog.pipeline_models import Job, Publication, Rendition
-from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.pipeline.ingest import IngestRequest
-from media_hub.pipeline.publishers import publisher_for
+from media_hub.platforms import registry
 from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.youtube import scopes
 from media_hub.platforms.youtube.auth import save_credentials, token_path
@@ -92,7 +91,7 @@ def _queue_work(hub: Hub, folder: Path) -> list[int]:
             "-c:a", "aac", str(clip),
         )  # fmt: skip
         request = IngestRequest(clip, "reports", {"fr": f"Reportage numéro {n}"})
-        asset_id = publisher_for(hub, AssetKind.VIDEO).stage(request, UploadOptions())
+        asset_id = registry.get("youtube").publisher(hub).stage(request, UploadOptions())
         job_ids.append(queue.enqueue(catalog, "upload", {"asset_id": asset_id}, asset_id))
         for profile in ("tiny1", "tiny2"):
             payload = {"asset_id": asset_id, "profile": profile}

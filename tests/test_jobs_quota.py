@@ -21,9 +21,15 @@ from media_hub.errors import QuotaError
 from media_hub.hub import Hub
 from media_hub.jobs import kinds, queue, records
 from media_hub.jobs.worker import Finished, Outcome, quota_reset, run_worker
+from media_hub.platforms import registry
 from media_hub.platforms.youtube.quota import PACIFIC, next_reset
 
-YOUTUBE_QUOTA = QuotaError("YouTube", "quotaExceeded", "the day's quota is spent")
+YOUTUBE_QUOTA = QuotaError(
+    "YouTube",
+    "quotaExceeded",
+    "the day's quota is spent",
+    resets=registry.get("youtube").next_reset,
+)
 SLIDESHARE_LIMIT = QuotaError("SlideShare", "99", "upload_slideshow: Account Exceeded Daily Limit")
 
 

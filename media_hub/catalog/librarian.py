@@ -54,14 +54,16 @@ class LibrarianService:
         with self.catalog.session(dry_run=dry_run) as session:
             return bulk.set_fields(session, query, assignments, versions=versions)
 
-    def lint(self, query: AssetQuery, definitions_dir: Path) -> tuple[int, list[lint.LintProblem]]:
+    def lint(
+        self, query: AssetQuery, definitions_dir: Path, rules: Sequence[lint.Rule] = lint.RULES
+    ) -> tuple[int, list[lint.LintProblem]]:
         """How many assets were checked, and their problems."""
         definitions = read_definitions(definitions_dir)
         with self.catalog.session() as session:
             ids = find_asset_ids(session, query)
             records = asset_records_by_id(session, ids)
             facts = lint.load_facts(session, ids, definitions, datetime.now(UTC))
-        return len(ids), lint.lint_records((records[i] for i in ids), facts)
+        return len(ids), lint.lint_records((records[i] for i in ids), facts, rules)
 
     def revert(
         self, asset_id: int, version: int, *, dry_run: bool = False

@@ -1,4 +1,4 @@
-"""`media-hub adopt youtube|slideshare`: bring what is already published into the catalog."""
+"""`media-hub adopt PLATFORM`: bring what is already published into the catalog."""
 
 from __future__ import annotations
 
@@ -9,55 +9,33 @@ import typer
 
 from media_hub.cli import output
 from media_hub.cli.state import state
-from media_hub.cli.upload_commands import _slideshare_factory, _youtube_factory
 
 if TYPE_CHECKING:
-    from media_hub.platforms.youtube.adopt import AdoptReport
-
-app = typer.Typer(help="Adopt what is already published.", no_args_is_help=True)
+    from media_hub.platforms.base import AdoptReport
 
 
-@app.command("youtube")
-def youtube(
+def adopt(
     ctx: typer.Context,
+    platform: Annotated[
+        str, typer.Argument(help="The platform to read, e.g. youtube or slideshare.")
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Create catalog records for the channel's videos the catalog does not know; upload nothing.
+    """Create catalog records for what is already published and the catalog does not know;
+    upload nothing.
 
-    Reads the uploads and the playlists 50 per call, matches series by playlist, then by
-    title; a rerun adds only what is new. Example: media-hub adopt youtube --dry-run
+    Reads the platform in pages (50 videos, 100 slideshows per call), matches series by
+    playlist, then by title; a rerun adds only what is new.
+    Example: media-hub adopt youtube --dry-run
     """
-    from media_hub.platforms.youtube.adopt import adopt_youtube
+    from media_hub.platforms import registry
 
-    cli_state = state(ctx)
-    from media_hub.platforms.youtube.errors import reaching
-
-    with reaching(cli_state.settings.youtube.api_endpoint):
-        report = adopt_youtube(cli_state.hub, _youtube_factory(cli_state), dry_run=dry_run)
-    _print(report, dry_run, as_json, "channel")
-
-
-@app.command("slideshare")
-def slideshare(
-    ctx: typer.Context,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Create catalog records for the account's slideshows the catalog does not know.
-
-    Reads the account 100 slideshows per call, matches the deck series by the name ending
-    each title; a rerun adds only what is new. Example: media-hub adopt slideshare --dry-run
-    """
-    from media_hub.platforms.slideshare.adopt import adopt_slideshare
-
-    cli_state = state(ctx)
-    report = adopt_slideshare(cli_state.hub, _slideshare_factory(cli_state), dry_run=dry_run)
-    _print(report, dry_run, as_json, "account")
+    found = registry.get(platform)
+    report = found.adopt(state(ctx).hub, dry_run)
+    _print(report, dry_run, as_json, found.home_word)
 
 
 def _print(report: AdoptReport, dry_run: bool, as_json: bool, where: str) -> None:

@@ -145,8 +145,9 @@ def lint(
 
     Example: media-hub catalog lint series:advisory-clips
     """
-    parsed = parse_query(query or [])
-    checked, problems = _service(ctx).lint(parsed, state(ctx).settings.definitions_dir)
+    from media_hub.publishing.lint import lint_assets
+
+    checked, problems = lint_assets(state(ctx).hub, parse_query(query or []))
     if as_json:
         output.print_json(
             [{"asset": p.asset_id, "field": p.field, "problem": p.message} for p in problems]

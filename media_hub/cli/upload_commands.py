@@ -3,75 +3,26 @@
 from __future__ import annotations
 
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from media_hub.cli import output
 from media_hub.cli.parsing import language_texts
-from media_hub.cli.state import CliState, state
-from media_hub.errors import MediaHubError, QuotaError, ValidationError
+from media_hub.cli.state import state
+from media_hub.errors import MediaHubError, ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from media_hub.platforms.base import Platform
+    from media_hub.platforms.publisher import UploadPlan
+    from media_hub.publishing.upload import FileUploaded
 
 auth_app = typer.Typer(help="Connect media-hub to the channel's accounts.", no_args_is_help=True)
-
-
-def _youtube_factory(cli_state: CliState) -> Any:
-    def build() -> Any:
-        from media_hub.platforms.youtube.auth import load_credentials
-        from media_hub.platforms.youtube.client import youtube_service
-        from media_hub.platforms.youtube.errors import reaching
-
-        settings = cli_state.settings
-        with reaching(settings.youtube.token_uri):
-            return youtube_service(settings, load_credentials(settings))
-
-    return build
-
-
-def _slideshare_factory(cli_state: CliState) -> Any:
-    def build() -> Any:
-        from media_hub.platforms.slideshare.connect import slideshare_client
-
-        return slideshare_client(cli_state.settings)
-
-    return build
-
-
-class _Publishers:
-    """One publisher per platform, made when a file of its kind comes up."""
-
-    def __init__(self, cli_state: CliState) -> None:
-        self._state = cli_state
-        self._made: dict[str, Any] = {}
-
-    def for_file(self, path: Path) -> Any:
-        from media_hub.catalog.vocabulary import AssetKind
-        from media_hub.pipeline.ingest import kind_of
-
-        kind = kind_of(path)
-        if kind not in self._made:
-            if kind is AssetKind.DECK:
-                from media_hub.platforms.slideshare.publisher import SlideShareUpload
-
-                self._made[kind] = SlideShareUpload(
-                    self._state.hub, _slideshare_factory(self._state)
-                )
-            else:
-                from media_hub.platforms.youtube.publisher import YouTubeUpload
-
-                self._made[kind] = YouTubeUpload(self._state.hub, _youtube_factory(self._state))
-        return self._made[kind]
-
-    def reaching(self, publisher: Any) -> AbstractContextManager[None]:
-        """Network failures as one line (the SlideShare client already words its own)."""
-        from media_hub.platforms.youtube.errors import reaching
-
-        if publisher.platform == "slideshare":
-            return nullcontext()
-        return reaching(self._state.settings.youtube.api_endpoint)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -132,89 +83,67 @@ def upload(
     media-hub upload clip.mp4 --series advisory-clips --episode 4 -t "fr=Bien chercher";
     media-hub upload flyer.pdf --series cv-flyers -t "fr=Le CV en une page"
     """
-    from media_hub.cli.progress import byte_progress, fraction_progress
     from media_hub.pipeline.ingest import IngestRequest
     from media_hub.platforms.publisher import UploadOptions
+    from media_hub.publishing.upload import upload_files
 
-    cli_state = state(ctx)
-    publishers = _Publishers(cli_state)
     if privacy is not None and privacy not in ("public", "unlisted", "private"):
         raise ValidationError("--privacy", f"{privacy!r} is not public, unlisted or private")
     options = UploadOptions(privacy=privacy, publish_at=_when(publish_at))
-    titles = language_texts("--title", title or [])
-    descriptions = language_texts("--description", description or [])
-    results: list[dict[str, Any]] = []
-    failures = 0
-    for index, path in enumerate(files):
-        request = IngestRequest(
-            path, series, titles, descriptions, topic or [], season, episode, language
-        )
-        try:
-            job = publishers.for_file(path)
-            if queue and not plan:
-                results.append(_enqueue(cli_state, job, request, options))
-                continue
-            if plan:
-                planned = job.prepare(request, options)
-                results.append(_plan_record(job.platform, planned))
-                continue
-            with (
-                publishers.reaching(job),
-                fraction_progress(f"transcode {path.name}") as on_transcode,
-            ):
-                done = _publish(job, request, options, on_transcode, byte_progress, path)
-            id_name = "video_id" if done.platform == "youtube" else "slideshow_id"
-            results.append(
-                {"file": str(path), "asset_id": done.asset_id, "platform": str(done.platform),
-                 id_name: done.remote_id, "remote_id": done.remote_id, "url": done.url,
-                 "uploaded_now": done.uploaded_now, "finished": done.finished}
-            )  # fmt: skip
-        except QuotaError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            rest = [str(p) for p in files[index:]]
-            typer.echo(f"not done yet: {' '.join(rest)}", err=True)
-            failures += 1
-            break
-        except MediaHubError as exc:
-            failures += 1
-            typer.echo(f"error: {exc}", err=True)
-    _print(results, plan, as_json)
-    if failures:
+    request = IngestRequest(
+        files[0], series, language_texts("--title", title or []),
+        language_texts("--description", description or []), topic or [], season, episode,
+        language,
+    )  # fmt: skip
+
+    def show_error(path: Path, exc: MediaHubError) -> None:
+        typer.echo(f"error: {exc}", err=True)
+
+    batch = upload_files(
+        state(ctx).hub, files, request, options,
+        mode="plan" if plan else "queue" if queue else "publish",
+        progress=BarProgress(), on_error=show_error,
+    )  # fmt: skip
+    if batch.not_done:
+        typer.echo(f"not done yet: {' '.join(str(p) for p in batch.not_done)}", err=True)
+    _print(batch.done, as_json)
+    if batch.failed:
         raise typer.Exit(1)
 
 
-def _enqueue(cli_state: CliState, job: Any, request: Any, options: Any) -> dict[str, Any]:
-    from media_hub.jobs.queue import enqueue
+class BarProgress:
+    """The library's progress hooks as rich bars on stderr."""
 
-    asset_id = job.stage(request, options)
-    payload = {
-        "asset_id": asset_id,
-        "privacy": options.privacy,
-        "publish_at": options.publish_at.isoformat() if options.publish_at else None,
-    }
-    job_id = enqueue(cli_state.hub.catalog.catalog, "upload", payload, asset_id)
-    return {"file": str(request.path), "asset_id": asset_id, "platform": str(job.platform),
-            "job_id": job_id, "queued": True}  # fmt: skip
+    def transcode(self, path: Path) -> AbstractContextManager[Callable[[float], None]]:
+        from media_hub.cli.progress import fraction_progress
 
+        return fraction_progress(f"transcode {path.name}")
 
-def _publish(
-    job: Any, request: Any, options: Any, on_transcode: Any, byte_progress: Any, path: Path
-) -> Any:
-    size = path.stat().st_size if path.is_file() else 0
-    with byte_progress(f"upload {path.name}", size) as advance:
-        sent = [0]
+    def upload(self, path: Path, size: int) -> AbstractContextManager[Callable[[int], None]]:
+        from media_hub.cli.progress import byte_progress
 
-        def on_bytes(done: int, total: int) -> None:
-            advance(done - sent[0])
-            sent[0] = done
-
-        return job.publish(request, options, on_bytes=on_bytes, on_transcode=on_transcode)
+        return byte_progress(f"upload {path.name}", size)
 
 
-def _plan_record(platform: str, planned: Any) -> dict[str, Any]:
+def _record(done: FileUploaded) -> dict[str, Any]:
+    platform = done.platform
+    if done.plan is not None:
+        return _plan_record(platform, done.plan)
+    if done.job_id is not None:
+        return {"file": str(done.file), "asset_id": done.asset_id, "platform": platform.name,
+                "job_id": done.job_id, "queued": True}  # fmt: skip
+    published = done.published
+    assert published is not None
+    return {"file": str(done.file), "asset_id": done.asset_id, "platform": platform.name,
+            platform.remote_id_word: published.remote_id,
+            "remote_id": published.remote_id, "url": published.url,
+            "uploaded_now": published.uploaded_now, "finished": published.finished}  # fmt: skip
+
+
+def _plan_record(platform: Platform, planned: UploadPlan) -> dict[str, Any]:
     return {
         "file": str(planned.file),
-        "platform": str(platform),
+        "platform": platform.name,
         "asset_id": planned.asset_id,
         "already_uploaded": planned.already_uploaded,
         "send": planned.resource,
@@ -226,34 +155,38 @@ def _plan_record(platform: str, planned: Any) -> dict[str, Any]:
     }
 
 
-def _print(results: list[dict[str, Any]], plan: bool, as_json: bool) -> None:
+def _print(batch: list[FileUploaded], as_json: bool) -> None:
     if as_json:
-        output.print_json(results)
+        output.print_json([_record(done) for done in batch])
         return
-    for record in results:
-        where = "YouTube" if record["platform"] == "youtube" else "SlideShare"
-        if record.get("queued"):
-            typer.echo(
-                f"{record['file']}: asset {record['asset_id']} queued for {where} as job "
-                f"{record['job_id']} (run 'media-hub worker')"
-            )
-            continue
-        if not plan:
-            verb = "uploaded" if record["uploaded_now"] else f"already on {where}"
-            if not record["finished"]:
+    for done in batch:
+        where = done.platform.label
+        head = f"{done.file}: asset {done.asset_id}"
+        if done.job_id is not None:
+            typer.echo(f"{head} queued for {where} as job {done.job_id} (run 'media-hub worker')")
+        elif done.published is not None:
+            published = done.published
+            verb = "uploaded" if published.uploaded_now else f"already on {where}"
+            if not published.finished:
                 verb += f", {where} is still converting it (rerun later to check)"
-            url = f": {record['url']}" if record["url"] else f" as {record['remote_id']}"
-            typer.echo(f"{record['file']}: asset {record['asset_id']} {verb}{url}")
-            continue
-        typer.echo(f"{record['file']}: asset {record['asset_id']} to {where}")
-        output.print_json(record["send"])
-        for call in record["calls"]:
-            cost = f"{call['units']:>4} units" if record["platform"] == "youtube" else "  1 call "
-            typer.echo(f"  {call['method']:<22}{cost}  {call['detail']}")
-        if record["platform"] == "youtube":
-            typer.echo(f"  quota: {record['units']} units of 10,000 today, plus the upload calls")
-        else:
-            typer.echo(f"  SlideShare: {len(record['calls'])} call(s) of the account's daily limit")
+            url = f": {published.url}" if published.url else f" as {published.remote_id}"
+            typer.echo(f"{head} {verb}{url}")
+        elif done.plan is not None:
+            _print_plan(done.platform, done.plan)
+
+
+def _print_plan(platform: Platform, plan: UploadPlan) -> None:
+    typer.echo(f"{plan.file}: asset {plan.asset_id} to {platform.label}")
+    output.print_json(plan.resource)
+    for call in plan.calls:
+        cost = f"{call.units:>4} units" if platform.daily_units else "  1 call "
+        typer.echo(f"  {call.method:<22}{cost}  {call.detail}")
+    if platform.daily_units:
+        typer.echo(
+            f"  quota: {plan.units} units of {platform.daily_units:,} today, plus the upload calls"
+        )
+    else:
+        typer.echo(f"  {platform.label}: {len(plan.calls)} call(s) of the account's daily limit")
 
 
 @auth_app.command("youtube")
@@ -305,12 +238,8 @@ def auth_slideshare(
     given as options, so they stay out of shell history. Example:
     media-hub auth slideshare --username anapec --api-key AbCd1234
     """
-    from media_hub.platforms.slideshare.client import SlideShareClient
-    from media_hub.platforms.slideshare.credentials import (
-        SlideShareCredentials,
-        credentials_path,
-        save_credentials,
-    )
+    from media_hub.platforms.slideshare.auth import check_and_save
+    from media_hub.platforms.slideshare.credentials import SlideShareCredentials
 
     settings = state(ctx).settings
     if stdin:
@@ -322,15 +251,7 @@ def auth_slideshare(
         secret = typer.prompt("Shared secret", hide_input=True)
         password = typer.prompt("Password", hide_input=True)
     credentials = SlideShareCredentials(username, api_key, secret, password)
-    section = settings.slideshare
-    ca_bundle = settings.path(section.ca_bundle) if section.ca_bundle is not None else None
-    client = SlideShareClient(section.api_base, credentials, ca_bundle=ca_bundle)
-    try:
-        client.get_user_tags()  # refused here, not at the first upload
-    finally:
-        client.close()
-    path = credentials_path(settings)
-    save_credentials(path, credentials)
+    path = check_and_save(settings, credentials)
     typer.echo(f"checked and saved in {path} (readable by you only)")
 
 
@@ -351,60 +272,30 @@ def publish(
     differs, in a stable order, within the day's quota; a rerun continues.
     Example: media-hub publish --plan
     """
-    from media_hub.pipeline.publish_all import Synced, platforms_in_use
+    from media_hub.publishing.sync import sync_platforms
 
-    cli_state = state(ctx)
-    chosen = _platforms(platform) or platforms_in_use(cli_state.hub)
-    synced: list[Synced] = []
-    for name in chosen:
-        synced.append(_sync_platform(cli_state, name, apply))
-    calls = [call for one in synced for call in one.calls]
-    left = sum(one.left for one in synced)
-    units = sum(one.units for one in synced)
-    reads = sum(one.reads for one in synced)
-    missing = [line for one in synced for line in one.missing]
+    report = sync_platforms(state(ctx).hub, platform or [], apply)
+    calls = [
+        {"platform": c.platform, "method": c.method, "units": c.units, "target": c.target,
+         "detail": c.detail}
+        for c in report.calls
+    ]  # fmt: skip
     if as_json:
         output.print_json(
-            {"reads": reads, "calls": calls, "units": units, "applied": apply, "left": left,
-             "missing": missing}
+            {"reads": report.reads, "calls": calls, "units": report.units, "applied": apply,
+             "left": report.left, "missing": report.missing}
         )  # fmt: skip
     else:
-        for call in calls:
-            typer.echo(
-                f"{call['method']:<22}{call['units']:>4}  {call['target']}: {call['detail']}"
-            )
-        for line in missing:
+        for call in report.calls:
+            typer.echo(f"{call.method:<22}{call.units:>4}  {call.target}: {call.detail}")
+        for line in report.missing:
             typer.echo(f"warning: {line}", err=True)
         verb = "applied" if apply else "to apply"
         typer.echo(
-            f"{len(calls)} change(s) {verb}, {units} YouTube units; read the platforms in "
-            f"{reads} list call(s)"
+            f"{len(calls)} change(s) {verb}, {report.units} quota units; read the platforms in "
+            f"{report.reads} list call(s)"
         )
-    for one in synced:
-        if one.stopped:
-            typer.echo(f"error: {one.stopped}", err=True)
-    if any(one.stopped for one in synced):
+    for stopped in report.stopped:
+        typer.echo(f"error: {stopped}", err=True)
+    if report.stopped:
         raise typer.Exit(1)
-
-
-def _platforms(values: list[str] | None) -> list[str]:
-    known = ("youtube", "slideshare")
-    for value in values or []:
-        if value not in known:
-            raise ValidationError("--platform", f"{value!r} is not youtube or slideshare")
-    return [name for name in known if name in (values or [])]
-
-
-def _sync_platform(cli_state: CliState, name: str, apply: bool) -> Any:
-    from media_hub.pipeline.publish_all import sync_decks, sync_videos
-
-    if name == "slideshare":
-        from media_hub.platforms.slideshare.publisher import SlideShareUpload
-
-        return sync_decks(SlideShareUpload(cli_state.hub, _slideshare_factory(cli_state)), apply)
-    from media_hub.platforms.youtube.errors import reaching
-    from media_hub.platforms.youtube.publisher import YouTubeUpload
-
-    job = YouTubeUpload(cli_state.hub, _youtube_factory(cli_state))
-    with reaching(cli_state.settings.youtube.api_endpoint):
-        return sync_videos(job, apply)

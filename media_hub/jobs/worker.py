@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -33,8 +33,6 @@ from media_hub.errors import MediaHubError, NotFoundError, QuotaError, Validatio
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.jobs.kinds import handler_for
-from media_hub.platforms.slideshare.errors import SERVICE as SLIDESHARE
-from media_hub.platforms.youtube.quota import next_reset
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +92,8 @@ class InHand:
 
 
 def quota_reset(error: QuotaError, now: datetime) -> datetime:
-    """When a job stopped by a spent quota may try again."""
-    if error.service == SLIDESHARE:
-        # SlideShare does not say when its daily limit resets: the next midnight UTC is a
-        # fair guess. A job that wakes before the real reset meets the limit once more (a
-        # refused call) and is put off again.
-        return datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(0), UTC)
-    return next_reset(now)  # YouTube: the next midnight Pacific time
+    """When a job stopped by a spent quota may try again: the platform's own reset."""
+    return error.resets_at(now)
 
 
 def new_worker_id() -> str:

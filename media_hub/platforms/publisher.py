@@ -1,8 +1,8 @@
 """What every platform's publisher offers `upload`: a plan of what would be sent, and the
 publication itself, resumable and never twice.
 
-YouTube (`youtube_upload.YouTubeUpload`) and SlideShare (`slideshare_upload.SlideShareUpload`)
-implement it; `export_bundle` is the way out when a platform's API is closed.
+Each platform's `Platform.publisher` returns one (see `youtube/publisher.py` and
+`slideshare/publisher.py`); `folder/bundle.py` is the way out when a platform's API is closed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from media_hub.catalog.assets import AssetEdit
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.vocabulary import AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetStatus
 from media_hub.errors import ValidationError
 from media_hub.hub import Hub
 from media_hub.pipeline.ingest import IngestRequest, ingest
@@ -50,7 +50,7 @@ class UploadPlan:
 
     @property
     def units(self) -> int:
-        """Units of the platform's shared daily quota (YouTube's; SlideShare counts calls)."""
+        """Units of the platform's shared daily quota (0 where a platform counts calls)."""
         return sum(call.units for call in self.calls if call.bucket == DAILY_QUOTA)
 
 
@@ -58,7 +58,7 @@ class UploadPlan:
 class Published:
     file: Path
     asset_id: int
-    platform: Platform
+    platform: str  # the platform's name
     remote_id: str
     url: str
     uploaded_now: bool

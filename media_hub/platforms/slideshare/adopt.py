@@ -23,13 +23,14 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
 from media_hub.errors import MediaHubError
 from media_hub.hub import Hub
+from media_hub.platforms.base import AdoptReport
 from media_hub.platforms.slideshare.client import (
     PAGE_SIZE,
     ConversionStatus,
     SlideShareClient,
     Slideshow,
 )
-from media_hub.platforms.youtube.adopt import AdoptReport, video_texts
+from media_hub.platforms.youtube.adopt import video_texts
 
 SERIES_SEPARATOR = " | "
 

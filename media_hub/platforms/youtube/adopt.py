@@ -12,11 +12,10 @@ video id, so a rerun adds only what is new. Every write goes through one catalog
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,9 +27,9 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus, Platform
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
+from media_hub.platforms.base import AdoptReport
 from media_hub.platforms.youtube.reading import ChannelReader
 
-NO_SERIES = "(no series)"
 WATCH_URL = "https://www.youtube.com/watch?v="
 # A title containing one of these words (case-insensitive) puts the video in the series,
 # when no playlist decided it. Checked in order; the first match wins.
@@ -41,19 +40,6 @@ TITLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("روبورتاج", "reports"),
 )
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
-
-
-class Adopted(Protocol):
-    """An adopted video or deck, as reported."""
-
-    @property
-    def remote_id(self) -> str: ...
-    @property
-    def asset_id(self) -> int | None: ...
-    @property
-    def series(self) -> str | None: ...
-    @property
-    def title(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -67,28 +53,6 @@ class AdoptedVideo:
     @property
     def remote_id(self) -> str:
         return self.video_id
-
-
-@dataclass
-class AdoptReport:
-    """What a run saw and did; `list_calls` counts the read calls by method (quota)."""
-
-    dry_run: bool
-    seen: int = 0
-    known: int = 0
-    adopted: list[Adopted] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)  # video id -> why
-    playlists: dict[str, str] = field(default_factory=dict)  # catalog slug -> YouTube id
-    list_calls: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def added(self) -> int:
-        return len(self.adopted)
-
-    @property
-    def by_series(self) -> dict[str, int]:
-        counts = Counter(video.series or NO_SERIES for video in self.adopted)
-        return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ def translate(error: HttpError, doing: str) -> RemoteError:
             reason,
             f"{message}; the batch stopped, rerun after the quota resets at "
             f"{reset:%Y-%m-%d %H:%M} Pacific time",
+            resets=next_reset,
         )
     return RemoteError("YouTube", reason, message)
 
