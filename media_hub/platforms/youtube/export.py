@@ -13,21 +13,19 @@ from media_hub.pipeline.renditions import ensure_rendition
 from media_hub.platforms.base import ExportedTexts
 from media_hub.platforms.folder.files import copy_from_store, file_stem
 from media_hub.platforms.publisher import UploadOptions
-from media_hub.platforms.youtube.publisher import UPLOAD_PROFILE
+from media_hub.platforms.youtube.publisher import UPLOAD_PROFILE, YouTubeUpload
 
 if TYPE_CHECKING:
     from media_hub.hub import Hub
-    from media_hub.platforms.youtube.platform import YouTube
 
 
 def export_video(
-    platform: YouTube,
+    job: YouTubeUpload,
     hub: Hub,
     asset: Mapping[str, Any],
     folder: Path,
     on_transcode: Callable[[float], None] | None,
 ) -> ExportedTexts:
-    job = platform.publisher(hub)  # renders only: its client is never made
     resource = job.metadata(asset["id"], UploadOptions(), dict(asset))
     rendition = ensure_rendition(
         job.catalog, hub.store, hub.settings.definitions_dir, asset["id"], UPLOAD_PROFILE,
@@ -41,7 +39,7 @@ def export_video(
             target = folder / "captions" / f"{stem}.{caption.lang}.{caption.format}"
             target.parent.mkdir(exist_ok=True)
             copy_from_store(hub, caption.store_key, target)
-    return ExportedTexts({"platform": platform.name, **resource}, _sections(resource))
+    return ExportedTexts({"platform": "youtube", **resource}, _sections(resource))
 
 
 def _sections(texts: dict[str, Any]) -> list[tuple[str, str]]:

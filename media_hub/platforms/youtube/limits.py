@@ -11,15 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from media_hub.catalog import rules
 from media_hub.catalog.rules import DESCRIPTION_MAX_BYTES, TITLE_MAX_CHARS
 from media_hub.catalog.vocabulary import Privacy
 from media_hub.errors import ValidationError
-
-if TYPE_CHECKING:
-    from media_hub.platforms.youtube.metadata import VideoMetadata
 
 TAGS_MAX_CHARS = 500
 LICENSES = ("youtube", "creativeCommon")
@@ -38,37 +33,6 @@ def tags_length(tags: Iterable[str]) -> int:
     for index, tag in enumerate(tags):
         total += len(tag) + (2 if " " in tag else 0) + (1 if index else 0)
     return total
-
-
-def validate_video_metadata(metadata: VideoMetadata, *, now: datetime) -> VideoMetadata:
-    """Refuse what YouTube would refuse; return `metadata` unchanged when all is well."""
-    record = metadata.record
-    rules.language(metadata.default_language, "snippet.defaultLanguage", record=record)
-    rules.language(metadata.default_audio_language, "snippet.defaultAudioLanguage", record=record)
-    title(metadata.title, "snippet.title", record=record)
-    description(metadata.description, "snippet.description", record=record)
-    tags(metadata.tags, "snippet.tags", record=record)
-    category(metadata.category_id, "snippet.categoryId", record=record)
-    for lang, localization in metadata.localizations.items():
-        field = f"localizations.{lang}"
-        rules.language(lang, field, record=record)
-        title(localization.title, f"{field}.title", record=record)
-        description(localization.description, f"{field}.description", record=record)
-    if metadata.localizations and not metadata.default_language:
-        raise ValidationError(
-            "snippet.defaultLanguage",
-            "localizations need the default language of the title and description; set it",
-            record=record,
-        )
-    privacy(metadata.privacy_status, "status.privacyStatus", record=record)
-    publish_at(metadata.publish_at, metadata.privacy_status, now, record=record)
-    if metadata.license not in LICENSES:
-        raise ValidationError(
-            "status.license",
-            f"{metadata.license!r} is not a licence; use one of {', '.join(LICENSES)}",
-            record=record,
-        )
-    return metadata
 
 
 def title(text: str, field: str, *, record: str | None = None) -> str:

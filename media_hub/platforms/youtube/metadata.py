@@ -146,7 +146,7 @@ def render_video_metadata(
         publish_at=_utc(publish_at),
         recording_date=recording_date(asset.get("recorded_date"), record=record),
     )
-    return youtube_limits.validate_video_metadata(metadata, now=now)
+    return validate_video_metadata(metadata, now=now)
 
 
 def _privacy(template_privacy: Privacy, asked: str | None, publish_at: datetime | None) -> str:
@@ -187,3 +187,35 @@ def recording_date(value: str | date | None, *, record: str | None = None) -> st
                 record=record,
             ) from exc
     return f"{day.isoformat()}T00:00:00Z"
+
+
+def validate_video_metadata(metadata: VideoMetadata, *, now: datetime) -> VideoMetadata:
+    """Refuse what YouTube would refuse; return `metadata` unchanged when all is well."""
+    record = metadata.record
+    rules.language(metadata.default_language, "snippet.defaultLanguage", record=record)
+    rules.language(metadata.default_audio_language, "snippet.defaultAudioLanguage", record=record)
+    youtube_limits.title(metadata.title, "snippet.title", record=record)
+    youtube_limits.description(metadata.description, "snippet.description", record=record)
+    youtube_limits.tags(metadata.tags, "snippet.tags", record=record)
+    youtube_limits.category(metadata.category_id, "snippet.categoryId", record=record)
+    for lang, localization in metadata.localizations.items():
+        field = f"localizations.{lang}"
+        rules.language(lang, field, record=record)
+        youtube_limits.title(localization.title, f"{field}.title", record=record)
+        youtube_limits.description(localization.description, f"{field}.description", record=record)
+    if metadata.localizations and not metadata.default_language:
+        raise ValidationError(
+            "snippet.defaultLanguage",
+            "localizations need the default language of the title and description; set it",
+            record=record,
+        )
+    youtube_limits.privacy(metadata.privacy_status, "status.privacyStatus", record=record)
+    youtube_limits.publish_at(metadata.publish_at, metadata.privacy_status, now, record=record)
+    if metadata.license not in youtube_limits.LICENSES:
+        raise ValidationError(
+            "status.license",
+            f"{metadata.license!r} is not a licence; use one of "
+            f"{', '.join(youtube_limits.LICENSES)}",
+            record=record,
+        )
+    return metadata

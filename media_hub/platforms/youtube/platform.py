@@ -109,7 +109,8 @@ class YouTube(Platform):
     ) -> ExportedTexts:
         from media_hub.platforms.youtube.export import export_video
 
-        return export_video(self, hub, asset, folder, on_transcode)
+        # A publisher that only renders: its client is never made.
+        return export_video(self.publisher(hub), hub, asset, folder, on_transcode)
 
 
 def connect(hub: Hub) -> Any:
