@@ -95,7 +95,7 @@ class StoreError(MediaHubError):
 
 
 class RemoteError(MediaHubError):
-    """A platform (YouTube, SlideShare) refused a request; its own reason is kept."""
+    """A platform refused a request; its own reason is kept."""
 
     def __init__(self, service: str, reason: str, message: str) -> None:
         self.service = service

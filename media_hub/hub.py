@@ -73,7 +73,7 @@ def init_hub(folder: Path) -> list[Path]:
             created.append(sub)
     config = folder / CONFIG_FILE
     if not config.exists():
-        # Created private: it may later hold S3 or SlideShare secrets.
+        # Created private: it may later hold the store's or a platform's secrets.
         descriptor = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(default_config_text())

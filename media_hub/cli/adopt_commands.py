@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def adopt(
     ctx: typer.Context,
     platform: Annotated[
-        str, typer.Argument(help="The platform to read, e.g. youtube or slideshare.")
+        str, typer.Argument(help="The platform to read, by name (see series.toml).")
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")

@@ -75,10 +75,10 @@ def upload(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Publish videos to YouTube and decks (pdf, pptx, odp, ppt) to SlideShare.
+    """Publish videos and decks (pdf, pptx, odp, ppt) to the platforms of their series.
 
     Videos: ingest, transcode, thumbnail, resumable upload, playlists, captions (clip.ar.srt,
-    clip.fr.vtt beside the file). Decks: ingest, upload, wait for SlideShare's conversion.
+    clip.fr.vtt beside the file). Decks: ingest, upload, wait for the platform's conversion.
     Resumable after any crash and never twice: rerun the same command. Examples:
     media-hub upload clip.mp4 --series advisory-clips --episode 4 -t "fr=Bien chercher";
     media-hub upload flyer.pdf --series cv-flyers -t "fr=Le CV en une page"
@@ -262,11 +262,11 @@ def publish(
     ] = False,
     platform: Annotated[
         list[str] | None,
-        typer.Option("--platform", help="youtube or slideshare (default: each with publications)."),
+        typer.Option("--platform", help="A platform by name (default: each with publications)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Keep YouTube and SlideShare in line with the catalog: texts, thumbnails, playlists.
+    """Keep the platforms in line with the catalog: texts, thumbnails, playlists.
 
     Reads the platforms in pages (50 videos, 100 slideshows per call) and changes only what
     differs, in a stable order, within the day's quota; a rerun continues.

@@ -79,8 +79,8 @@ def job_record(job: Job) -> dict[str, Any]:
 def quota_wait(state: str, run_after: datetime, error: str | None, now: datetime) -> str | None:
     """'waiting for the quota reset at ...' for a job deferred by `defer` and not yet due.
 
-    Each platform's quota resets at a midnight of its own zone (YouTube's: Pacific time),
-    so the reset is shown in that zone.
+    Each platform's quota resets at a midnight of its own zone, so the reset is shown in
+    that zone.
     """
     if state != JobState.QUEUED or run_after <= now or not (error or "").startswith(QUOTA_MARK):
         return None
