@@ -143,6 +143,13 @@ def test_a_series_naming_an_unknown_or_unfit_platform_is_refused(hub: Hub, shelf
         upload_files(hub, [DECK], IngestRequest(DECK, "nope"), UploadOptions())
 
 
+def test_a_platform_must_say_its_name_label_and_kinds() -> None:
+    with pytest.raises(TypeError, match="must set label, kinds"):
+
+        class Nameless(Platform):
+            name = "nameless"
+
+
 def test_an_installed_package_adds_a_platform_by_entry_point(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,6 @@ one registry entry (or a `media_hub.platforms` entry point in another package).
 
 from __future__ import annotations
 
-from abc import ABC
 from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -86,7 +85,7 @@ class AdoptReport:
         return dict(sorted(counts.items()))
 
 
-class Platform(ABC):
+class Platform:
     """One place media-hub publishes to.
 
     Class attributes describe it; methods make its parts for a hub. A platform overrides
@@ -102,6 +101,13 @@ class Platform(ABC):
     default_route: ClassVar[bool] = True  # taken by a series that names no platforms
     remote_id_word: ClassVar[str] = "remote_id"  # the JSON key of its ids ("video_id")
     daily_units: ClassVar[int | None] = None  # its shared daily quota, if it counts in units
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A plugin missing its name, label or kinds fails when it is defined, not later."""
+        super().__init_subclass__(**kwargs)
+        missing = [attr for attr in ("name", "label", "kinds") if not hasattr(cls, attr)]
+        if missing:
+            raise TypeError(f"platform {cls.__qualname__} must set {', '.join(missing)}")
 
     def __str__(self) -> str:
         return self.name
