@@ -19,7 +19,7 @@ from typing import Any
 from sandbox_hub import sandbox_hub
 from sqlalchemy import func, insert, select
 
-from media_hub.catalog.models import Asset, AssetText, Playlist, PlaylistItem
+from media_hub.catalog.models import Asset, AssetText, Playlist, PlaylistItem, PlaylistRemoteId
 from media_hub.catalog.pipeline_models import Publication, StatsRow
 from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
@@ -89,7 +89,12 @@ def fill(hub: Hub, sandbox: Sandbox, videos: int, playlists: int) -> list[str]:
             insert(Playlist),
             [{"id": first_id + n, "slug": f"bench-{n}", "kind": AssetKind.VIDEO,
               "names": {"ar": f"قائمة {n}", "fr": f"Liste {n}"}, "descriptions": {},
-              "privacy": "public", "order": "manual", "youtube_id": playlist_id, "version": 1}
+              "privacy": "public", "order": "manual", "version": 1}
+             for n in range(len(playlist_ids))],
+        )  # fmt: skip
+        session.execute(
+            insert(PlaylistRemoteId),
+            [{"playlist_id": first_id + n, "platform": Platform.YOUTUBE, "remote_id": playlist_id}
              for n, playlist_id in enumerate(playlist_ids)],
         )  # fmt: skip
         session.execute(

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from media_hub.catalog.models import Asset, AuditEntry, Playlist, PlaylistItem
+from media_hub.catalog.models import Asset, AuditEntry, Playlist, PlaylistItem, PlaylistRemoteId
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.cli import app
 from media_hub.hub import Hub
@@ -101,7 +101,7 @@ def _counts(hub: Hub) -> tuple[int, int, int, int]:
         return (
             session.scalar(select(func.count()).select_from(Asset)) or 0,
             session.scalar(select(func.count()).select_from(Publication)) or 0,
-            session.scalar(select(func.count()).where(Playlist.youtube_id.is_not(None))) or 0,
+            session.scalar(select(func.count()).where(PlaylistRemoteId.platform == "youtube")) or 0,
             session.scalar(select(func.count()).select_from(PlaylistItem)) or 0,
         )
 
@@ -144,7 +144,7 @@ def test_adopting_150_videos_uploads_nothing_and_a_rerun_adds_nothing(
     with channel_hub.catalog.catalog.session() as session:
         publications = list(session.scalars(select(Publication)))
         assert {p.remote_id for p in publications} == set(titles)
-        assert {(p.state, p.platform.value) for p in publications} == {("done", "youtube")}
+        assert {(p.state, p.platform) for p in publications} == {("done", "youtube")}
         assert all(p.url == f"https://www.youtube.com/watch?v={p.remote_id}" for p in publications)
         audited = session.scalar(
             select(func.count(func.distinct(AuditEntry.record_id))).where(

@@ -137,7 +137,8 @@ def test_analytics_are_read_only_for_days_not_stored(channel_hub: Hub, sandbox: 
         ]  # fmt: skip
         from media_hub.catalog.models import Playlist
 
-        ids = {p.youtube_id: p.id for p in session.scalars(select(Playlist)) if p.youtube_id}
+        playlists = session.scalars(select(Playlist))
+        ids = {p.remote_id("youtube"): p.id for p in playlists if p.remote_id("youtube")}
     assert len({(p, d) for p, d, _, _ in days}) == len(days) == 15  # each day stored once
     truth = video_counts(sandbox, channel.all_videos)
     client = analytics(sandbox)
@@ -217,7 +218,7 @@ def test_decks_are_pulled_from_slideshare_beside_the_videos(
     assert all(counts["views"] > 0 for counts in truth.values())
     flyers = {r.asset_id for r in rows if r.asset_id in decks and r.playlist_id is not None}
     assert flyers == {channel.assets[d] for d in channel.decks["cv-flyers"]}
-    assert {r.platform.value for r in rows if r.asset_id in decks} == {"slideshare"}
+    assert {r.platform for r in rows if r.asset_id in decks} == {"slideshare"}
 
 
 def test_a_pull_cut_by_the_quota_writes_nothing_and_a_rerun_completes(

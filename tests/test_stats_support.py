@@ -91,9 +91,9 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
     channel.all_videos = video_ids
     with hub.catalog.catalog.session() as session:
         for slug, youtube_id in channel.youtube_playlists.items():
-            session.scalars(
-                select(Playlist).where(Playlist.slug == slug)
-            ).one().youtube_id = youtube_id
+            session.scalars(select(Playlist).where(Playlist.slug == slug)).one().set_remote_id(
+                Platform.YOUTUBE, youtube_id
+            )
         for video_id, (video_title, in_series, topic_slug, _) in zip(
             video_ids, layout, strict=True
         ):

@@ -84,7 +84,7 @@ def playlist_record(playlist: Playlist, asset_ids: list[int] | None = None) -> d
         "descriptions": playlist.descriptions,
         "privacy": playlist.privacy.value,
         "order": playlist.order.value,
-        "youtube_id": playlist.youtube_id,
+        "remote_ids": playlist.remote_ids,
         "version": playlist.version,
     }
     if asset_ids is not None:

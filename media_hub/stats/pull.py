@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.models import Playlist, PlaylistItem
+from media_hub.catalog.models import Playlist, PlaylistItem, PlaylistRemoteId
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, Platform
 from media_hub.errors import ConfigError, MediaHubError
@@ -125,9 +125,9 @@ def read_targets(session: Session) -> Targets:
     video_playlists = {
         playlist_id: str(youtube_id)
         for playlist_id, youtube_id in session.execute(
-            select(Playlist.id, Playlist.youtube_id).where(
-                Playlist.kind == AssetKind.VIDEO, Playlist.youtube_id.is_not(None)
-            )
+            select(Playlist.id, PlaylistRemoteId.remote_id)
+            .join(PlaylistRemoteId)
+            .where(Playlist.kind == AssetKind.VIDEO, PlaylistRemoteId.platform == Platform.YOUTUBE)
         )
     }
     deck_members: dict[int, list[int]] = {}

@@ -119,7 +119,7 @@ class Report:
 
 
 # (snapshot id, group key, asset id, platform) -> counters; one row per asset and group.
-_Rows = list[tuple[int, int | None, int | None, Platform, Counts]]
+_Rows = list[tuple[int, int | None, int | None, str, Counts]]
 
 
 def build_report(catalog: Catalog, query: ReportQuery) -> Report:
@@ -208,7 +208,7 @@ def _platform_totals(session: Session, snapshot_id: int) -> dict[str, Counts]:
     )
     totals = {platform.value: Counts() for platform in Platform}
     for platform, *numbers in session.execute(statement):
-        totals[Platform(platform).value] = Counts(*(int(n or 0) for n in numbers))
+        totals[platform] = Counts(*(int(n or 0) for n in numbers))
     return totals
 
 
@@ -262,7 +262,7 @@ def _groups(
     now = _sums(current)
     then = _sums(before)
     earlier = {(asset, platform): counts for _, _, asset, platform, counts in earlier_rows}
-    members: dict[int | None, list[tuple[int | None, Platform, Counts]]] = defaultdict(list)
+    members: dict[int | None, list[tuple[int | None, str, Counts]]] = defaultdict(list)
     for _, key, asset_id, platform, counts in current:
         members[key].append((asset_id, platform, counts))
     lines: list[GroupLine] = []
@@ -271,7 +271,7 @@ def _groups(
         platforms = {platform for _, platform, _ in assets}
         top = sorted(
             (
-                AssetLine(asset_id, titles.get(asset_id, ""), platform.value, counts.views,
+                AssetLine(asset_id, titles.get(asset_id, ""), platform, counts.views,
                           counts.views - earlier.get((asset_id, platform), Counts()).views)
                 for asset_id, platform, counts in assets if asset_id is not None
             ),
@@ -294,9 +294,9 @@ def _groups(
 def _pair(
     platform: Platform,
     key: int | None,
-    platforms: set[Platform],
-    now: dict[tuple[int | None, Platform], Counts],
-    then: dict[tuple[int | None, Platform], Counts],
+    platforms: set[str],
+    now: dict[tuple[int | None, str], Counts],
+    then: dict[tuple[int | None, str], Counts],
 ) -> tuple[Counts | None, Counts | None]:
     """A group's counters on one platform and their change (None, None: not on it)."""
     if platform not in platforms:
@@ -305,8 +305,8 @@ def _pair(
     return total, total - then.get((key, platform), Counts())
 
 
-def _sums(rows: _Rows) -> dict[tuple[int | None, Platform], Counts]:
-    sums: dict[tuple[int | None, Platform], Counts] = defaultdict(Counts)
+def _sums(rows: _Rows) -> dict[tuple[int | None, str], Counts]:
+    sums: dict[tuple[int | None, str], Counts] = defaultdict(Counts)
     for _, key, _, platform, counts in rows:
         sums[key, platform] = sums[key, platform] + counts
     return sums

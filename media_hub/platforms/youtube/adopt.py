@@ -119,7 +119,8 @@ def _catalog_playlist_names(session: Session) -> dict[str, str]:
         )
     )
     names = {name: playlist.slug for playlist in playlists for name in playlist.names.values()}
-    return names | {p.youtube_id: p.slug for p in playlists if p.youtube_id}
+    ids = ((p.remote_id(Platform.YOUTUBE), p.slug) for p in playlists)
+    return names | {remote_id: slug for remote_id, slug in ids if remote_id}
 
 
 def _membership(
@@ -145,8 +146,8 @@ def _record_playlists(session: Session, found: dict[str, str]) -> None:
     """The channel playlist's id on each catalog playlist that has none yet."""
     for slug, youtube_id in found.items():
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        if playlist.youtube_id is None:
-            playlist.youtube_id = youtube_id
+        if playlist.remote_id(Platform.YOUTUBE) is None:
+            playlist.set_remote_id(Platform.YOUTUBE, youtube_id)
     session.flush()
 
 

@@ -72,8 +72,9 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
     """The playlist's id on the channel, created (in manual order) when missing."""
     with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        if playlist.youtube_id:
-            return playlist.youtube_id
+        known = playlist.remote_id(Platform.YOUTUBE)
+        if known:
+            return known
         names, descriptions = dict(playlist.names), dict(playlist.descriptions)
         privacy = playlist.privacy.value
     language = "ar" if "ar" in names else next(iter(names))
@@ -108,7 +109,7 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
 def _record_playlist(catalog: Catalog, slug: str, youtube_id: str) -> str:
     with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        playlist.youtube_id = youtube_id
+        playlist.set_remote_id(Platform.YOUTUBE, youtube_id)
     return youtube_id
 
 

@@ -162,7 +162,7 @@ class YouTubeUpload(Publisher[Any]):
             for slug in self._playlists(asset_id):
                 playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
                 item = session.get(PlaylistItem, (playlist.id, asset_id))
-                if playlist.youtube_id is None:
+                if playlist.remote_id(Platform.YOUTUBE) is None:
                     calls.append(_call("playlists.list", f"look for playlist {slug} (per 50)"))
                     calls.append(_call("playlists.insert", f"create playlist {slug}"))
                 if item is None or item.remote_item_id is None:

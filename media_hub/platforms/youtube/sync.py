@@ -224,9 +224,11 @@ def _desired_members(job: YouTubeUpload, slug: str) -> list[str]:
 def _playlist_calls(job: YouTubeUpload, reader: ChannelReader, slug: str) -> list[SyncCall]:
     desired = _desired_members(job, slug)
     with job.catalog.session() as session:
-        playlist_id = session.scalars(
-            select(Playlist.youtube_id).where(Playlist.slug == slug)
-        ).one()
+        playlist_id = (
+            session.scalars(select(Playlist).where(Playlist.slug == slug))
+            .one()
+            .remote_id(Platform.YOUTUBE)
+        )
     if not desired and playlist_id is None:
         return []
     if playlist_id is None:
