@@ -21,7 +21,7 @@ from media_hub.catalog.models import Asset, AssetText, Series
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
 from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.youtube.auth import load_credentials
@@ -51,7 +51,7 @@ def fill(hub: Hub, sandbox: Sandbox, count: int) -> None:
         )  # fmt: skip
         session.execute(
             insert(Publication),
-            [{"asset_id": n, "platform": Platform.YOUTUBE, "state": "done",
+            [{"asset_id": n, "platform": "youtube", "state": "done",
               "remote_id": f"bench{n:07d}", "updated_at": now} for n in range(1, count + 1)],
         )  # fmt: skip
     job = YouTubeUpload(hub, lambda: None)

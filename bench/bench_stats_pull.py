@@ -23,7 +23,7 @@ from media_hub.catalog.models import Asset, AssetText, Playlist, PlaylistItem, P
 from media_hub.catalog.pipeline_models import Publication, StatsRow
 from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
 from media_hub.platforms.youtube.auth import load_credentials
 from media_hub.platforms.youtube.client import youtube_service
@@ -80,7 +80,7 @@ def fill(hub: Hub, sandbox: Sandbox, videos: int, playlists: int) -> list[str]:
         )  # fmt: skip
         session.execute(
             insert(Publication),
-            [{"asset_id": n, "platform": Platform.YOUTUBE, "state": "done", "remote_id": video_id,
+            [{"asset_id": n, "platform": "youtube", "state": "done", "remote_id": video_id,
               "published_at": published, "updated_at": now}
              for n, video_id in enumerate(video_ids, 1)],
         )  # fmt: skip
@@ -94,7 +94,7 @@ def fill(hub: Hub, sandbox: Sandbox, videos: int, playlists: int) -> list[str]:
         )  # fmt: skip
         session.execute(
             insert(PlaylistRemoteId),
-            [{"playlist_id": first_id + n, "platform": Platform.YOUTUBE, "remote_id": playlist_id}
+            [{"playlist_id": first_id + n, "platform": "youtube", "remote_id": playlist_id}
              for n, playlist_id in enumerate(playlist_ids)],
         )  # fmt: skip
         session.execute(

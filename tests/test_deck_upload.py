@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import AssetQuery
-from media_hub.catalog.vocabulary import Platform
 from media_hub.cli import app
 from media_hub.errors import MediaError
 from media_hub.hub import Hub
@@ -45,7 +44,7 @@ def _publication(hub: Hub, asset_id: int) -> Publication | None:
     with hub.catalog.catalog.session() as session:
         row = session.scalars(
             select(Publication).where(
-                Publication.asset_id == asset_id, Publication.platform == Platform.SLIDESHARE
+                Publication.asset_id == asset_id, Publication.platform == "slideshare"
             )
         ).first()
         if row is not None:

@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.models import AuditEntry, Playlist, PlaylistRemoteId
-from media_hub.catalog.vocabulary import Platform
 from media_hub.hub import Hub
 
 
@@ -20,8 +19,8 @@ def test_remote_ids_are_set_read_changed_and_forgotten_with_an_audit_trail(hub: 
     catalog = hub.catalog.catalog
     with catalog.session() as session:
         playlist = _playlist(session, "advisory-cv")
-        assert playlist.remote_id(Platform.YOUTUBE) is None
-        playlist.set_remote_id(Platform.YOUTUBE, "PL-one")
+        assert playlist.remote_id("youtube") is None
+        playlist.set_remote_id("youtube", "PL-one")
         playlist.set_remote_id("peertube", "pt-7")  # a platform the enum never listed
         playlist_id, version = playlist.id, playlist.version
 
@@ -32,7 +31,7 @@ def test_remote_ids_are_set_read_changed_and_forgotten_with_an_audit_trail(hub: 
     with catalog.session() as session:
         playlist = _playlist(session, "advisory-cv")
         assert playlist.remote_id("youtube") == "PL-one"
-        playlist.set_remote_id(Platform.YOUTUBE, "PL-two")
+        playlist.set_remote_id("youtube", "PL-two")
         playlist.set_remote_id("peertube", None)
     with catalog.session() as session:
         assert _playlist(session, "advisory-cv").remote_ids == {"youtube": "PL-two"}

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from media_hub.catalog.pipeline_models import Job, QuotaEntry
-from media_hub.catalog.vocabulary import Platform
 from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.jobs.worker import Finished, run_worker
@@ -93,7 +92,7 @@ def test_an_upload_the_ledger_cannot_pay_waits_for_the_reset(
     now = datetime.now(UTC)
     with channel_hub.catalog.catalog.session() as session:  # another worker spent the day
         session.add(
-            QuotaEntry(platform=Platform.YOUTUBE, bucket=quota.DEFAULT_BUCKET,
+            QuotaEntry(platform="youtube", bucket=quota.DEFAULT_BUCKET,
                        day=quota.pacific_day(now), method="videos.update", units=9_990)
         )  # fmt: skip
     [deferred] = _work(channel_hub, 1)

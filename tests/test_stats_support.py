@@ -17,7 +17,7 @@ from sqlalchemy import select
 from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.models import Playlist
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
 from media_hub.platforms.slideshare.client import SlideShareClient
 from media_hub.platforms.slideshare.credentials import SlideShareCredentials, save_credentials
@@ -92,7 +92,7 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
     with hub.catalog.catalog.session() as session:
         for slug, youtube_id in channel.youtube_playlists.items():
             session.scalars(select(Playlist).where(Playlist.slug == slug)).one().set_remote_id(
-                Platform.YOUTUBE, youtube_id
+                "youtube", youtube_id
             )
         for video_id, (video_title, in_series, topic_slug, _) in zip(
             video_ids, layout, strict=True
@@ -104,7 +104,7 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
             )  # fmt: skip
             asset.status = AssetStatus.PUBLISHED
             session.add(
-                Publication(asset_id=asset.id, platform=Platform.YOUTUBE, remote_id=video_id,
+                Publication(asset_id=asset.id, platform="youtube", remote_id=video_id,
                             state="done", published_at=now)
             )  # fmt: skip
             channel.assets[video_id] = asset.id
@@ -160,7 +160,7 @@ def publish_decks(hub: Hub, sandbox: Sandbox, channel: Channel) -> Channel:
             )  # fmt: skip
             asset.status = AssetStatus.PUBLISHED
             session.add(
-                Publication(asset_id=asset.id, platform=Platform.SLIDESHARE, remote_id=deck_id,
+                Publication(asset_id=asset.id, platform="slideshare", remote_id=deck_id,
                             state="done")
             )  # fmt: skip
             channel.assets[deck_id] = asset.id

@@ -20,10 +20,11 @@ from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.models import Series
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.errors import MediaHubError
 from media_hub.hub import Hub
 from media_hub.platforms.base import AdoptReport
+from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.client import (
     PAGE_SIZE,
     ConversionStatus,
@@ -105,7 +106,7 @@ def _adopt_one(
         asset.status = AssetStatus.PUBLISHED
     session.add(
         Publication(
-            asset_id=asset.id, platform=Platform.SLIDESHARE, remote_id=slideshow.id,
+            asset_id=asset.id, platform=SLIDESHARE, remote_id=slideshow.id,
             url=slideshow.url or None, state="done" if converted else "converting",
             published_at=slideshow.created,
         )
@@ -122,9 +123,7 @@ def _adopt_one(
 
 
 def _known_ids(session: Session) -> set[str]:
-    rows = session.scalars(
-        select(Publication.remote_id).where(Publication.platform == Platform.SLIDESHARE)
-    )
+    rows = session.scalars(select(Publication.remote_id).where(Publication.platform == SLIDESHARE))
     return {row for row in rows if row}
 
 

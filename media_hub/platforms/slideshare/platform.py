@@ -11,6 +11,7 @@ from media_hub.errors import QuotaError
 from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced, SyncedCall
 from media_hub.platforms.folder.files import copy_from_store, file_stem
 from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.slideshare import SLIDESHARE
 
 if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
@@ -24,7 +25,7 @@ class SlideShare(Platform):
     a fair guess. A job that wakes before the real reset meets the limit once more (a
     refused call) and is put off again."""
 
-    name = "slideshare"
+    name = SLIDESHARE
     label = "SlideShare"
     kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.DECK})
     remote_id_word = "slideshow_id"

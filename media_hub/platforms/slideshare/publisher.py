@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import AssetKind, Platform
+from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import MediaError, ValidationError
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.platforms.publisher import (
@@ -29,6 +29,7 @@ from media_hub.platforms.publisher import (
     UploadPlan,
     mark_published,
 )
+from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.client import ConversionStatus, SlideShareClient, Slideshow
 from media_hub.platforms.slideshare.conversion import wait_for_conversion
 from media_hub.platforms.slideshare.errors import NOT_FOUND_CODE, SlideShareServiceError
@@ -41,7 +42,7 @@ PRESIGNED_URL_SECONDS = 3600
 class SlideShareUpload(Publisher[SlideShareClient]):
     """The steps of one hub's deck uploads."""
 
-    platform = Platform.SLIDESHARE
+    platform = SLIDESHARE
 
     def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
         asset_id = self.ingested(request)
@@ -102,7 +103,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
                 mark_published(self.hub, asset_id)
             publication = self._publication(asset_id)
         return Published(
-            path, asset_id, Platform.SLIDESHARE, remote_id, publication.get("url") or "",
+            path, asset_id, SLIDESHARE, remote_id, publication.get("url") or "",
             uploaded_now, finished=publication["state"] == "done",
         )  # fmt: skip
 
@@ -223,7 +224,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         with self.catalog.session() as session:
             row = self._row(session, asset_id)
             if row is None:
-                row = Publication(asset_id=asset_id, platform=Platform.SLIDESHARE)
+                row = Publication(asset_id=asset_id, platform=SLIDESHARE)
                 session.add(row)
             for name, value in values.items():
                 setattr(row, name, value)
@@ -232,7 +233,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         with self.catalog.session() as session:
             ids = session.scalars(
                 select(Publication.remote_id).where(
-                    Publication.platform == Platform.SLIDESHARE,
+                    Publication.platform == SLIDESHARE,
                     Publication.asset_id != asset_id,
                     Publication.remote_id.is_not(None),
                 )
@@ -243,7 +244,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
     def _row(session: Any, asset_id: int) -> Publication | None:
         row: Publication | None = session.scalars(
             select(Publication).where(
-                Publication.asset_id == asset_id, Publication.platform == Platform.SLIDESHARE
+                Publication.asset_id == asset_id, Publication.platform == SLIDESHARE
             )
         ).first()
         return row

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
-from media_hub.catalog.vocabulary import Platform
 from media_hub.errors import QuotaError, ValidationError
 from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.client import PAGE_SIZE, Slideshow
 from media_hub.platforms.slideshare.publisher import SlideShareUpload
 
@@ -112,7 +112,7 @@ def _published(job: SlideShareUpload) -> list[tuple[int, str]]:
         rows = session.execute(
             select(Publication.asset_id, Publication.remote_id)
             .where(
-                Publication.platform == Platform.SLIDESHARE,
+                Publication.platform == SLIDESHARE,
                 Publication.state.in_(("converting", "done")),
                 Publication.remote_id.is_not(None),
             )

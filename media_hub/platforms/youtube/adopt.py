@@ -24,10 +24,11 @@ from media_hub.catalog import rules
 from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.models import Playlist, PlaylistItem, Series
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
 from media_hub.platforms.base import AdoptReport
+from media_hub.platforms.youtube import YOUTUBE
 from media_hub.platforms.youtube.reading import ChannelReader
 
 WATCH_URL = "https://www.youtube.com/watch?v="
@@ -105,9 +106,7 @@ def adopt_youtube(
 
 
 def _known_video_ids(session: Session) -> set[str]:
-    rows = session.scalars(
-        select(Publication.remote_id).where(Publication.platform == Platform.YOUTUBE)
-    )
+    rows = session.scalars(select(Publication.remote_id).where(Publication.platform == YOUTUBE))
     return {row for row in rows if row}
 
 
@@ -119,7 +118,7 @@ def _catalog_playlist_names(session: Session) -> dict[str, str]:
         )
     )
     names = {name: playlist.slug for playlist in playlists for name in playlist.names.values()}
-    ids = ((p.remote_id(Platform.YOUTUBE), p.slug) for p in playlists)
+    ids = ((p.remote_id(YOUTUBE), p.slug) for p in playlists)
     return names | {remote_id: slug for remote_id, slug in ids if remote_id}
 
 
@@ -146,8 +145,8 @@ def _record_playlists(session: Session, found: dict[str, str]) -> None:
     """The channel playlist's id on each catalog playlist that has none yet."""
     for slug, youtube_id in found.items():
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        if playlist.remote_id(Platform.YOUTUBE) is None:
-            playlist.set_remote_id(Platform.YOUTUBE, youtube_id)
+        if playlist.remote_id(YOUTUBE) is None:
+            playlist.set_remote_id(YOUTUBE, youtube_id)
     session.flush()
 
 
@@ -177,7 +176,7 @@ def _adopt_one(
             item.remote_item_id = item_id
     session.add(
         Publication(
-            asset_id=asset.id, platform=Platform.YOUTUBE, remote_id=video_id,
+            asset_id=asset.id, platform=YOUTUBE, remote_id=video_id,
             url=WATCH_URL + video_id, state="done",
             published_at=_published_at(video.get("snippet", {}).get("publishedAt")),
         )

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Caption, Publication
-from media_hub.catalog.vocabulary import Platform, PlaylistOrder
-from media_hub.platforms.youtube import quota
+from media_hub.catalog.vocabulary import PlaylistOrder
+from media_hub.platforms.youtube import YOUTUBE, quota
 from media_hub.platforms.youtube.errors import reason_of, translate
 from media_hub.platforms.youtube.reading import ChannelReader
 
@@ -60,7 +60,7 @@ def set_thumbnail(
             quota.record(session, "thumbnails.set")
             publication = session.scalars(
                 select(Publication).where(
-                    Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
+                    Publication.asset_id == asset_id, Publication.platform == YOUTUBE
                 )
             ).first()
             if publication is not None:
@@ -72,7 +72,7 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
     """The playlist's id on the channel, created (in manual order) when missing."""
     with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        known = playlist.remote_id(Platform.YOUTUBE)
+        known = playlist.remote_id(YOUTUBE)
         if known:
             return known
         names, descriptions = dict(playlist.names), dict(playlist.descriptions)
@@ -109,7 +109,7 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
 def _record_playlist(catalog: Catalog, slug: str, youtube_id: str) -> str:
     with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        playlist.set_remote_id(Platform.YOUTUBE, youtube_id)
+        playlist.set_remote_id(YOUTUBE, youtube_id)
     return youtube_id
 
 

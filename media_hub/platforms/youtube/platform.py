@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import QuotaError
 from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced, SyncedCall
-from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube import YOUTUBE, quota
 
 if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class YouTube(Platform):
-    name = "youtube"
+    name = YOUTUBE
     label = "YouTube"
     kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.VIDEO})
     home_word = "channel"

@@ -20,7 +20,7 @@ from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Caption, Publication, Thumbnail
 from media_hub.catalog.service import CatalogService
-from media_hub.catalog.vocabulary import AssetKind, Platform
+from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ValidationError
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.renditions import ensure_rendition
@@ -33,7 +33,7 @@ from media_hub.platforms.publisher import (
     UploadPlan,
     mark_published,
 )
-from media_hub.platforms.youtube import channel, quota
+from media_hub.platforms.youtube import YOUTUBE, channel, quota
 from media_hub.platforms.youtube.metadata import render_video_metadata
 from media_hub.platforms.youtube.uploader import upload_video
 
@@ -43,7 +43,7 @@ UPLOAD_PROFILE = "youtube"
 class YouTubeUpload(Publisher[Any]):
     """The steps of one hub's uploads; `youtube` is a google-api-python-client resource."""
 
-    platform = Platform.YOUTUBE
+    platform = YOUTUBE
 
     @property
     def youtube(self) -> Any:
@@ -124,7 +124,7 @@ class YouTubeUpload(Publisher[Any]):
         self._set_state(asset_id, "done")
         mark_published(self.hub, asset_id)
         return Published(
-            file or Path(f"asset-{asset_id}"), asset_id, Platform.YOUTUBE, uploaded.video_id,
+            file or Path(f"asset-{asset_id}"), asset_id, YOUTUBE, uploaded.video_id,
             uploaded.url, uploaded.uploaded_now,
         )  # fmt: skip
 
@@ -162,7 +162,7 @@ class YouTubeUpload(Publisher[Any]):
             for slug in self._playlists(asset_id):
                 playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
                 item = session.get(PlaylistItem, (playlist.id, asset_id))
-                if playlist.remote_id(Platform.YOUTUBE) is None:
+                if playlist.remote_id(YOUTUBE) is None:
                     calls.append(_call("playlists.list", f"look for playlist {slug} (per 50)"))
                     calls.append(_call("playlists.insert", f"create playlist {slug}"))
                 if item is None or item.remote_item_id is None:
@@ -193,7 +193,7 @@ class YouTubeUpload(Publisher[Any]):
         with self.catalog.session() as session:
             return session.scalars(
                 select(Publication.state).where(
-                    Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
+                    Publication.asset_id == asset_id, Publication.platform == YOUTUBE
                 )
             ).first()
 
@@ -204,7 +204,7 @@ class YouTubeUpload(Publisher[Any]):
         with self.catalog.session() as session:
             publication = session.scalars(
                 select(Publication).where(
-                    Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
+                    Publication.asset_id == asset_id, Publication.platform == YOUTUBE
                 )
             ).one()
             publication.state = state

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.pipeline_models import QuotaEntry
-from media_hub.catalog.vocabulary import Platform
+from media_hub.platforms.youtube import YOUTUBE
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -59,7 +59,7 @@ def record(session: Session, method: str, now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
     session.add(
         QuotaEntry(
-            platform=Platform.YOUTUBE, bucket=bucket(method), day=pacific_day(now),
+            platform=YOUTUBE, bucket=bucket(method), day=pacific_day(now),
             method=method, units=cost(method), at=now,
         )
     )  # fmt: skip
@@ -68,7 +68,7 @@ def record(session: Session, method: str, now: datetime | None = None) -> None:
 def spent(session: Session, bucket_name: str, day: date) -> int:
     total = session.scalar(
         select(func.coalesce(func.sum(QuotaEntry.units), 0)).where(
-            QuotaEntry.platform == Platform.YOUTUBE,
+            QuotaEntry.platform == YOUTUBE,
             QuotaEntry.bucket == bucket_name,
             QuotaEntry.day == day,
         )

@@ -21,10 +21,10 @@ from sqlalchemy import select
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.query import asset_records_by_id
-from media_hub.catalog.vocabulary import AssetKind, Platform, PlaylistOrder
+from media_hub.catalog.vocabulary import AssetKind, PlaylistOrder
 from media_hub.errors import ValidationError
 from media_hub.platforms.publisher import UploadOptions
-from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube import YOUTUBE, quota
 from media_hub.platforms.youtube.errors import translate
 from media_hub.platforms.youtube.publisher import YouTubeUpload
 from media_hub.platforms.youtube.reading import ChannelReader
@@ -103,7 +103,7 @@ def _published(job: YouTubeUpload) -> list[tuple[int, str, str | None]]:
     with job.catalog.session() as session:
         rows = session.execute(
             select(Publication.asset_id, Publication.remote_id, Publication.thumbnail_key)
-            .where(Publication.platform == Platform.YOUTUBE, Publication.remote_id.is_not(None))
+            .where(Publication.platform == YOUTUBE, Publication.remote_id.is_not(None))
             .order_by(Publication.asset_id)
         )
         return [(asset_id, str(video_id), key) for asset_id, video_id, key in rows]
@@ -207,7 +207,7 @@ def _desired_members(job: YouTubeUpload, slug: str) -> list[str]:
             .join(PlaylistItem, PlaylistItem.asset_id == Asset.id)
             .join(Publication, Publication.asset_id == Asset.id)
             .where(PlaylistItem.playlist_id == playlist.id,
-                   Publication.platform == Platform.YOUTUBE,
+                   Publication.platform == YOUTUBE,
                    Publication.remote_id.is_not(None))
         ).all()  # fmt: skip
         order = playlist.order
@@ -225,9 +225,7 @@ def _playlist_calls(job: YouTubeUpload, reader: ChannelReader, slug: str) -> lis
     desired = _desired_members(job, slug)
     with job.catalog.session() as session:
         playlist_id = (
-            session.scalars(select(Playlist).where(Playlist.slug == slug))
-            .one()
-            .remote_id(Platform.YOUTUBE)
+            session.scalars(select(Playlist).where(Playlist.slug == slug)).one().remote_id(YOUTUBE)
         )
     if not desired and playlist_id is None:
         return []

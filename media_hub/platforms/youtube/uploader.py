@@ -27,9 +27,8 @@ from sqlalchemy import select
 
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import Platform
 from media_hub.errors import RemoteError
-from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube import YOUTUBE, quota
 from media_hub.platforms.youtube.errors import translate
 
 log = logging.getLogger(__name__)
@@ -130,11 +129,11 @@ def _publication(catalog: Catalog, asset_id: int) -> Publication:
     with catalog.session() as session:
         found = session.scalars(
             select(Publication).where(
-                Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
+                Publication.asset_id == asset_id, Publication.platform == YOUTUBE
             )
         ).first()
         if found is None:
-            found = Publication(asset_id=asset_id, platform=Platform.YOUTUBE, state="pending")
+            found = Publication(asset_id=asset_id, platform=YOUTUBE, state="pending")
             session.add(found)
             session.flush()
         return found
@@ -220,9 +219,7 @@ def _published_at(video: dict[str, Any]) -> datetime:
 
 def _row(session: Any, asset_id: int) -> Publication:
     row: Publication = session.scalars(
-        select(Publication).where(
-            Publication.asset_id == asset_id, Publication.platform == Platform.YOUTUBE
-        )
+        select(Publication).where(Publication.asset_id == asset_id, Publication.platform == YOUTUBE)
     ).one()
     return row
 
