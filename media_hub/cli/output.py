@@ -104,12 +104,12 @@ def _drawn_table(
 
     Rich lays out the columns from the cells that decide each width (the widest and the one
     with the longest word) and draws the title, header and frame; the plain body rows are
-    padded here, and a cell too wide for its column is wrapped by Rich. None when Rich's
+    padded here, and a cell too wide for its column is wrapped by Rich's Text. None when Rich's
     layout cannot be had (another Rich version): the caller then prints with Rich alone.
     """
-    from rich.cells import cell_len
-    from rich.padding import Padding
+    from rich.cells import cell_len, set_cell_size
     from rich.segment import Segment, Segments
+    from rich.text import Text
 
     def widest(j: int) -> int:
         return max(range(len(shown)), key=lambda i: cell_len(shown[i][j]))
@@ -137,22 +137,19 @@ def _drawn_table(
         frame.add_column(column, overflow="fold", width=width - padding)
     *head, bottom = Segment.split_lines(out.render(frame, options))
     segments = [segment for line in head for segment in (*line, Segment.line())]
-    wrap_options = options.update(
-        justify="left", no_wrap=False, overflow="fold", height=None, highlight=False
-    )
     for index, texts in enumerate(shown):
         if index == len(shown) - 1:
             left, right, divider = box.foot_left, box.foot_right, box.foot_vertical
         else:
             left, right, divider = box.mid_left, box.mid_right, box.mid_vertical
         drawn: list[list[str]] = []
-        for text, cell, width in zip(texts, cells[index], widths, strict=True):
+        for text, width in zip(texts, widths, strict=True):
             room = width - padding
             if cell_len(text) <= room:
                 drawn.append([f" {text}{' ' * (room - cell_len(text))} "])
-            else:
-                lines = out.render_lines(Padding(cell, (0, 1)), wrap_options.update(width=width))
-                drawn.append(["".join(segment.text for segment in line) for line in lines])
+            else:  # as Rich renders a Text in a cell: wrapped, then padded or cropped
+                lines = Text(text).wrap(out, room, justify="left", overflow="fold")
+                drawn.append([f" {set_cell_size(line.plain, room)} " for line in lines])
         for line_no in range(max(len(lines) for lines in drawn)):
             parts = [
                 lines[line_no] if line_no < len(lines) else " " * width
