@@ -10,12 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from media_hub.catalog.db import Catalog, open_catalog
-from media_hub.catalog.service import CatalogService
 from media_hub.errors import ConfigError
 from media_hub.settings import CONFIG_FILE, Settings, SettingsSection, iter_declared_settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the catalog (SQLAlchemy) and the store (boto3) are imported when opened
+    from media_hub.catalog.db import Catalog
+    from media_hub.catalog.service import CatalogService
     from media_hub.storage.base import AssetStore
 
 HUB_GITIGNORE = """\
@@ -37,6 +37,9 @@ class Hub:
 
     @cached_property
     def catalog(self) -> CatalogService:
+        from media_hub.catalog.db import open_catalog
+        from media_hub.catalog.service import CatalogService
+
         self._catalog = open_catalog(self.settings.catalog_url, self.settings.user)
         return CatalogService(self._catalog)
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from media_hub.catalog import audit, migrations
 from media_hub.errors import ConfigError, MediaHubError
-from media_hub.settings import mask_url_password
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,8 @@ def create_catalog_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
+        from media_hub.settings import mask_url_password  # pydantic-settings: errors only
+
         raise ConfigError(
             f"catalog.url {mask_url_password(url)!r} is not a database URL; "
             "use sqlite:///path or postgresql+psycopg://user@host/db"
@@ -94,6 +95,8 @@ def open_catalog(url: str, user: str, *, upgrade: bool = True) -> Catalog:
         if upgrade:
             migrations.ensure_current(engine)
     except OperationalError as exc:
+        from media_hub.settings import mask_url_password
+
         engine.dispose()
         raise MediaHubError(
             f"cannot open the catalog at {mask_url_password(url)}: {_first_line(exc)}; "

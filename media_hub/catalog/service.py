@@ -7,18 +7,19 @@ plain records (see `records`), so callers never hold a database session.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog import assets, lookup, records
-from media_hub.catalog.conventions import Change, apply_definitions
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.models import AuditEntry, Playlist, PlaylistItem, Series, Topic
 from media_hub.catalog.query import AssetQuery, find_asset_records, series_counts
 from media_hub.errors import NotFoundError
+
+if TYPE_CHECKING:  # the conventions' reader (Jinja, pydantic models) is needed by few commands
+    from media_hub.catalog.conventions import Change
 
 Record = dict[str, Any]
 
@@ -65,6 +66,9 @@ class CatalogService:
     # Conventions
 
     def load_conventions(self, folder: Path, *, dry_run: bool = False) -> list[Change]:
+        from media_hub.catalog.conventions import apply_definitions
+        from media_hub.catalog.definitions import read_definitions
+
         definitions = read_definitions(folder)
         with self.catalog.session(dry_run=dry_run) as session:
             return apply_definitions(session, definitions)

@@ -7,12 +7,8 @@ from typing import Annotated
 
 import typer
 
-from media_hub.catalog import migrations
-from media_hub.catalog.db import create_catalog_engine
 from media_hub.cli import output
 from media_hub.cli.state import state
-from media_hub.hub import Hub, init_hub
-from media_hub.settings import effective_settings, load_settings, mask_url_password
 
 config_app = typer.Typer(help="The hub's settings.", no_args_is_help=True)
 db_app = typer.Typer(help="The catalog database's schema.", no_args_is_help=True)
@@ -25,6 +21,9 @@ def init(
 
     Safe to run again: existing files are kept. Example: media-hub init ~/channel-hub
     """
+    from media_hub.hub import Hub, init_hub
+    from media_hub.settings import load_settings, mask_url_password
+
     folder = path.expanduser().resolve()
     for created in init_hub(folder):
         typer.echo(f"created {created}")
@@ -48,6 +47,8 @@ def config_show(
 
     Example: media-hub config show
     """
+    from media_hub.settings import effective_settings
+
     rows = list(effective_settings(state(ctx).settings))
     if as_json:
         output.print_json({declared.key: value for declared, value, _origin in rows})
@@ -66,6 +67,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 
     Example: media-hub db upgrade
     """
+    from media_hub.catalog import migrations
+    from media_hub.catalog.db import create_catalog_engine
+
     settings = state(ctx).settings
     engine = create_catalog_engine(settings.catalog_url)
     try:
@@ -86,6 +90,9 @@ def db_current(ctx: typer.Context) -> None:
 
     Example: media-hub db current
     """
+    from media_hub.catalog import migrations
+    from media_hub.catalog.db import create_catalog_engine
+
     settings = state(ctx).settings
     engine = create_catalog_engine(settings.catalog_url)
     try:

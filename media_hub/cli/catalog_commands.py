@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from media_hub.catalog.assets import KEEP, AssetEdit, NewAsset
-from media_hub.catalog.query import AssetQuery
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.cli import output
 from media_hub.cli.output import Format
@@ -74,6 +72,8 @@ def add(
     Example: media-hub catalog add --kind video --series advisory-clips --episode 3
     --title "ar=كيف تكتب سيرتك الذاتية" --title "fr=Rédiger son CV" --topic cv
     """
+    from media_hub.catalog.assets import NewAsset
+
     new = NewAsset(
         kind=kind,
         series=series,
@@ -110,6 +110,8 @@ def list_assets(
 
     Example: media-hub catalog list --series advisory-clips --format csv
     """
+    from media_hub.catalog.query import AssetQuery
+
     query = AssetQuery(series, topic, status, kind, language, None, include_archived, limit)
     output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
 
@@ -135,6 +137,8 @@ def search(
 
     Example: media-hub catalog search "السيرة الذاتية" --series advisory-clips
     """
+    from media_hub.catalog.query import AssetQuery
+
     query = AssetQuery(series, topic, status, kind, language, text, include_archived, limit)
     output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
 
@@ -195,6 +199,8 @@ def edit(
 
     Example: media-hub catalog edit 12 --title "fr=Réussir son entretien" --add-topic job-interview
     """
+    from media_hub.catalog.assets import KEEP, AssetEdit
+
     titles: dict[str, str | None] = dict(language_texts("--title", title or []))
     titles.update(dict.fromkeys(drop_language or []))
     edit_ = AssetEdit(

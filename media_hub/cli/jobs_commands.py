@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from types import FrameType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,10 +13,10 @@ from media_hub.catalog.vocabulary import JobState
 from media_hub.cli import output
 from media_hub.cli.state import state
 from media_hub.errors import ExitStatus
-from media_hub.hub import Hub
-from media_hub.jobs import queue, records
-from media_hub.jobs.kinds import handler_for, known_kinds
-from media_hub.jobs.worker import Finished, new_worker_id, run_worker
+from media_hub.jobs.kinds import handler_for, known_kinds  # `jobs add`'s help lists the kinds
+
+if TYPE_CHECKING:
+    from media_hub.jobs.worker import Finished
 
 jobs_app = typer.Typer(
     help="The job queue: pipeline steps waiting, running, done, or parked.",
@@ -52,6 +52,9 @@ def worker(
 
     Example: media-hub worker --concurrency 2 --kinds transcode
     """
+    from media_hub.hub import Hub
+    from media_hub.jobs.worker import new_worker_id, run_worker
+
     settings = state(ctx).settings
     wanted = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
     stop, abandon = threading.Event(), threading.Event()
@@ -107,6 +110,8 @@ def add(
 
     Example: media-hub jobs add transcode 12 13 --profile web
     """
+    from media_hub.jobs import queue
+
     handler_for(kind)
     catalog = state(ctx).catalog.catalog
     ids = [
@@ -134,6 +139,8 @@ def list_command(
 
     Example: media-hub jobs list --state parked
     """
+    from media_hub.jobs import records
+
     found = records.list_jobs(
         state(ctx).catalog.catalog,
         states=[job_state] if job_state else [],
@@ -154,6 +161,8 @@ def show(ctx: typer.Context, job_id: JobArg) -> None:
 
     Example: media-hub jobs show 42
     """
+    from media_hub.jobs import records
+
     output.print_json(records.show_job(state(ctx).catalog.catalog, job_id))
 
 
@@ -163,6 +172,8 @@ def retry(ctx: typer.Context, job_id: JobArg, as_json: JsonOpt = False) -> None:
 
     Example: media-hub jobs retry 42
     """
+    from media_hub.jobs import queue
+
     _changed(queue.retry(state(ctx).catalog.catalog, job_id), as_json)
 
 
@@ -172,6 +183,8 @@ def cancel(ctx: typer.Context, job_id: JobArg, as_json: JsonOpt = False) -> None
 
     Example: media-hub jobs cancel 42
     """
+    from media_hub.jobs import queue
+
     _changed(queue.cancel(state(ctx).catalog.catalog, job_id), as_json)
 
 

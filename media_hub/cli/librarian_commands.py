@@ -9,15 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from media_hub.catalog.bulk import BulkEditError, BulkOutcome
-from media_hub.catalog.editable import FieldChange
-from media_hub.catalog.librarian import LibrarianService
-from media_hub.catalog.query import AssetQuery
-from media_hub.catalog.querylang import parse_assignments, parse_query, split_arguments
 from media_hub.catalog.spreadsheet import SheetFormat, format_of, read_sheet
 from media_hub.cli import output
 from media_hub.cli.catalog_commands import (
@@ -33,6 +28,11 @@ from media_hub.cli.catalog_commands import (
 from media_hub.cli.state import state
 from media_hub.errors import ExitStatus, ValidationError
 
+if TYPE_CHECKING:  # the catalog's modules import SQLAlchemy: imported when a command runs
+    from media_hub.catalog.bulk import BulkOutcome
+    from media_hub.catalog.editable import FieldChange
+    from media_hub.catalog.librarian import LibrarianService
+
 T = TypeVar("T")
 _SHOWN_CHARS = 80
 
@@ -43,6 +43,8 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.
 
 
 def _service(ctx: typer.Context) -> LibrarianService:
+    from media_hub.catalog.librarian import LibrarianService
+
     return LibrarianService(state(ctx).catalog.catalog)
 
 
@@ -68,6 +70,8 @@ def export(
 
     Example: media-hub catalog export --series advisory-clips -o advisory.xlsx
     """
+    from media_hub.catalog.query import AssetQuery
+
     query = AssetQuery(series, topic, status, kind, language, None, include_archived, limit)
     count = _service(ctx).export(query, output_path, format_of(output_path, sheet_format))
     typer.echo(f"exported {count} asset{'s' if count != 1 else ''} to {output_path}")
@@ -115,6 +119,8 @@ def set_fields(
 
     Example: media-hub catalog set series:advisory-clips status:draft status=ready topics+=cv
     """
+    from media_hub.catalog.querylang import parse_assignments, parse_query, split_arguments
+
     terms, assignment_texts = split_arguments(arguments)
     if not terms:
         raise ValidationError("query", "give a query of the assets to change (every asset: id:1..)")
@@ -145,6 +151,7 @@ def lint(
 
     Example: media-hub catalog lint series:advisory-clips
     """
+    from media_hub.catalog.querylang import parse_query
     from media_hub.publishing.lint import lint_assets
 
     checked, problems = lint_assets(state(ctx).hub, parse_query(query or []))
@@ -230,6 +237,8 @@ def _run(
 
 def _listing_problems(call: Callable[[], T]) -> T:
     """Every refused row or asset on its own line of stderr before the error itself."""
+    from media_hub.catalog.bulk import BulkEditError
+
     try:
         return call()
     except BulkEditError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,9 +13,9 @@ from media_hub.cli.parsing import language_texts
 from media_hub.cli.progress import byte_progress, fraction_progress
 from media_hub.cli.state import state
 from media_hub.errors import MediaHubError
-from media_hub.media.profiles import load_profile, profile_names
-from media_hub.pipeline.ingest import IngestRequest, IngestResult, ingest
-from media_hub.pipeline.renditions import ensure_rendition
+
+if TYPE_CHECKING:  # ingest reads PDFs and images: imported when a command runs
+    from media_hub.pipeline.ingest import IngestResult
 
 
 def ingest_command(
@@ -39,6 +39,8 @@ def ingest_command(
     The same bytes ingested again find their asset. Files that fail are reported one line
     each; the others go on. Example: media-hub ingest clip.mp4 guide.pdf --series cv-flyers
     """
+    from media_hub.pipeline.ingest import IngestRequest, ingest
+
     cli_state = state(ctx)
     catalog, store = cli_state.catalog.catalog, cli_state.hub.store
     titles = language_texts("--title", title or [])
@@ -101,6 +103,8 @@ def transcode_command(
 
     Example: media-hub transcode 12 13 --profile youtube
     """
+    from media_hub.pipeline.renditions import ensure_rendition
+
     cli_state = state(ctx)
     catalog, store = cli_state.catalog.catalog, cli_state.hub.store
     definitions = cli_state.settings.definitions_dir
@@ -126,6 +130,8 @@ def profiles_list(ctx: typer.Context) -> None:
 
     Example: media-hub profiles list
     """
+    from media_hub.media.profiles import load_profile, profile_names
+
     user_dir = state(ctx).settings.definitions_dir / "profiles"
     for name in profile_names(user_dir):
         loaded = load_profile(name, user_dir)

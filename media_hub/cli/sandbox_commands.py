@@ -9,10 +9,6 @@ from typing import Annotated
 
 import typer
 
-from media_hub.sandbox.server import Sandbox
-from media_hub.sandbox.slideshare_account import save_credentials
-from media_hub.sandbox.state import DEFAULT_CONFIG
-
 app = typer.Typer(
     help="A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs and of "
     "SlideShare's API v2.",
@@ -76,6 +72,10 @@ def serve(
     YouTube's APIs are at the root; SlideShare's API v2 is at /api/2/, its account written to
     slideshare-credentials.json (mode 0600) beside the state file.
     """
+    from media_hub.sandbox.server import Sandbox  # TLS, cryptography: only when serving
+    from media_hub.sandbox.slideshare_account import save_credentials
+    from media_hub.sandbox.state import DEFAULT_CONFIG
+
     sandbox = Sandbox(
         state_file.resolve(),
         port,
