@@ -27,7 +27,7 @@ from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
 from media_hub.platforms.youtube.auth import load_credentials
 from media_hub.platforms.youtube.client import youtube_service
-from media_hub.platforms.youtube.stats import youtube_stats_source
+from media_hub.platforms.youtube.stats import YouTubeStatsReader, youtube_stats_source
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from media_hub.stats.pull import pull_stats
@@ -137,9 +137,14 @@ def main() -> None:
             served = len(sandbox.requests)
             start = time.perf_counter()
             result = pull_stats(
-                catalog, lambda: youtube_stats_source(hub.settings, catalog), None,
+                catalog,
+                {
+                    "youtube": lambda: YouTubeStatsReader(
+                        youtube_stats_source(hub.settings, catalog)
+                    )
+                },
                 now=sandbox.state.now(),
-            )  # fmt: skip
+            )
             elapsed = time.perf_counter() - start
             reports = sum(1 for r in sandbox.requests[served:] if r.path == "/v2/reports")
             with catalog.session() as session:

@@ -203,7 +203,11 @@ def test_decks_are_pulled_from_slideshare_beside_the_videos(
     channel = publish_decks(hub, sandbox, publish_videos(hub, sandbox))
     sandbox.advance_days(4)
     result = pull(hub, sandbox)
-    assert (result.videos, result.decks, result.slideshare_calls) == (105, 6, 1)
+    assert (result.videos, result.decks, result.platform_calls["slideshare"]) == (
+        105,
+        6,
+        {"get_slideshows_by_user": 1},
+    )
     assert result.playlists == 4  # three on YouTube, one of decks
 
     truth = deck_counts(sandbox)

@@ -21,8 +21,8 @@ from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
 from media_hub.platforms.slideshare.client import SlideShareClient
 from media_hub.platforms.slideshare.credentials import SlideShareCredentials, save_credentials
-from media_hub.platforms.slideshare.stats import slideshare_stats_source
-from media_hub.platforms.youtube.stats import youtube_stats_source
+from media_hub.platforms.slideshare.stats import SlideShareStatsReader, slideshare_stats_source
+from media_hub.platforms.youtube.stats import YouTubeStatsReader, youtube_stats_source
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from media_hub.settings import load_settings
@@ -182,14 +182,12 @@ def slideshare_hub(
 def pull(hub: Hub, sandbox: Sandbox, **kwargs: Any) -> PullResult:
     """A pull through the real clients, dated by the sandbox's (simulated) clock."""
     catalog = hub.catalog.catalog
-    factories: dict[str, Callable[[], Any]] = {
-        "youtube": lambda: youtube_stats_source(hub.settings, catalog),
-        "slideshare": lambda: slideshare_stats_source(hub.settings),
+    factories: dict[str, Callable[[], Any] | None] = {
+        "youtube": lambda: YouTubeStatsReader(youtube_stats_source(hub.settings, catalog)),
+        "slideshare": lambda: SlideShareStatsReader(slideshare_stats_source(hub.settings)),
     }
     factories.update(kwargs)
-    return pull_stats(
-        catalog, factories["youtube"], factories["slideshare"], now=sandbox.state.now()
-    )
+    return pull_stats(catalog, factories, now=sandbox.state.now())
 
 
 def video_counts(sandbox: Sandbox, video_ids: list[str]) -> dict[str, dict[str, int]]:

@@ -49,12 +49,12 @@ def pull(
 ) -> None:
     """Read every published video's and deck's counts into one dated snapshot.
 
-    YouTube: views, likes and comments (50 videos per call), playlist membership (50 items
-    per page) and, when the token allows it, Analytics days not stored yet; SlideShare: views,
-    downloads, favourites and comments. Written whole or not at all; says the quota it spent.
+    Each platform is read as cheaply as it allows (views, likes, comments, downloads,
+    favourites; playlist membership; daily playlist numbers where the platform keeps them).
+    Written whole or not at all; says the quota it spent.
     Example: media-hub stats pull
     """
-    from media_hub.platforms.youtube.errors import reaching
+    from media_hub.platforms import registry
     from media_hub.stats.pull import pull_hub
 
     cli_state = state(ctx)
@@ -67,8 +67,7 @@ def pull(
         else:
             typer.echo(f"statistics pull queued as job {job_id} (run 'media-hub worker')")
         return
-    with reaching(cli_state.settings.youtube.api_endpoint):
-        result = pull_hub(cli_state.hub)
+    result = pull_hub(cli_state.hub)
     if as_json:
         output.print_json(_pull_record(result))
         return
@@ -76,21 +75,16 @@ def pull(
         f"snapshot {result.snapshot_id} taken {result.taken_at:%Y-%m-%d %H:%M} UTC: "
         f"{result.videos} video(s), {result.decks} deck(s), {result.playlists} playlist(s)"
     )
-    calls = ", ".join(f"{method} {count}" for method, count in result.list_calls.items())
-    typer.echo(f"YouTube: {result.units} quota unit(s)" + (f" ({calls})" if calls else ""))
-    if result.analytics:
-        typer.echo(
-            f"YouTube Analytics: {result.analytics_queries} Analytics quer"
-            f"{'y' if result.analytics_queries == 1 else 'ies'} (not Data API quota), "
-            f"{result.analytics_days} new playlist day(s)"
-        )
-    elif result.videos:
-        typer.echo(
-            "YouTube Analytics: not read; the token lacks the yt-analytics.readonly scope "
-            "(run 'media-hub auth youtube' again to grant it)"
-        )
-    if result.slideshare_calls:
-        typer.echo(f"SlideShare: {result.slideshare_calls} call(s)")
+    for name, calls in result.platform_calls.items():
+        platform = registry.get(name)
+        if platform.daily_units:
+            methods = ", ".join(f"{method} {count}" for method, count in calls.items())
+            units = f"{platform.label}: {result.platform_units.get(name, 0)} quota unit(s)"
+            typer.echo(units + (f" ({methods})" if methods else ""))
+        elif calls:
+            typer.echo(f"{platform.label}: {sum(calls.values())} call(s)")
+    for note in result.notes:
+        typer.echo(note)
     if result.missing:
         typer.echo(
             f"warning: {len(result.missing)} published item(s) no longer on their platform: "

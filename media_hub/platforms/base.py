@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
     from media_hub.hub import Hub
     from media_hub.platforms.publisher import Publisher
+    from media_hub.platforms.stats_source import StatsReader
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Platform:
     default_route: ClassVar[bool] = True  # taken by a series that names no platforms
     remote_id_word: ClassVar[str] = "remote_id"  # the JSON key of its ids ("video_id")
     daily_units: ClassVar[int | None] = None  # its shared daily quota, if it counts in units
+    keeps_stats: ClassVar[bool] = False  # whether `stats_reader` can read its counters
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A plugin missing its name, label or kinds fails when it is defined, not later."""
@@ -141,6 +143,10 @@ class Platform:
     def adopt(self, hub: Hub, dry_run: bool) -> AdoptReport:
         """Catalog what is already published there and unknown here; upload nothing."""
         raise ConfigError(f"{self.label} cannot be adopted from: it has no listing API")
+
+    def stats_reader(self, hub: Hub) -> StatsReader:
+        """What `stats pull` reads there: common counts, playlists' members and days."""
+        raise ConfigError(f"{self.label} keeps no statistics media-hub can read")
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
         """What the platform would refuse in the asset's rendered metadata."""

@@ -1,15 +1,15 @@
-"""What a statistics pull reads from a platform, behind one small interface per platform.
+"""What a statistics pull reads from a platform: a `StatsReader` returning common counts.
 
-The real clients (YouTube's Data and Analytics APIs, SlideShare's REST API) stand on one side,
-the pull on the other; tests and the bench run the real clients against the sandbox.
+Each platform's reader stands on one side (with its real client behind it), the pull on the
+other; tests and the bench run the real clients against the sandbox.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Protocol
 
 
@@ -80,3 +80,51 @@ class DeckStatsSource(Protocol):
     def deck_counts(self) -> dict[str, DeckCounts]:
         """Counters of every slideshow of the account, by slideshow id."""
         ...
+
+
+@dataclass(frozen=True)
+class StatsCounts:
+    """An asset's lifetime counters in the shape every platform shares (0: not kept there)."""
+
+    views: int = 0
+    likes: int = 0
+    comments: int = 0
+    downloads: int = 0
+    favorites: int = 0
+
+
+@dataclass(frozen=True)
+class StatsTargets:
+    """What the catalog says is on one platform, for that platform's statistics reader."""
+
+    published: dict[str, int]  # remote id -> asset id
+    published_at: dict[str, datetime]  # remote id -> when it was published, when known
+    playlists: dict[int, str]  # catalog playlist id -> its id on the platform
+    members: dict[int, list[int]]  # catalog playlist id -> asset ids, in catalog order
+    last_days: dict[int, date]  # catalog playlist id -> last daily row stored
+
+
+@dataclass
+class StatsReading:
+    """What one platform's counters read, keyed by the catalog's own ids."""
+
+    counts: dict[int, StatsCounts] = field(default_factory=dict)  # asset id ->
+    members: dict[int, list[int]] = field(default_factory=dict)  # playlist id -> asset ids
+    days: dict[int, list[PlaylistDay]] = field(default_factory=dict)  # playlist id ->
+    missing: list[str] = field(default_factory=list)  # published, but gone from the platform
+    calls: dict[str, int] = field(default_factory=dict)  # calls made, by method
+    units: int = 0  # units of the platform's daily quota spent
+    analytics: bool = False  # whether daily playlist numbers could be read
+    analytics_queries: int = 0
+    notes: list[str] = field(default_factory=list)  # lines for the person who pulled
+
+
+class StatsReader(Protocol):
+    """A platform's side of `stats pull`: read everything first, write nothing."""
+
+    @property
+    def units(self) -> int:
+        """Quota units spent so far (told when a pull is interrupted)."""
+        ...
+
+    def read(self, targets: StatsTargets, now: datetime) -> StatsReading: ...

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from media_hub.hub import Hub
     from media_hub.platforms.slideshare.client import SlideShareClient
     from media_hub.platforms.slideshare.publisher import SlideShareUpload
+    from media_hub.platforms.stats_source import StatsReader
 
 
 class SlideShare(Platform):
@@ -29,6 +30,7 @@ class SlideShare(Platform):
     label = "SlideShare"
     kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.DECK})
     remote_id_word = "slideshow_id"
+    keeps_stats = True
 
     def publisher(self, hub: Hub) -> SlideShareUpload:
         from media_hub.platforms.slideshare.publisher import SlideShareUpload
@@ -54,6 +56,14 @@ class SlideShare(Platform):
         from media_hub.platforms.slideshare.adopt import adopt_slideshare
 
         return adopt_slideshare(hub, lambda: connect(hub), dry_run=dry_run)
+
+    def stats_reader(self, hub: Hub) -> StatsReader:
+        from media_hub.platforms.slideshare.stats import (
+            SlideShareStatsReader,
+            slideshare_stats_source,
+        )
+
+        return SlideShareStatsReader(slideshare_stats_source(hub.settings))
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
         """A deck's metadata as its series' template renders it, within SlideShare's limits."""

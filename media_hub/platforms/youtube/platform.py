@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
     from media_hub.hub import Hub
     from media_hub.platforms.publisher import Publisher
+    from media_hub.platforms.stats_source import StatsReader
     from media_hub.platforms.youtube.publisher import YouTubeUpload
 
 
@@ -29,6 +30,7 @@ class YouTube(Platform):
     quota_zone_name = "Pacific"
     remote_id_word = "video_id"
     daily_units = quota.DAILY_LIMITS[quota.DEFAULT_BUCKET]
+    keeps_stats = True
 
     def publisher(self, hub: Hub) -> YouTubeUpload:
         from media_hub.platforms.youtube.publisher import YouTubeUpload
@@ -87,6 +89,13 @@ class YouTube(Platform):
 
         with self.reaching(hub):
             return adopt_youtube(hub, lambda: connect(hub), dry_run=dry_run)
+
+    def stats_reader(self, hub: Hub) -> StatsReader:
+        from media_hub.platforms.youtube.stats import YouTubeStatsReader, youtube_stats_source
+
+        with self.reaching(hub):
+            source = youtube_stats_source(hub.settings, hub.catalog.catalog)
+        return YouTubeStatsReader(source, reaching=lambda: self.reaching(hub))
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
         """A video's metadata as its series' template renders it, within YouTube's limits."""

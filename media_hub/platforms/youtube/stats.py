@@ -4,15 +4,23 @@ it, one Analytics `reports.query` per playlist for the days not stored yet."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
 from media_hub.catalog.db import Catalog
-from media_hub.platforms.stats_source import PlaylistDay, VideoCounts
+from media_hub.platforms.stats_source import (
+    PlaylistDay,
+    StatsCounts,
+    StatsReading,
+    StatsTargets,
+    VideoCounts,
+    VideoStatsSource,
+)
 from media_hub.platforms.youtube import quota, scopes
 from media_hub.platforms.youtube.errors import reason_of, translate
 from media_hub.platforms.youtube.reading import PAGE, RETRIES, ChannelReader
@@ -122,3 +130,85 @@ def youtube_stats_source(settings: Settings, catalog: Catalog) -> YouTubeStatsSo
     return YouTubeStatsSource(
         catalog, youtube_service(settings, credentials), analytics, probe=allowed is None
     )
+
+
+FIRST_PULL_DAYS = 28  # Analytics days read for a playlist none of whose videos has a date
+
+
+class YouTubeStatsReader:
+    """The channel's counters (videos.list 50 ids per call), its playlists' members as they
+    are on the channel (50 items per page) and, when the token allows it, the Analytics days
+    not stored yet. YouTube's day ends at midnight Pacific: yesterday is the last one read."""
+
+    def __init__(
+        self,
+        source: VideoStatsSource,
+        *,
+        reaching: Callable[[], AbstractContextManager[None]] = nullcontext,
+    ) -> None:
+        self.source = source
+        self._reaching = reaching
+
+    @property
+    def units(self) -> int:
+        return self.source.units
+
+    def read(self, targets: StatsTargets, now: datetime) -> StatsReading:
+        with self._reaching():
+            return self._read(targets, now)
+
+    def _read(self, targets: StatsTargets, now: datetime) -> StatsReading:
+        source = self.source
+        reading = StatsReading()
+        found = source.video_counts(list(targets.published))
+        reading.missing = sorted(set(targets.published) - set(found))
+        reading.counts = {
+            targets.published[video_id]: StatsCounts(n.views, n.likes, n.comments)
+            for video_id, n in found.items()
+        }
+        yesterday = quota.pacific_day(now) - timedelta(days=1)
+        for playlist_id, remote_id in sorted(targets.playlists.items()):
+            on_channel = source.playlist_videos(remote_id)
+            reading.members[playlist_id] = [
+                targets.published[video_id] for video_id in on_channel if video_id in found
+            ]
+            if not source.has_analytics or not on_channel:
+                continue
+            start = _first_day(targets, playlist_id, on_channel, yesterday)
+            if start <= yesterday:
+                reading.days[playlist_id] = source.playlist_days(remote_id, start, yesterday)
+        reading.calls = dict(sorted(source.calls.items()))
+        reading.units = source.units
+        reading.analytics = source.has_analytics
+        reading.analytics_queries = source.analytics_queries
+        reading.notes = _analytics_note(reading)
+        return reading
+
+
+def _first_day(targets: StatsTargets, playlist_id: int, videos: list[str], yesterday: date) -> date:
+    """The day after the last one stored, else the first day any of the videos was out."""
+    last = targets.last_days.get(playlist_id)
+    if last is not None:
+        return last + timedelta(days=1)
+    known = [
+        quota.pacific_day(targets.published_at[video_id])
+        for video_id in videos
+        if video_id in targets.published_at
+    ]
+    return min(known) if known else yesterday - timedelta(days=FIRST_PULL_DAYS - 1)
+
+
+def _analytics_note(reading: StatsReading) -> list[str]:
+    if reading.analytics:
+        queries = reading.analytics_queries
+        days = sum(len(days) for days in reading.days.values())
+        return [
+            f"YouTube Analytics: {queries} Analytics quer{'y' if queries == 1 else 'ies'} "
+            f"(not Data API quota), {days} new playlist day(s)"
+        ]
+    if reading.counts:
+        return [
+            "YouTube Analytics: not read; the token lacks the yt-analytics.readonly scope "
+            "(run 'media-hub auth youtube' again to grant it)"
+        ]
+    return []
