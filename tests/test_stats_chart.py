@@ -35,6 +35,14 @@ START = datetime(2026, 11, 2, 9, tzinfo=UTC)
 NAMES = {"reports": "تقارير مصورة للوكالة", "events": "تظاهرات وفعاليات", "cv-flyers": "Flyers CV"}
 
 
+def on_youtube(counts: Counts) -> dict[str, Counts | None]:
+    return {"youtube": counts, "slideshare": None}
+
+
+def on_slideshare(counts: Counts) -> dict[str, Counts | None]:
+    return {"youtube": None, "slideshare": counts}
+
+
 def _report(days: int = 6) -> Report:
     """Three groups whose views grow at different rates, one point a day."""
     timeline = tuple(
@@ -43,7 +51,14 @@ def _report(days: int = 6) -> Report:
     )
     last = timeline[-1].views
     groups = tuple(
-        GroupLine(key, name, 3, Counts(views=last[key]), Counts(views=last[key]), None, None, ())
+        GroupLine(
+            key,
+            name,
+            3,
+            on_youtube(Counts(views=last[key])),
+            on_youtube(Counts(views=last[key])),
+            (),
+        )
         for key, name in sorted(NAMES.items(), key=lambda item: -last[item[0]])
     )
     snapshot = SnapshotInfo(days, timeline[-1].taken_at)
@@ -116,9 +131,12 @@ def _daily_report() -> Report:
     )
     views = {key: Counts(views=v) for key, v in (("reports", 9000), ("events", 4000))}
     groups = (
-        *(GroupLine(key, NAMES[key], 3, n, n, None, None, ()) for key, n in views.items()),
-        GroupLine("cv-flyers", NAMES["cv-flyers"], 4, None, None, Counts(views=2500),
-                  Counts(views=2500), ()),
+        *(
+            GroupLine(key, NAMES[key], 3, on_youtube(n), on_youtube(n), ())
+            for key, n in views.items()
+        ),
+        GroupLine("cv-flyers", NAMES["cv-flyers"], 4, on_slideshare(Counts(views=2500)),
+                  on_slideshare(Counts(views=2500)), ()),
     )  # fmt: skip
     snapshot = SnapshotInfo(1, START + timedelta(days=12))
     timeline = (Point(snapshot.taken_at, {"reports": 9000, "events": 4000, "cv-flyers": 2500}),)

@@ -103,6 +103,8 @@ class Platform:
     remote_id_word: ClassVar[str] = "remote_id"  # the JSON key of its ids ("video_id")
     daily_units: ClassVar[int | None] = None  # its shared daily quota, if it counts in units
     keeps_stats: ClassVar[bool] = False  # whether `stats_reader` can read its counters
+    stats_fields: ClassVar[tuple[str, ...]] = ("views",)  # the counters it keeps, views first
+    daily_stats: ClassVar[bool] = False  # whether it keeps daily numbers per playlist
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A plugin missing its name, label or kinds fails when it is defined, not later."""

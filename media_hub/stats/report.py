@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, AssetText, AssetTopic, Playlist, Series, Topic
 from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
-from media_hub.catalog.vocabulary import Platform
 from media_hub.errors import NotFoundError, ValidationError
+from media_hub.platforms import registry
 from media_hub.stats.analytics import PlaylistAnalytics, playlist_analytics
 from media_hub.stats.counts import Counts
 
@@ -76,18 +76,14 @@ class GroupLine:
     key: str
     name: str
     assets: int
-    youtube: Counts | None
-    youtube_change: Counts | None
-    slideshare: Counts | None
-    slideshare_change: Counts | None
+    counts: dict[str, Counts | None]  # platform -> counters, in `stats_platforms` order
+    changes: dict[str, Counts | None]  # platform -> their change over the period
     top: tuple[AssetLine, ...]
     analytics: PlaylistAnalytics | None = None
 
     @property
     def views(self) -> int:
-        return (self.youtube.views if self.youtube else 0) + (
-            self.slideshare.views if self.slideshare else 0
-        )
+        return sum(counts.views for counts in self.counts.values() if counts)
 
 
 @dataclass(frozen=True)
@@ -116,6 +112,11 @@ class Report:
     changes: dict[str, Counts]
     timeline: tuple[Point, ...]
     days: tuple[DayPoint, ...] = ()  # by playlist only; empty when no Analytics day is stored
+
+
+def stats_platforms() -> list[str]:
+    """The platforms whose counters a report shows, in the registry's order."""
+    return [platform.name for platform in registry.every() if platform.keeps_stats]
 
 
 # (snapshot id, group key, asset id, platform) -> counters; one row per asset and group.
@@ -206,7 +207,7 @@ def _platform_totals(session: Session, snapshot_id: int) -> dict[str, Counts]:
         )
         .group_by(StatsRow.platform)
     )
-    totals = {platform.value: Counts() for platform in Platform}
+    totals = {platform: Counts() for platform in stats_platforms()}
     for platform, *numbers in session.execute(statement):
         totals[platform] = Counts(*(int(n or 0) for n in numbers))
     return totals
@@ -278,21 +279,20 @@ def _groups(
             key=lambda line: (-line.views, line.asset_id),
         )[: query.top]  # fmt: skip
 
-        youtube, youtube_change = _pair(Platform.YOUTUBE, key, platforms, now, then)
-        slideshare, slideshare_change = _pair(Platform.SLIDESHARE, key, platforms, now, then)
+        pairs = {name: _pair(name, key, platforms, now, then) for name in stats_platforms()}
         lines.append(
             GroupLine(
-                shown, name, len({a for a, _, _ in assets if a is not None}), youtube,
-                youtube_change,
-                slideshare, slideshare_change, tuple(top),
-                analytics.get(key) if key is not None else None,
+                shown, name, len({a for a, _, _ in assets if a is not None}),
+                {name: pair[0] for name, pair in pairs.items()},
+                {name: pair[1] for name, pair in pairs.items()},
+                tuple(top), analytics.get(key) if key is not None else None,
             )
         )  # fmt: skip
     return tuple(sorted(lines, key=lambda line: (-line.views, line.key)))
 
 
 def _pair(
-    platform: Platform,
+    platform: str,
     key: int | None,
     platforms: set[str],
     now: dict[tuple[int | None, str], Counts],

@@ -31,6 +31,7 @@ class SlideShare(Platform):
     kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.DECK})
     remote_id_word = "slideshow_id"
     keeps_stats = True
+    stats_fields = ("views", "downloads", "favorites", "comments")
 
     def publisher(self, hub: Hub) -> SlideShareUpload:
         from media_hub.platforms.slideshare.publisher import SlideShareUpload

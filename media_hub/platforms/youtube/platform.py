@@ -31,6 +31,8 @@ class YouTube(Platform):
     remote_id_word = "video_id"
     daily_units = quota.DAILY_LIMITS[quota.DEFAULT_BUCKET]
     keeps_stats = True
+    stats_fields = ("views", "likes", "comments")
+    daily_stats = True
 
     def publisher(self, hub: Hub) -> YouTubeUpload:
         from media_hub.platforms.youtube.publisher import YouTubeUpload
