@@ -33,7 +33,7 @@ from media_hub.sandbox.server import Sandbox
 
 def fill(hub: Hub, sandbox: Sandbox, count: int) -> None:
     """`count` published reports in the catalog, and the same videos on the channel."""
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     now = utcnow()
     with catalog.session() as session:
         series_id = session.scalars(select(Series.id).where(Series.slug == "reports")).one()

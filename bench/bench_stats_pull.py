@@ -65,7 +65,7 @@ def fill(hub: Hub, sandbox: Sandbox, videos: int, playlists: int) -> list[str]:
                 "status": {"privacyStatus": "public"}, "localizations": {},
                 "published_at": rfc3339(published), "manual_sort": True, "items": items,
             }  # fmt: skip
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         session.execute(
             insert(Asset),
             [{"id": n, "kind": AssetKind.VIDEO, "default_language": "fr",
@@ -133,7 +133,7 @@ def main() -> None:
         with Sandbox(work / "sandbox" / "state.json") as sandbox:
             hub = sandbox_hub(work, sandbox)
             playlist_ids = fill(hub, sandbox, args.videos, args.playlists)
-            catalog = hub.catalog.catalog
+            catalog = hub.db
             served = len(sandbox.requests)
             start = time.perf_counter()
             result = pull_stats(

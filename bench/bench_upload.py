@@ -39,7 +39,7 @@ hub = Hub(load_settings())
 youtube = youtube_service(hub.settings, load_credentials(hub.settings))
 resource_body = {"snippet": {"title": "bench", "categoryId": "27"},
                  "status": {"privacyStatus": "private"}}
-upload_video(hub.catalog.catalog, youtube, int(sys.argv[1]), Path(sys.argv[2]), resource_body,
+upload_video(hub.db, youtube, int(sys.argv[1]), Path(sys.argv[2]), resource_body,
              chunk_bytes=int(sys.argv[3]))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -36,12 +36,19 @@ class Hub:
     _catalog: Catalog | None = field(default=None, init=False)
 
     @cached_property
-    def catalog(self) -> CatalogService:
+    def db(self) -> Catalog:
+        """The catalog's database: its sessions, for the steps that write their own rows."""
         from media_hub.catalog.db import open_catalog
-        from media_hub.catalog.service import CatalogService
 
         self._catalog = open_catalog(self.settings.catalog_url, self.settings.user)
-        return CatalogService(self._catalog)
+        return self._catalog
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        """The catalog's service: the validated, audited operations people ask for."""
+        from media_hub.catalog.service import CatalogService
+
+        return CatalogService(self.db)
 
     @cached_property
     def store(self) -> AssetStore:

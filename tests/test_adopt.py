@@ -97,7 +97,7 @@ def _populate(sandbox: Sandbox) -> dict[str, str]:
 
 
 def _counts(hub: Hub) -> tuple[int, int, int, int]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return (
             session.scalar(select(func.count()).select_from(Asset)) or 0,
             session.scalar(select(func.count()).select_from(Publication)) or 0,
@@ -141,7 +141,7 @@ def test_adopting_150_videos_uploads_nothing_and_a_rerun_adds_nothing(
     assert _counts(channel_hub)[:3] == (150, 150, 5)
 
     by_video = {video["video_id"]: video for video in done["adopted"]}
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         publications = list(session.scalars(select(Publication)))
         assert {p.remote_id for p in publications} == set(titles)
         assert {(p.state, p.platform) for p in publications} == {("done", "youtube")}

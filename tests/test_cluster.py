@@ -81,7 +81,7 @@ def _queue_work(hub: Hub, folder: Path) -> list[int]:
     transcode jobs; the job ids."""
     folder.mkdir()
     job_ids = []
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     for n in range(ASSETS):
         clip = folder / f"clip-{n}.mp4"
         ffmpeg(
@@ -128,7 +128,7 @@ def _holds_upload(hub: Hub, pid: int) -> bool:
 
 
 def _upload_held_by(hub: Hub, pid: int) -> int | None:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return session.scalars(
             select(Job.id).where(
                 Job.state == "running", Job.kind == "upload", Job.lease_owner.contains(f":{pid}:")
@@ -155,7 +155,7 @@ def test_four_workers_two_killed_every_job_done_once_one_video_per_asset(
                 held[victim.pid] = job_id
         assert held, "neither killed worker held its upload when it died"
         _wait_for(
-            lambda: records.count_by_state(hub.catalog.catalog) == {"done": len(job_ids)},
+            lambda: records.count_by_state(hub.db) == {"done": len(job_ids)},
             "every job to be done",
         )
         for survivor in workers[2:]:
@@ -168,7 +168,7 @@ def test_four_workers_two_killed_every_job_done_once_one_video_per_asset(
                 process.wait()
 
     videos = sandbox.state.snapshot()["videos"]
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         published = dict(session.execute(select(Publication.asset_id, Publication.remote_id)).all())
         renditions = dict(
             session.execute(

@@ -41,7 +41,7 @@ def _slideshows(sandbox: Sandbox) -> dict[str, Any]:
 
 
 def _publication(hub: Hub, asset_id: int) -> Publication | None:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         row = session.scalars(
             select(Publication).where(
                 Publication.asset_id == asset_id, Publication.platform == "slideshare"

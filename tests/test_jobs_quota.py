@@ -60,7 +60,7 @@ def _run_one(hub: Hub, error: QuotaError, monkeypatch: pytest.MonkeyPatch) -> li
 def test_a_spent_youtube_quota_puts_the_job_off_until_midnight_pacific(
     hub: Hub, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     job_id = queue.enqueue(catalog, "publish-test", {"asset_id": 7}, max_attempts=1)
     before = utcnow()
     [finished] = _run_one(hub, YOUTUBE_QUOTA, monkeypatch)
@@ -89,7 +89,7 @@ def test_a_spent_youtube_quota_puts_the_job_off_until_midnight_pacific(
 def test_a_spent_slideshare_limit_waits_for_midnight_utc(
     hub: Hub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     job_id = queue.enqueue(catalog, "publish-test", {"asset_id": 8})
     [finished] = _run_one(hub, SLIDESHARE_LIMIT, monkeypatch)
     assert finished.outcome is Outcome.DEFERRED
@@ -120,7 +120,7 @@ def test_the_wait_is_shown_only_while_it_lasts() -> None:
 
 
 def test_defer_needs_the_lease(hub: Hub) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     job_id = queue.enqueue(catalog, "probe", {})
     until = utcnow() + timedelta(hours=3)
     assert not queue.defer(catalog, job_id, "w", until, "quota: YouTube: spent")  # not claimed

@@ -212,7 +212,7 @@ def test_lint_reads_files_thumbnails_and_captions(
     hub: Hub, shelf: dict[str, int], runner: CliRunner
 ) -> None:
     clip1, show = shelf["clip1"], shelf["show"]
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         session.execute(
             update(Asset).where(Asset.id.in_([clip1, show])).values(source_key="masters/x.mp4")
         )

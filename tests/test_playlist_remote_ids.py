@@ -16,7 +16,7 @@ def _playlist(session: Session, slug: str) -> Playlist:
 
 
 def test_remote_ids_are_set_read_changed_and_forgotten_with_an_audit_trail(hub: Hub) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     with catalog.session() as session:
         playlist = _playlist(session, "advisory-cv")
         assert playlist.remote_id("youtube") is None
@@ -51,7 +51,7 @@ def test_remote_ids_are_set_read_changed_and_forgotten_with_an_audit_trail(hub: 
 
 
 def test_an_id_belongs_to_one_playlist_per_platform(hub: Hub) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     with catalog.session() as session:
         _playlist(session, "advisory-cv").set_remote_id("youtube", "PL-same")
         _playlist(session, "advisory-clips").set_remote_id("peertube", "PL-same")  # other platform
@@ -60,7 +60,7 @@ def test_an_id_belongs_to_one_playlist_per_platform(hub: Hub) -> None:
 
 
 def test_deleting_a_playlist_deletes_its_remote_ids(hub: Hub) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     with catalog.session() as session:
         playlist = _playlist(session, "advisory-cv")
         playlist.set_remote_id("youtube", "PL-gone")

@@ -176,7 +176,7 @@ def test_the_chart_of_a_pull_follows_the_analytics_api_day_by_day(
     first = sandbox.state.today()
     sandbox.advance_days(6)
     pull(channel_hub, sandbox)
-    report = build_report(channel_hub.catalog.catalog, ReportQuery(Grouping.PLAYLIST))
+    report = build_report(channel_hub.db, ReportQuery(Grouping.PLAYLIST))
     assert len(report.timeline) == 1  # one pull: a line over the pulls would be one point
     figure = chart.views_figure(report)
     drawn = _lines(figure)

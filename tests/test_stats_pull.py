@@ -47,12 +47,12 @@ VIDEOS, ITEMS = "/youtube/v3/videos", "/youtube/v3/playlistItems"
 
 
 def _snapshot_rows(hub: Hub, snapshot_id: int) -> list[StatsRow]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return list(session.scalars(select(StatsRow).where(StatsRow.snapshot_id == snapshot_id)))
 
 
 def _snapshots(hub: Hub) -> tuple[int, int]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return (
             session.scalar(select(func.count()).select_from(StatsSnapshot)) or 0,
             session.scalar(select(func.count()).select_from(StatsRow)) or 0,
@@ -77,7 +77,7 @@ def test_a_pull_stores_the_apis_counts_with_the_fewest_list_calls(
     assert result.list_calls == {"playlistItems.list": 4, "videos.list": 3}
     assert result.units == 7
     assert ledger_day(sandbox)["default"] - spent == result.units  # the sandbox's own ledger
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         recorded = session.scalar(select(func.sum(QuotaEntry.units)))
         stored = session.get(StatsSnapshot, result.snapshot_id)
         assert stored is not None
@@ -100,7 +100,7 @@ def test_a_pull_stores_the_apis_counts_with_the_fewest_list_calls(
     assert min(views for views, _, _ in by_asset.values()) > 0  # three days of growth
     # Each playlist's rows are its members on the channel, with their counters.
     assets_of = {asset: video for video, asset in channel.assets.items()}
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         from media_hub.catalog.models import Playlist
 
         slugs = {p.id: p.slug for p in session.scalars(select(Playlist))}
@@ -126,7 +126,7 @@ def test_analytics_are_read_only_for_days_not_stored(channel_hub: Hub, sandbox: 
     third = pull(channel_hub, sandbox, slideshare=None)  # the same day: nothing new to ask
     assert (third.analytics_queries, third.analytics_days) == (0, 0)
 
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         days: list[tuple[int, date, int, int]] = [
             (p, d, v, n)
             for p, d, v, n in session.execute(

@@ -89,7 +89,7 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
                 data["playlists"][playlist_id]["items"].append(item_id)
                 channel.videos.setdefault(slug, []).append(video_id)
     channel.all_videos = video_ids
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         for slug, youtube_id in channel.youtube_playlists.items():
             session.scalars(select(Playlist).where(Playlist.slug == slug)).one().set_remote_id(
                 "youtube", youtube_id
@@ -112,7 +112,7 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
 
 
 def _names(hub: Hub) -> dict[str, str]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return {p.slug: p.names["fr"] for p in session.scalars(select(Playlist))}
 
 
@@ -151,7 +151,7 @@ def publish_decks(hub: Hub, sandbox: Sandbox, channel: Channel) -> Channel:
             channel.all_decks.append(str(number))
             if slug:
                 channel.decks.setdefault(slug, []).append(str(number))
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         for deck_id, (deck_title, deck_series, _) in zip(channel.all_decks, layout, strict=True):
             asset = add_asset(  # the series puts the deck in its playlist
                 session,
@@ -181,7 +181,7 @@ def slideshare_hub(
 
 def pull(hub: Hub, sandbox: Sandbox, **kwargs: Any) -> PullResult:
     """A pull through the real clients, dated by the sandbox's (simulated) clock."""
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     factories: dict[str, Callable[[], Any] | None] = {
         "youtube": lambda: YouTubeStatsReader(youtube_stats_source(hub.settings, catalog)),
         "slideshare": lambda: SlideShareStatsReader(slideshare_stats_source(hub.settings)),

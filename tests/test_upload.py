@@ -53,7 +53,7 @@ def test_a_clip_is_published_with_thumbnail_playlist_and_captions(
     record = channel_hub.catalog.show(done["asset_id"])
     assert record["status"] == "published"
     # The bytes on the channel are exactly the rendition's.
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         from sqlalchemy import select
 
         from media_hub.catalog.pipeline_models import Rendition
@@ -150,7 +150,7 @@ def test_uploads_finish_through_faults_resending_at_most_a_chunk_each(
     for spec in faults:
         sandbox.faults.add_spec(spec)
     outcome = upload_video(
-        channel_hub.catalog.catalog, _service(channel_hub), _asset(channel_hub), media,
+        channel_hub.db, _service(channel_hub), _asset(channel_hub), media,
         RESOURCE, chunk_bytes=CHUNK,
     )  # fmt: skip
     video = sandbox.state.snapshot()["videos"][outcome.video_id]

@@ -52,12 +52,3 @@ class JobState(StrEnum):
     FAILED = "failed"
     PARKED = "parked"
     CANCELLED = "cancelled"
-
-
-class Platform(StrEnum):
-    """Names of the platforms media-hub publishes to, as constants for code. The catalog stores
-    platform names as plain text (no CHECK constraint), so another platform needs no schema
-    change."""
-
-    YOUTUBE = "youtube"
-    SLIDESHARE = "slideshare"

@@ -113,7 +113,7 @@ def add(
     from media_hub.jobs import queue
 
     handler_for(kind)
-    catalog = state(ctx).catalog.catalog
+    catalog = state(ctx).hub.db
     ids = [
         queue.enqueue(catalog, kind, {"asset_id": asset_id, "profile": profile}, asset_id)
         for asset_id in asset_ids
@@ -142,7 +142,7 @@ def list_command(
     from media_hub.jobs import records
 
     found = records.list_jobs(
-        state(ctx).catalog.catalog,
+        state(ctx).hub.db,
         states=[job_state] if job_state else [],
         kinds=[kind] if kind else [],
         limit=limit,
@@ -163,7 +163,7 @@ def show(ctx: typer.Context, job_id: JobArg) -> None:
     """
     from media_hub.jobs import records
 
-    output.print_json(records.show_job(state(ctx).catalog.catalog, job_id))
+    output.print_json(records.show_job(state(ctx).hub.db, job_id))
 
 
 @jobs_app.command("retry")
@@ -174,7 +174,7 @@ def retry(ctx: typer.Context, job_id: JobArg, as_json: JsonOpt = False) -> None:
     """
     from media_hub.jobs import queue
 
-    _changed(queue.retry(state(ctx).catalog.catalog, job_id), as_json)
+    _changed(queue.retry(state(ctx).hub.db, job_id), as_json)
 
 
 @jobs_app.command("cancel")
@@ -185,7 +185,7 @@ def cancel(ctx: typer.Context, job_id: JobArg, as_json: JsonOpt = False) -> None
     """
     from media_hub.jobs import queue
 
-    _changed(queue.cancel(state(ctx).catalog.catalog, job_id), as_json)
+    _changed(queue.cancel(state(ctx).hub.db, job_id), as_json)
 
 
 def _changed(job: dict[str, Any], as_json: bool) -> None:

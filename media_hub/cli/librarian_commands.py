@@ -45,7 +45,7 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.
 def _service(ctx: typer.Context) -> LibrarianService:
     from media_hub.catalog.librarian import LibrarianService
 
-    return LibrarianService(state(ctx).catalog.catalog)
+    return LibrarianService(state(ctx).hub.db)
 
 
 def export(

@@ -42,7 +42,7 @@ def ingest_command(
     from media_hub.pipeline.ingest import IngestRequest, ingest
 
     cli_state = state(ctx)
-    catalog, store = cli_state.catalog.catalog, cli_state.hub.store
+    catalog, store = cli_state.hub.db, cli_state.hub.store
     titles = language_texts("--title", title or [])
     results: list[IngestResult] = []
     failures = 0
@@ -106,7 +106,7 @@ def transcode_command(
     from media_hub.pipeline.renditions import ensure_rendition
 
     cli_state = state(ctx)
-    catalog, store = cli_state.catalog.catalog, cli_state.hub.store
+    catalog, store = cli_state.hub.db, cli_state.hub.store
     definitions = cli_state.settings.definitions_dir
     results = []
     for asset_id in asset_ids:

@@ -61,7 +61,7 @@ def pull(
     if queue:
         from media_hub.jobs.queue import enqueue
 
-        job_id = enqueue(cli_state.hub.catalog.catalog, "stats-pull", {})
+        job_id = enqueue(cli_state.hub.db, "stats-pull", {})
         if as_json:
             output.print_json({"job_id": job_id, "queued": True})
         else:
@@ -145,7 +145,7 @@ def report(
         by=Grouping(by.value), since=_day("--since", since), until=_day("--until", until),
         top=top, language=language,
     )  # fmt: skip
-    result = build_report(state(ctx).catalog.catalog, query)
+    result = build_report(state(ctx).hub.db, query)
     png = _chart(result) if chart is not None or report_format is ReportFormat.HTML else None
     if chart is not None and png is not None:
         _write(chart, png, "--chart")

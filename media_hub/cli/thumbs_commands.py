@@ -68,7 +68,7 @@ def make(
     """
     cli_state = state(ctx)
     result = make_thumbnails(
-        cli_state.catalog.catalog, cli_state.hub.store, _place(cli_state), asset_id, count,
+        cli_state.hub.db, cli_state.hub.store, _place(cli_state), asset_id, count,
         again=again,
     )  # fmt: skip
     _report(result, as_json)
@@ -80,7 +80,7 @@ def list_(ctx: typer.Context, asset_id: AssetArg, as_json: JsonOpt = False) -> N
 
     Example: media-hub thumbs list 12
     """
-    rows = list_thumbnails(state(ctx).catalog.catalog, asset_id)
+    rows = list_thumbnails(state(ctx).hub.db, asset_id)
     if as_json:
         output.print_json([asdict(row) for row in rows])
         return
@@ -108,7 +108,7 @@ def pick(ctx: typer.Context, asset_id: AssetArg, index: int, as_json: JsonOpt = 
     """
     cli_state = state(ctx)
     result = pick_thumbnail(
-        cli_state.catalog.catalog, cli_state.hub.store, _place(cli_state), asset_id, index
+        cli_state.hub.db, cli_state.hub.store, _place(cli_state), asset_id, index
     )
     _report(result, as_json)
 
@@ -126,6 +126,6 @@ def set_(
     """
     cli_state = state(ctx)
     result = use_own_thumbnail(
-        cli_state.catalog.catalog, cli_state.hub.store, _place(cli_state), asset_id, picture
+        cli_state.hub.db, cli_state.hub.store, _place(cli_state), asset_id, picture
     )
     _report(result, as_json)

@@ -23,9 +23,7 @@ def transcode(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Payload {"asset_id": int, "profile": str}: the asset's rendition, made once."""
     asset_id = _asset_id(payload, "transcode")
     profile = str(payload.get("profile", "youtube"))
-    made = ensure_rendition(
-        hub.catalog.catalog, hub.store, hub.settings.definitions_dir, asset_id, profile
-    )
+    made = ensure_rendition(hub.db, hub.store, hub.settings.definitions_dir, asset_id, profile)
     return asdict(made)
 
 
@@ -36,7 +34,7 @@ def thumbnails(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     asset_id = _asset_id(payload, "thumbnails")
     settings = hub.settings
     place = ThumbnailPlace(settings.definitions_dir, settings.path(settings.thumbnails.dir))
-    made = make_thumbnails(hub.catalog.catalog, hub.store, place, asset_id)
+    made = make_thumbnails(hub.db, hub.store, place, asset_id)
     return {"asset_id": asset_id, "branded": str(made.branded), "bytes": made.branded_bytes}
 
 

@@ -166,7 +166,7 @@ def hand_back(hub_factory: Callable[[], Hub], in_hand: InHand) -> list[int]:
     try:
         for job_id, owner in sorted(in_hand.snapshot().items()):
             try:
-                if queue.release(hub.catalog.catalog, job_id, owner):
+                if queue.release(hub.db, job_id, owner):
                     released.append(job_id)
             except OperationalError as exc:  # its lease will expire and be taken over
                 log.warning("job %s: cannot hand it back: %s", job_id, exc.orig or exc)
@@ -215,7 +215,7 @@ def _slot(
 ) -> None:
     hub = hub_factory()
     try:
-        catalog = hub.catalog.catalog
+        catalog = hub.db
         while not stop_event.is_set():
             try:
                 job = queue.claim(catalog, owner, kinds, lease_s)
@@ -244,7 +244,7 @@ def _slot(
 
 def run_claimed(hub: Hub, job: queue.ClaimedJob, lease_s: float) -> Finished:
     """Run one claimed job under a renewed lease and record its outcome (if still ours)."""
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     done = threading.Event()
     renewer = threading.Thread(
         target=_keep_lease,

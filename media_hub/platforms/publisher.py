@@ -81,7 +81,7 @@ class Publisher(ABC, Generic[Client]):
 
     @property
     def catalog(self) -> Catalog:
-        return self.hub.catalog.catalog
+        return self.hub.db
 
     @property
     def client(self) -> Client:

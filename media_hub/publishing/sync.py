@@ -48,7 +48,7 @@ class SyncReport:
 
 def platforms_in_use(hub: Hub) -> list[Platform]:
     """Platforms the catalog has publications on (the video default when there are none)."""
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         used = {str(name) for name in session.scalars(select(Publication.platform).distinct())}
     found = [platform for platform in registry.every() if platform.name in used]
     return found or registry.defaults_for(AssetKind.VIDEO)[:1]

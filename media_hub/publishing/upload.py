@@ -145,4 +145,4 @@ def enqueue_upload(
         "privacy": options.privacy,
         "publish_at": options.publish_at.isoformat() if options.publish_at else None,
     }
-    return asset_id, enqueue(hub.catalog.catalog, "upload", payload, asset_id)
+    return asset_id, enqueue(hub.db, "upload", payload, asset_id)

@@ -162,7 +162,7 @@ def pull_hub(hub: Hub) -> PullResult:
         for platform in registry.every()
         if platform.keeps_stats
     }
-    return pull_stats(hub.catalog.catalog, readers)
+    return pull_stats(hub.db, readers)
 
 
 def _factory(platform: Platform, hub: Hub) -> ReaderFactory:

@@ -84,7 +84,7 @@ def _check_destination(destination: Path) -> None:
 def _thumbnail(hub: Hub, asset_id: int, folder: Path) -> None:
     settings = hub.settings
     place = ThumbnailPlace(settings.definitions_dir, settings.path(settings.thumbnails.dir))
-    made = make_thumbnails(hub.catalog.catalog, hub.store, place, asset_id)
+    made = make_thumbnails(hub.db, hub.store, place, asset_id)
     shutil.copyfile(made.branded, folder / f"thumbnail{made.branded.suffix}")
 
 

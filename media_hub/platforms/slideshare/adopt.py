@@ -62,7 +62,7 @@ def adopt_slideshare(
     slideshows = list(client_factory().slideshows(detailed=False))
     report.list_calls["get_slideshows_by_user"] = max(1, -(-len(slideshows) // PAGE_SIZE))
     report.seen = len(slideshows)
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     with catalog.session() as session:
         known = _known_ids(session)
         series = _deck_series(hub, session)

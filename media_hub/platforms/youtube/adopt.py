@@ -81,8 +81,8 @@ def adopt_youtube(
     """Read the channel first (each read writes the quota ledger, which a long write
     transaction would block on SQLite), then add the unknown videos in one transaction."""
     report = AdoptReport(dry_run=dry_run)
-    catalog = hub.catalog.catalog
-    reader = _ChannelReader(hub.catalog.catalog, youtube_factory(), report.list_calls)
+    catalog = hub.db
+    reader = _ChannelReader(hub.db, youtube_factory(), report.list_calls)
     uploads = [
         str(item["snippet"]["resourceId"]["videoId"])
         for item in reader.playlist_items(reader.uploads_playlist())

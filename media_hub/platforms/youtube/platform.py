@@ -96,7 +96,7 @@ class YouTube(Platform):
         from media_hub.platforms.youtube.stats import YouTubeStatsReader, youtube_stats_source
 
         with self.reaching(hub):
-            source = youtube_stats_source(hub.settings, hub.catalog.catalog)
+            source = youtube_stats_source(hub.settings, hub.db)
         return YouTubeStatsReader(source, reaching=lambda: self.reaching(hub))
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
