@@ -25,22 +25,22 @@ from media_hub.errors import ExitStatus, MediaHubError
 @functools.cache
 def _catalog_app() -> typer.Typer:
     """`catalog`, with the librarian's commands added (once: tests build the app many times)."""
-    from media_hub.cli import catalog_commands, librarian_commands
+    from media_hub.cli import catalog, catalog_bulk
 
-    catalog_commands.app.command("export")(librarian_commands.export)
-    catalog_commands.app.command("import")(librarian_commands.import_sheet)
-    catalog_commands.app.command("set")(librarian_commands.set_fields)
-    catalog_commands.app.command("lint")(librarian_commands.lint)
-    catalog_commands.app.command("revert")(librarian_commands.revert)
-    return catalog_commands.app
+    catalog.app.command("export")(catalog_bulk.export)
+    catalog.app.command("import")(catalog_bulk.import_sheet)
+    catalog.app.command("set")(catalog_bulk.set_fields)
+    catalog.app.command("lint")(catalog_bulk.lint)
+    catalog.app.command("revert")(catalog_bulk.revert)
+    return catalog.app
 
 
 @functools.cache
 def _profiles_app() -> typer.Typer:
-    from media_hub.cli import media_commands
+    from media_hub.cli import profiles
 
     profiles_app = typer.Typer(help="Transcoding profiles.", no_args_is_help=True)
-    profiles_app.command("list")(media_commands.profiles_list)
+    profiles_app.command("list")(profiles.profiles_list)
     return profiles_app
 
 
@@ -50,94 +50,94 @@ ROOT_COMMANDS = (
     LazyCommand(
         "init",
         "Create a hub (settings, conventions, catalog, asset and thumbnail folders) and load it.",
-        loader("admin_commands", "init"),
+        loader("init", "init"),
     ),
     LazyCommand(
         "ingest",
         "Ingest files: copy each master into the store, probe it, and catalog it.",
-        loader("media_commands", "ingest_command"),
+        loader("ingest", "ingest_command"),
     ),
     LazyCommand(
         "transcode",
         "Make each asset's rendition with a profile; a rendition already made is reused.",
-        loader("media_commands", "transcode_command"),
+        loader("transcode", "transcode_command"),
     ),
     LazyCommand(
         "export",
         "Write a ready-to-upload bundle: the file, its thumbnail, captions and metadata to paste.",
-        loader("media_commands", "export_command"),
+        loader("export", "export_command"),
     ),
     LazyCommand(
         "upload",
         "Publish videos and decks (pdf, pptx, odp, ppt) to the platforms of their series.",
-        loader("upload_commands", "upload"),
+        loader("upload", "upload"),
     ),
     LazyCommand(
         "publish",
         "Keep the platforms in line with the catalog: texts, thumbnails, playlists.",
-        loader("upload_commands", "publish"),
+        loader("publish", "publish"),
     ),
     LazyCommand(
         "adopt",
         "Create catalog records for what is already published and the catalog does not know;\n"
         "upload nothing.",
-        loader("adopt_commands", "adopt"),
+        loader("adopt", "adopt"),
     ),
     LazyCommand(
         "worker",
         "Run queued jobs until SIGTERM or Ctrl-C, which finish the jobs in hand, then exit;\n"
         "a second one hands them back unrecorded instead and exits with status 1.",
-        loader("jobs_commands", "worker"),
+        loader("worker", "worker"),
     ),
     LazyCommand("catalog", "Add, find and edit the assets of the catalog.", _catalog_app),
     LazyCommand(
         "series",
         "The series of the channel (from catalog/series.toml).",
-        loader("conventions_commands", "series_app"),
+        loader("conventions", "series_app"),
     ),
     LazyCommand(
         "playlists",
         "The playlists (from catalog/playlists.toml).",
-        loader("conventions_commands", "playlists_app"),
+        loader("conventions", "playlists_app"),
     ),
     LazyCommand(
         "topics",
         "The topic vocabulary (from catalog/topics.toml).",
-        loader("conventions_commands", "topics_app"),
+        loader("conventions", "topics_app"),
     ),
     LazyCommand(
         "conventions",
         "The channel's conventions under catalog/.",
-        loader("conventions_commands", "conventions_app"),
+        loader("conventions", "conventions_app"),
     ),
-    LazyCommand("config", "The hub's settings.", loader("admin_commands", "config_app")),
-    LazyCommand("db", "The catalog database's schema.", loader("admin_commands", "db_app")),
+    LazyCommand("config", "The hub's settings.", loader("config", "config_app")),
+    LazyCommand("db", "The catalog database's schema.", loader("db", "db_app")),
     LazyCommand("profiles", "Transcoding profiles.", _profiles_app),
     LazyCommand(
         "thumbs",
         "Thumbnails: candidate frames, the chosen one, the branded image.",
-        loader("thumbs_commands", "app"),
+        loader("thumbs", "app"),
     ),
     LazyCommand(
         "sandbox",
         "A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs and of "
         "SlideShare's API v2.",
-        loader("sandbox_commands", "app"),
+        loader("sandbox", "app"),
     ),
     LazyCommand(
         "auth",
         "Connect media-hub to the channel's accounts.",
-        loader("upload_commands", "auth_app"),
+        loader("auth", "auth_app"),
     ),
     LazyCommand(
         "stats",
         "View statistics: dated snapshots of the platforms' counts, and reports on them.",
-        loader("stats_commands", "app"),
+        loader("stats", "app"),
     ),
     LazyCommand(
         "jobs",
         "The job queue: pipeline steps waiting, running, done, or parked.",
-        loader("jobs_commands", "jobs_app"),
+        loader("jobs", "jobs_app"),
     ),
 )
 

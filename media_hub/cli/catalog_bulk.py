@@ -15,7 +15,7 @@ import typer
 
 from media_hub.catalog.spreadsheet import SheetFormat, format_of, read_sheet
 from media_hub.cli import output
-from media_hub.cli.catalog_commands import (
+from media_hub.cli.catalog import (
     AllOpt,
     JsonOpt,
     KindFilter,

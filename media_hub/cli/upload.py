@@ -1,8 +1,7 @@
-"""`media-hub upload`, `publish` and `auth youtube|slideshare`."""
+"""`media-hub upload FILE...`: files to the platforms of their series, as one batch."""
 
 from __future__ import annotations
 
-import sys
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
     from media_hub.platforms.base import Platform
     from media_hub.platforms.publisher import UploadPlan
     from media_hub.publishing.upload import FileUploaded
-
-auth_app = typer.Typer(help="Connect media-hub to the channel's accounts.", no_args_is_help=True)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -187,115 +184,3 @@ def _print_plan(platform: Platform, plan: UploadPlan) -> None:
         )
     else:
         typer.echo(f"  {platform.label}: {len(plan.calls)} call(s) of the account's daily limit")
-
-
-@auth_app.command("youtube")
-def auth_youtube(
-    ctx: typer.Context,
-    client_secrets: Annotated[
-        Path | None,
-        typer.Option(
-            "--client-secrets", help="OAuth client file (default: youtube.client_secrets)."
-        ),
-    ] = None,
-    no_browser: Annotated[
-        bool, typer.Option("--no-browser", help="Print the URL to open instead of opening it.")
-    ] = False,
-    port: Annotated[int, typer.Option("--port", help="Loopback port for the redirect.")] = 0,
-) -> None:
-    """Authorize media-hub on the YouTube channel; the token is saved with mode 0600.
-
-    Example: media-hub auth youtube --client-secrets ~/Downloads/client_secret.json
-    """
-    from media_hub.errors import ConfigError
-    from media_hub.platforms.youtube.auth import authorize
-
-    settings = state(ctx).settings
-    secrets = client_secrets or settings.youtube.client_secrets
-    if secrets is None:
-        raise ConfigError(
-            "no OAuth client file: give --client-secrets or set youtube.client_secrets"
-        )
-    path = authorize(settings, settings.path(secrets), open_browser=not no_browser, port=port)
-    typer.echo(f"authorized; token saved in {path} (readable by you only)")
-
-
-@auth_app.command("slideshare")
-def auth_slideshare(
-    ctx: typer.Context,
-    username: Annotated[str, typer.Option("--username", help="The SlideShare account name.")],
-    api_key: Annotated[str, typer.Option("--api-key", help="The API key SlideShare issued.")],
-    stdin: Annotated[
-        bool,
-        typer.Option(
-            "--stdin", help="Read the shared secret and the password as two lines of stdin."
-        ),
-    ] = False,
-) -> None:
-    """Save the SlideShare account's credentials (mode 0600) after checking them with a call.
-
-    The shared secret and the password are asked without echo (or read from stdin), never
-    given as options, so they stay out of shell history. Example:
-    media-hub auth slideshare --username anapec --api-key AbCd1234
-    """
-    from media_hub.platforms.slideshare.auth import check_and_save
-    from media_hub.platforms.slideshare.credentials import SlideShareCredentials
-
-    settings = state(ctx).settings
-    if stdin:
-        lines = sys.stdin.read().splitlines()
-        if len(lines) < 2:
-            raise ValidationError("stdin", "give the shared secret and the password on two lines")
-        secret, password = lines[0], lines[1]
-    else:
-        secret = typer.prompt("Shared secret", hide_input=True)
-        password = typer.prompt("Password", hide_input=True)
-    credentials = SlideShareCredentials(username, api_key, secret, password)
-    path = check_and_save(settings, credentials)
-    typer.echo(f"checked and saved in {path} (readable by you only)")
-
-
-def publish(
-    ctx: typer.Context,
-    apply: Annotated[
-        bool, typer.Option("--apply/--plan", help="Apply the changes, or only list them.")
-    ] = False,
-    platform: Annotated[
-        list[str] | None,
-        typer.Option("--platform", help="A platform by name (default: each with publications)."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Keep the platforms in line with the catalog: texts, thumbnails, playlists.
-
-    Reads the platforms in pages (50 videos, 100 slideshows per call) and changes only what
-    differs, in a stable order, within the day's quota; a rerun continues.
-    Example: media-hub publish --plan
-    """
-    from media_hub.publishing.sync import sync_platforms
-
-    report = sync_platforms(state(ctx).hub, platform or [], apply)
-    calls = [
-        {"platform": c.platform, "method": c.method, "units": c.units, "target": c.target,
-         "detail": c.detail}
-        for c in report.calls
-    ]  # fmt: skip
-    if as_json:
-        output.print_json(
-            {"reads": report.reads, "calls": calls, "units": report.units, "applied": apply,
-             "left": report.left, "missing": report.missing}
-        )  # fmt: skip
-    else:
-        for call in report.calls:
-            typer.echo(f"{call.method:<22}{call.units:>4}  {call.target}: {call.detail}")
-        for line in report.missing:
-            typer.echo(f"warning: {line}", err=True)
-        verb = "applied" if apply else "to apply"
-        typer.echo(
-            f"{len(calls)} change(s) {verb}, {report.units} quota units; read the platforms in "
-            f"{report.reads} list call(s)"
-        )
-    for stopped in report.stopped:
-        typer.echo(f"error: {stopped}", err=True)
-    if report.stopped:
-        raise typer.Exit(1)
