@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from media_hub.catalog import bulk, lint, revert
 from media_hub.catalog.bulk import BulkOutcome
@@ -19,6 +18,7 @@ from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.editable import FieldChange
 from media_hub.catalog.query import AssetQuery, asset_records_by_id, find_asset_ids
 from media_hub.catalog.querylang import Assignment
+from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.spreadsheet import Sheet, SheetFormat, write_sheet
 from media_hub.errors import ValidationError
 
@@ -67,7 +67,7 @@ class LibrarianService:
 
     def revert(
         self, asset_id: int, version: int, *, dry_run: bool = False
-    ) -> tuple[dict[str, Any], list[FieldChange]]:
+    ) -> tuple[AssetRecord, list[FieldChange]]:
         """The asset as restored to `version`, and the fields that changed."""
         with self.catalog.session(dry_run=dry_run) as session:
             changes = revert.revert_asset(session, asset_id, version)

@@ -16,6 +16,7 @@ from media_hub.catalog import assets, lookup, records
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import AuditEntry, Playlist, PlaylistItem, Series, Topic
 from media_hub.catalog.query import AssetQuery, find_asset_records, series_counts
+from media_hub.catalog.records import AssetRecord
 from media_hub.errors import NotFoundError
 
 if TYPE_CHECKING:  # the conventions' reader (Jinja, pydantic models) is needed by few commands
@@ -30,13 +31,13 @@ class CatalogService:
 
     # Assets
 
-    def add(self, new: assets.NewAsset) -> Record:
+    def add(self, new: assets.NewAsset) -> AssetRecord:
         with self.catalog.session() as session:
             return self._full_record(session, assets.add_asset(session, new).id)
 
     def edit(
         self, asset_id: int, edit: assets.AssetEdit, *, expected_version: int | None = None
-    ) -> tuple[Record, list[Record]]:
+    ) -> tuple[AssetRecord, list[Record]]:
         """The asset after the edit, and the audit entries the edit wrote."""
         with self.catalog.session() as session:
             before = lookup.asset(session, asset_id).version
@@ -46,16 +47,16 @@ class CatalogService:
             )
             return self._full_record(session, asset_id), changes
 
-    def archive(self, asset_id: int, *, expected_version: int | None = None) -> Record:
+    def archive(self, asset_id: int, *, expected_version: int | None = None) -> AssetRecord:
         with self.catalog.session() as session:
             assets.archive_asset(session, asset_id, expected_version=expected_version)
             return self._full_record(session, asset_id)
 
-    def show(self, asset_id: int) -> Record:
+    def show(self, asset_id: int) -> AssetRecord:
         with self.catalog.session() as session:
             return self._full_record(session, asset_id)
 
-    def find(self, query: AssetQuery) -> list[Record]:
+    def find(self, query: AssetQuery) -> list[AssetRecord]:
         with self.catalog.session() as session:
             return find_asset_records(session, query)
 
@@ -113,7 +114,7 @@ class CatalogService:
 
     # Helpers
 
-    def _full_record(self, session: Session, asset_id: int) -> Record:
+    def _full_record(self, session: Session, asset_id: int) -> AssetRecord:
         asset = lookup.asset(session, asset_id)
         record = records.asset_record(asset)
         record["playlists"] = list(

@@ -12,7 +12,7 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -167,7 +167,7 @@ def print_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         writer.writerow(["" if cell is None else cell for cell in row])
 
 
-def print_assets(assets: list[dict[str, Any]], output: Format) -> None:
+def print_assets(assets: Sequence[Mapping[str, Any]], output: Format) -> None:
     if output is Format.JSON:
         print_json(assets)
         return
@@ -228,7 +228,7 @@ def episode_label(season: int | None, episode: int | None) -> str:
     return f"S{season}E{episode}" if season else str(episode)
 
 
-def print_asset(asset: dict[str, Any]) -> None:
+def print_asset(asset: Mapping[str, Any]) -> None:
     out = console()
     out.print(
         f"[bold]asset {asset['id']}[/bold]  {asset['kind']}, {asset['status']}, "

@@ -22,6 +22,7 @@ NO_SERIES = "(no series)"
 
 if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
+    from media_hub.catalog.records import AssetRecord
     from media_hub.hub import Hub
     from media_hub.platforms.publisher import Publisher
     from media_hub.platforms.stats_source import StatsReader
@@ -157,7 +158,7 @@ class Platform:
     def export(
         self,
         hub: Hub,
-        asset: Mapping[str, Any],
+        asset: AssetRecord,
         folder: Path,
         on_transcode: Callable[[float], None] | None,
     ) -> ExportedTexts:

@@ -15,6 +15,7 @@ from media_hub.platforms.slideshare import SLIDESHARE
 
 if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
+    from media_hub.catalog.records import AssetRecord
     from media_hub.hub import Hub
     from media_hub.platforms.slideshare.client import SlideShareClient
     from media_hub.platforms.slideshare.publisher import SlideShareUpload
@@ -79,13 +80,13 @@ class SlideShare(Platform):
     def export(
         self,
         hub: Hub,
-        asset: Mapping[str, Any],
+        asset: AssetRecord,
         folder: Path,
         on_transcode: Callable[[float], None] | None,
     ) -> ExportedTexts:
         """The deck itself (SlideShare converts it), and the upload form's fields."""
         job = self.publisher(hub)  # renders only: its client is never made
-        fields = job.fields(asset["id"], UploadOptions(), dict(asset))
+        fields = job.fields(asset["id"], UploadOptions(), asset)
         source_key, _ = job.source(asset["id"])
         copy_from_store(hub, source_key, folder / f"{file_stem(asset)}{Path(source_key).suffix}")
         tags = [tag for tag in fields["slideshow_tags"].split(",") if tag]

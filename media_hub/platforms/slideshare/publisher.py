@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import MediaError, ValidationError
 from media_hub.pipeline.ingest import IngestRequest
@@ -108,7 +109,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         )  # fmt: skip
 
     # -- metadata ------------------------------------------------------------------------------
-    def metadata(self, asset_id: int, asset: dict[str, Any] | None = None) -> DeckMetadata:
+    def metadata(self, asset_id: int, asset: AssetRecord | None = None) -> DeckMetadata:
         """The deck's title, description and tags, rendered and checked."""
         asset = asset if asset is not None else self.hub.catalog.show(asset_id)
         if asset["kind"] != AssetKind.DECK.value:
@@ -117,7 +118,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         return render_deck_metadata(asset, series, template, template_name)
 
     def fields(
-        self, asset_id: int, options: UploadOptions, asset: dict[str, Any] | None = None
+        self, asset_id: int, options: UploadOptions, asset: AssetRecord | None = None
     ) -> dict[str, str]:
         """The upload_slideshow / edit_slideshow parameters: texts, then privacy."""
         asset = asset if asset is not None else self.hub.catalog.show(asset_id)

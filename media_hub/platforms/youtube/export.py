@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,17 +16,18 @@ from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.youtube.publisher import UPLOAD_PROFILE, YouTubeUpload
 
 if TYPE_CHECKING:
+    from media_hub.catalog.records import AssetRecord
     from media_hub.hub import Hub
 
 
 def export_video(
     job: YouTubeUpload,
     hub: Hub,
-    asset: Mapping[str, Any],
+    asset: AssetRecord,
     folder: Path,
     on_transcode: Callable[[float], None] | None,
 ) -> ExportedTexts:
-    resource = job.metadata(asset["id"], UploadOptions(), dict(asset))
+    resource = job.metadata(asset["id"], UploadOptions(), asset)
     rendition = ensure_rendition(
         job.catalog, hub.store, hub.settings.definitions_dir, asset["id"], UPLOAD_PROFILE,
         on_transcode,

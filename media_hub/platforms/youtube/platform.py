@@ -15,6 +15,7 @@ from media_hub.platforms.youtube import YOUTUBE, quota
 
 if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
+    from media_hub.catalog.records import AssetRecord
     from media_hub.hub import Hub
     from media_hub.platforms.publisher import Publisher
     from media_hub.platforms.stats_source import StatsReader
@@ -114,7 +115,7 @@ class YouTube(Platform):
     def export(
         self,
         hub: Hub,
-        asset: Mapping[str, Any],
+        asset: AssetRecord,
         folder: Path,
         on_transcode: Callable[[float], None] | None,
     ) -> ExportedTexts:

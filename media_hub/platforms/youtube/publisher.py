@@ -19,6 +19,7 @@ from sqlalchemy import select
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Caption, Publication, Thumbnail
+from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ValidationError
@@ -136,7 +137,7 @@ class YouTubeUpload(Publisher[Any]):
         return spend
 
     def metadata(
-        self, asset_id: int, options: UploadOptions, asset: dict[str, Any] | None = None
+        self, asset_id: int, options: UploadOptions, asset: AssetRecord | None = None
     ) -> dict[str, Any]:
         """The videos.insert/update body of the asset (its record may be given, preloaded)."""
         service: CatalogService = self.hub.catalog

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.query import asset_records_by_id
+from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.vocabulary import AssetKind, PlaylistOrder
 from media_hub.errors import ValidationError
 from media_hub.platforms.publisher import UploadOptions
@@ -118,7 +119,7 @@ def _branded_keys(session: Any) -> dict[int, str]:
 
 def _video_calls(
     job: YouTubeUpload,
-    record: dict[str, Any],
+    record: AssetRecord,
     video_id: str,
     actual: dict[str, Any] | None,
     thumbnail_key: str | None,
