@@ -68,11 +68,12 @@ class Catalog:
         self._sessions = sessionmaker(engine, class_=CatalogSession, expire_on_commit=False)
 
     @contextmanager
-    def session(self, *, dry_run: bool = False) -> Iterator[Session]:
+    def session(self, *, dry_run: bool = False, user: str | None = None) -> Iterator[Session]:
         """One unit of work: committed when the block ends (rolled back if it raises, or if
-        `dry_run`, which lets a command show what it would change)."""
+        `dry_run`, which lets a command show what it would change). Its changes are recorded
+        as `user`'s (a web app's signed-in person), else as the catalog's own user's."""
         with self._sessions() as session:
-            session.info[audit.USER_KEY] = self.user
+            session.info[audit.USER_KEY] = user or self.user
             transaction = session.begin()
             try:
                 yield session

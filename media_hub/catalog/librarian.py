@@ -34,9 +34,11 @@ class LibrarianService:
             records = asset_records_by_id(session, ids)
         return write_sheet(path, (records[asset_id] for asset_id in ids), sheet_format)
 
-    def import_sheet(self, sheet: Sheet, *, dry_run: bool = False) -> BulkOutcome:
+    def import_sheet(
+        self, sheet: Sheet, *, dry_run: bool = False, user: str | None = None
+    ) -> BulkOutcome:
         """Apply the sheet's edits, all or none (`bulk.BulkEditError` says why none)."""
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             return bulk.import_sheet(session, sheet)
 
     def set_fields(
@@ -46,12 +48,13 @@ class LibrarianService:
         *,
         dry_run: bool = False,
         versions: Mapping[int, int] | None = None,
+        user: str | None = None,
     ) -> BulkOutcome:
         """Apply `assignments` to the matching assets (or, given a preview's `versions`, to
         exactly the assets previewed, at the versions previewed)."""
         if not assignments:
             raise ValidationError("set", "nothing to set; give FIELD=VALUE, as in status=ready")
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             return bulk.set_fields(session, query, assignments, versions=versions)
 
     def lint(
@@ -66,9 +69,9 @@ class LibrarianService:
         return len(ids), lint.lint_records((records[i] for i in ids), facts, rules)
 
     def revert(
-        self, asset_id: int, version: int, *, dry_run: bool = False
+        self, asset_id: int, version: int, *, dry_run: bool = False, user: str | None = None
     ) -> tuple[AssetRecord, list[FieldChange]]:
         """The asset as restored to `version`, and the fields that changed."""
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             changes = revert.revert_asset(session, asset_id, version)
             return asset_records_by_id(session, [asset_id])[asset_id], changes

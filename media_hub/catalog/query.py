@@ -52,6 +52,7 @@ class AssetQuery:
     text: str | None = None
     include_archived: bool = False
     limit: int | None = None
+    offset: int = 0  # matching assets skipped first, for pages (with `limit`)
     ranges: tuple[Range, ...] = ()
 
 
@@ -72,6 +73,8 @@ def find_asset_records(session: Session, query: AssetQuery) -> list[AssetRecord]
 def find_asset_ids(session: Session, query: AssetQuery) -> list[int]:
     """The ids of the matching assets, in order."""
     matching = _filtered(session, query).order_by(Asset.id)
+    if query.offset:
+        matching = matching.offset(query.offset)
     if query.limit is not None:
         matching = matching.limit(query.limit)
     return list(session.scalars(matching))

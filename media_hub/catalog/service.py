@@ -26,20 +26,28 @@ Record = dict[str, Any]
 
 
 class CatalogService:
+    """The catalog's operations for people. Each change is recorded as the `user` given to
+    the call (a web app serves many people), else as the catalog's configured user."""
+
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
     # Assets
 
-    def add(self, new: assets.NewAsset) -> AssetRecord:
-        with self.catalog.session() as session:
+    def add(self, new: assets.NewAsset, *, user: str | None = None) -> AssetRecord:
+        with self.catalog.session(user=user) as session:
             return self._full_record(session, assets.add_asset(session, new).id)
 
     def edit(
-        self, asset_id: int, edit: assets.AssetEdit, *, expected_version: int | None = None
+        self,
+        asset_id: int,
+        edit: assets.AssetEdit,
+        *,
+        expected_version: int | None = None,
+        user: str | None = None,
     ) -> tuple[AssetRecord, list[Record]]:
         """The asset after the edit, and the audit entries the edit wrote."""
-        with self.catalog.session() as session:
+        with self.catalog.session(user=user) as session:
             before = lookup.asset(session, asset_id).version
             asset = assets.edit_asset(session, asset_id, edit, expected_version=expected_version)
             changes = (
@@ -47,8 +55,10 @@ class CatalogService:
             )
             return self._full_record(session, asset_id), changes
 
-    def archive(self, asset_id: int, *, expected_version: int | None = None) -> AssetRecord:
-        with self.catalog.session() as session:
+    def archive(
+        self, asset_id: int, *, expected_version: int | None = None, user: str | None = None
+    ) -> AssetRecord:
+        with self.catalog.session(user=user) as session:
             assets.archive_asset(session, asset_id, expected_version=expected_version)
             return self._full_record(session, asset_id)
 
@@ -66,12 +76,14 @@ class CatalogService:
 
     # Conventions
 
-    def load_conventions(self, folder: Path, *, dry_run: bool = False) -> list[Change]:
+    def load_conventions(
+        self, folder: Path, *, dry_run: bool = False, user: str | None = None
+    ) -> list[Change]:
         from media_hub.catalog.conventions import apply_definitions
         from media_hub.catalog.definitions import read_definitions
 
         definitions = read_definitions(folder)
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             return apply_definitions(session, definitions)
 
     def series(self) -> list[Record]:

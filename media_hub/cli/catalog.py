@@ -42,6 +42,9 @@ LanguageFilter = Annotated[
 ]
 AllOpt = Annotated[bool, typer.Option("--all", help="Include archived assets.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")]
+OffsetOpt = Annotated[
+    int, typer.Option("--offset", min=0, help="Skip this many first (pages, with --limit).")
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -103,6 +106,7 @@ def list_assets(
     language: LanguageFilter = None,
     include_archived: AllOpt = False,
     limit: LimitOpt = None,
+    offset: OffsetOpt = 0,
     output_format: FormatOpt = Format.TABLE,
     as_json: JsonOpt = False,
 ) -> None:
@@ -112,7 +116,7 @@ def list_assets(
     """
     from media_hub.catalog.query import AssetQuery
 
-    query = AssetQuery(series, topic, status, kind, language, None, include_archived, limit)
+    query = AssetQuery(series, topic, status, kind, language, None, include_archived, limit, offset)
     output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
 
 
@@ -127,6 +131,7 @@ def search(
     language: LanguageFilter = None,
     include_archived: AllOpt = False,
     limit: LimitOpt = None,
+    offset: OffsetOpt = 0,
     output_format: FormatOpt = Format.TABLE,
     as_json: JsonOpt = False,
 ) -> None:
@@ -139,7 +144,7 @@ def search(
     """
     from media_hub.catalog.query import AssetQuery
 
-    query = AssetQuery(series, topic, status, kind, language, text, include_archived, limit)
+    query = AssetQuery(series, topic, status, kind, language, text, include_archived, limit, offset)
     output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
 
 
