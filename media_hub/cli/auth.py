@@ -10,6 +10,7 @@ import typer
 
 from media_hub.cli.state import state
 from media_hub.errors import ValidationError
+from media_hub.platforms.youtube.settings import youtube_settings
 
 auth_app = typer.Typer(help="Connect media-hub to the channel's accounts.", no_args_is_help=True)
 
@@ -36,7 +37,7 @@ def auth_youtube(
     from media_hub.platforms.youtube.auth import authorize
 
     settings = state(ctx).settings
-    secrets = client_secrets or settings.youtube.client_secrets
+    secrets = client_secrets or youtube_settings(settings).client_secrets
     if secrets is None:
         raise ConfigError(
             "no OAuth client file: give --client-secrets or set youtube.client_secrets"

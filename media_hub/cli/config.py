@@ -20,9 +20,9 @@ def config_show(
 
     Example: media-hub config show
     """
-    from media_hub.settings import effective_settings
+    from media_hub.publishing.hubs import describe_settings
 
-    rows = list(effective_settings(state(ctx).settings))
+    rows = list(describe_settings(state(ctx).settings))
     if as_json:
         output.print_json({declared.key: value for declared, value, _origin in rows})
         return

@@ -15,19 +15,14 @@ def init(
 
     Safe to run again: existing files are kept. Example: media-hub init ~/channel-hub
     """
-    from media_hub.hub import Hub, init_hub
-    from media_hub.settings import load_settings, mask_url_password
+    from media_hub.publishing.hubs import create_hub
+    from media_hub.settings import mask_url_password
 
-    folder = path.expanduser().resolve()
-    for created in init_hub(folder):
+    made = create_hub(path.expanduser().resolve())
+    for created in made.created:
         typer.echo(f"created {created}")
-    hub = Hub(load_settings(folder))
-    try:
-        changes = hub.catalog.load_conventions(hub.settings.definitions_dir)
-    finally:
-        hub.close()
-    added = sum(1 for change in changes if change.action == "added")
+    added = sum(1 for change in made.changes if change.action == "added")
     typer.echo(
-        f"hub ready in {folder}: catalog at {mask_url_password(hub.settings.catalog_url)}, "
+        f"hub ready in {made.folder}: catalog at {mask_url_password(made.catalog_url)}, "
         f"{added} conventions added"
     )

@@ -23,10 +23,9 @@ class CliState:
     @property
     def hub(self) -> Hub:
         if self._hub is None:
-            from media_hub.hub import Hub
-            from media_hub.settings import load_settings
+            from media_hub.publishing.hubs import open_hub
 
-            self._hub = Hub(load_settings(self.hub_folder))
+            self._hub = open_hub(self.hub_folder)
         return self._hub
 
     @property

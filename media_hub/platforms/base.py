@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ConfigError
+from media_hub.settings import PlatformSettings
 
 NO_SERIES = "(no series)"
 
@@ -103,6 +104,7 @@ class Platform:
     default_route: ClassVar[bool] = True  # taken by a series that names no platforms
     remote_id_word: ClassVar[str] = "remote_id"  # the JSON key of its ids ("video_id")
     daily_units: ClassVar[int | None] = None  # its shared daily quota, if it counts in units
+    settings_model: ClassVar[type[PlatformSettings] | None] = None  # its [name] section
     keeps_stats: ClassVar[bool] = False  # whether `stats_reader` can read its counters
     stats_fields: ClassVar[tuple[str, ...]] = ("views",)  # the counters it keeps, views first
     daily_stats: ClassVar[bool] = False  # whether it keeps daily numbers per playlist

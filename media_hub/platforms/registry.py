@@ -16,6 +16,8 @@ import importlib
 from collections.abc import Iterator
 from functools import cache
 
+from pydantic import BaseModel
+
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ConfigError
 from media_hub.platforms.base import Platform
@@ -79,6 +81,11 @@ def by_label(label: str) -> Platform | None:
 def defaults_for(kind: AssetKind) -> list[Platform]:
     """Where a series of `kind` that names no platforms publishes."""
     return [p for p in every() if p.default_route and kind in p.kinds]
+
+
+def settings_sections() -> dict[str, type[BaseModel]]:
+    """Each platform's settings model by its section name, for `load_settings`."""
+    return {p.name: p.settings_model for p in every() if p.settings_model is not None}
 
 
 def add(platform: Platform) -> None:

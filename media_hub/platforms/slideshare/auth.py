@@ -10,13 +10,14 @@ from media_hub.platforms.slideshare.credentials import (
     credentials_path,
     save_credentials,
 )
+from media_hub.platforms.slideshare.settings import slideshare_settings
 from media_hub.settings import Settings
 
 
 def check_and_save(settings: Settings, credentials: SlideShareCredentials) -> Path:
     """Refused here, not at the first upload: nothing is saved unless SlideShare accepts
     the credentials. Returns where they were saved."""
-    section = settings.slideshare
+    section = slideshare_settings(settings)
     ca_bundle = settings.path(section.ca_bundle) if section.ca_bundle is not None else None
     client = SlideShareClient(section.api_base, credentials, ca_bundle=ca_bundle)
     try:

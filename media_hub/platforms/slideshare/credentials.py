@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from media_hub.errors import ConfigError
+from media_hub.platforms.slideshare.settings import slideshare_settings
 from media_hub.private_files import read_private, write_private
 from media_hub.settings import Settings
 
@@ -36,7 +37,7 @@ class SlideShareCredentials:
 
 
 def credentials_path(settings: Settings) -> Path:
-    return settings.path(settings.slideshare.credentials_file)
+    return settings.path(slideshare_settings(settings).credentials_file)
 
 
 def save_credentials(path: Path, credentials: SlideShareCredentials) -> None:

@@ -12,6 +12,7 @@ from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synce
 from media_hub.platforms.folder.files import copy_from_store, file_stem
 from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.slideshare import SLIDESHARE
+from media_hub.platforms.slideshare.settings import SlideShareSettings
 
 if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
@@ -31,6 +32,7 @@ class SlideShare(Platform):
     label = "SlideShare"
     kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.DECK})
     remote_id_word = "slideshow_id"
+    settings_model = SlideShareSettings
     keeps_stats = True
     stats_fields = ("views", "downloads", "favorites", "comments")
 

@@ -35,6 +35,7 @@ from media_hub.platforms.slideshare.client import ConversionStatus, SlideShareCl
 from media_hub.platforms.slideshare.conversion import wait_for_conversion
 from media_hub.platforms.slideshare.errors import NOT_FOUND_CODE, SlideShareServiceError
 from media_hub.platforms.slideshare.metadata import DeckMetadata, render_deck_metadata
+from media_hub.platforms.slideshare.settings import slideshare_settings
 
 BUCKET = "slideshare"  # SlideShare counts calls a day per account, not units
 PRESIGNED_URL_SECONDS = 3600
@@ -158,7 +159,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         self._record(asset_id, state="converting", remote_id=slideshow_id)
 
     def _wait(self, slideshow_id: str) -> Slideshow:
-        timeout = float(self.hub.settings.slideshare.conversion_wait)
+        timeout = float(slideshare_settings(self.hub.settings).conversion_wait)
         return wait_for_conversion(self.client, slideshow_id, timeout_s=timeout)
 
     def _find_sent(self, asset_id: int, fields: dict[str, str]) -> Slideshow | None:

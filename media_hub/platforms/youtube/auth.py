@@ -19,6 +19,7 @@ from google.oauth2.credentials import Credentials
 
 from media_hub.errors import ConfigError
 from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.private_files import read_private, write_private
 from media_hub.settings import Settings
 
@@ -26,7 +27,7 @@ AUTH_HINT = "run 'media-hub auth youtube' first"
 
 
 def token_path(settings: Settings) -> Path:
-    return settings.path(settings.youtube.token_file)
+    return settings.path(youtube_settings(settings).token_file)
 
 
 def save_credentials(path: Path, credentials: Credentials) -> None:
@@ -41,7 +42,7 @@ def load_credentials(settings: Settings) -> Credentials:
         info = json.loads(read_private(path, AUTH_HINT))
     except ValueError as exc:
         raise ConfigError(f"{path} is not a media-hub token file; {AUTH_HINT}") from exc
-    credentials = _from_saved(info, settings.youtube.token_uri, path)
+    credentials = _from_saved(info, youtube_settings(settings).token_uri, path)
     if not credentials.valid and credentials.refresh_token:
         try:
             credentials.refresh(_requests_transport(settings))  # type: ignore[no-untyped-call]
@@ -120,6 +121,7 @@ def _trust(session: Any, settings: Settings) -> None:
     requests lets REQUESTS_CA_BUNDLE from the environment win over `session.verify`, so with
     a CA configured the environment is not consulted for this session.
     """
-    if settings.youtube.ca_bundle is not None:
-        session.verify = str(settings.path(settings.youtube.ca_bundle))
+    ca_bundle = youtube_settings(settings).ca_bundle
+    if ca_bundle is not None:
+        session.verify = str(settings.path(ca_bundle))
         session.trust_env = False

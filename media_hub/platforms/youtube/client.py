@@ -14,13 +14,14 @@ from google.oauth2.credentials import Credentials
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 
+from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.settings import Settings
 
 HTTP_TIMEOUT_S = 120
 
 
 def authorized_http(settings: Settings, credentials: Credentials) -> Any:
-    ca_bundle = settings.youtube.ca_bundle
+    ca_bundle = youtube_settings(settings).ca_bundle
     http = httplib2.Http(
         timeout=HTTP_TIMEOUT_S, ca_certs=str(settings.path(ca_bundle)) if ca_bundle else None
     )
@@ -36,7 +37,7 @@ def youtube_service(settings: Settings, credentials: Credentials) -> Any:
         http=authorized_http(settings, credentials),
         static_discovery=True,
         cache_discovery=False,
-        client_options={"api_endpoint": settings.youtube.api_endpoint},
+        client_options={"api_endpoint": youtube_settings(settings).api_endpoint},
     )
 
 
@@ -47,5 +48,5 @@ def analytics_service(settings: Settings, credentials: Credentials) -> Any:
         http=authorized_http(settings, credentials),
         static_discovery=True,
         cache_discovery=False,
-        client_options={"api_endpoint": settings.youtube.api_endpoint},
+        client_options={"api_endpoint": youtube_settings(settings).api_endpoint},
     )

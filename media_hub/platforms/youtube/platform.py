@@ -12,6 +12,7 @@ from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import QuotaError
 from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced, SyncedCall
 from media_hub.platforms.youtube import YOUTUBE, quota
+from media_hub.platforms.youtube.settings import YouTubeSettings, youtube_settings
 
 if TYPE_CHECKING:
     from media_hub.catalog.lint import LintFacts, LintProblem
@@ -31,6 +32,7 @@ class YouTube(Platform):
     quota_zone_name = "Pacific"
     remote_id_word = "video_id"
     daily_units = quota.DAILY_LIMITS[quota.DEFAULT_BUCKET]
+    settings_model = YouTubeSettings
     keeps_stats = True
     stats_fields = ("views", "likes", "comments")
     daily_stats = True
@@ -43,7 +45,7 @@ class YouTube(Platform):
     def reaching(self, hub: Hub) -> AbstractContextManager[None]:
         from media_hub.platforms.youtube.errors import reaching
 
-        return reaching(hub.settings.youtube.api_endpoint)
+        return reaching(youtube_settings(hub.settings).api_endpoint)
 
     def check_quota(self, publisher: Publisher[Any], asset_id: int, now: datetime) -> None:
         """Workers on several machines share the ledger in the catalog; two may still both
@@ -132,5 +134,5 @@ def connect(hub: Hub) -> Any:
     from media_hub.platforms.youtube.errors import reaching
 
     settings = hub.settings
-    with reaching(settings.youtube.token_uri):
+    with reaching(youtube_settings(settings).token_uri):
         return youtube_service(settings, load_credentials(settings))

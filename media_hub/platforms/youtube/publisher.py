@@ -36,6 +36,7 @@ from media_hub.platforms.publisher import (
 )
 from media_hub.platforms.youtube import YOUTUBE, channel, quota
 from media_hub.platforms.youtube.metadata import render_video_metadata
+from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.platforms.youtube.uploader import upload_video
 
 UPLOAD_PROFILE = "youtube"
@@ -103,7 +104,7 @@ class YouTubeUpload(Publisher[Any]):
         with self.hub.store.local_path(rendition.store_key) as media:
             uploaded = upload_video(
                 self.catalog, self.youtube, asset_id, media, resource, progress=on_bytes,
-                chunk_bytes=settings.youtube.upload_chunk_kib * 1024,
+                chunk_bytes=youtube_settings(settings).upload_chunk_kib * 1024,
             )  # fmt: skip
         state = self._state(asset_id)
         if state == "uploaded":

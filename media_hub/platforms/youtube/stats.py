@@ -24,6 +24,7 @@ from media_hub.platforms.stats_source import (
 from media_hub.platforms.youtube import quota, scopes
 from media_hub.platforms.youtube.errors import reason_of, translate
 from media_hub.platforms.youtube.reading import PAGE, RETRIES, ChannelReader
+from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.settings import Settings
 
 SCOPE_REASONS = {"insufficientPermissions", "forbidden", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}
@@ -123,7 +124,7 @@ def youtube_stats_source(settings: Settings, catalog: Catalog) -> YouTubeStatsSo
     from media_hub.platforms.youtube.client import analytics_service, youtube_service
     from media_hub.platforms.youtube.errors import reaching
 
-    with reaching(settings.youtube.token_uri):
+    with reaching(youtube_settings(settings).token_uri):
         credentials = load_credentials(settings)
     allowed = has_analytics_scope(credentials)
     analytics = analytics_service(settings, credentials) if allowed is not False else None
