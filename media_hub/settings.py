@@ -57,7 +57,7 @@ class ThumbnailSettings(_Section):
 
 
 class PlatformSettings(_Section):
-    """The base of a platform's own section (`[youtube]`), declared in its folder and read
+    """The base of a platform's own section (`[name]`), declared in its folder and read
     through `Settings.section`, so a new platform adds settings without editing this file."""
 
 

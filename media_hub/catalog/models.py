@@ -115,7 +115,7 @@ class Playlist(Audited, Base):
 
 
 class PlaylistRemoteId(Audited, Base):
-    """A playlist's id on one platform (a YouTube playlist id, ...); one per platform, and one
+    """A playlist's id on one platform; one per platform, and one
     playlist per id on a platform. Platform names are plain text, checked by the code."""
 
     __tablename__ = "playlist_remote_ids"
@@ -317,7 +317,7 @@ class AssetTopic(Audited, Base):
 
 
 class PlaylistItem(Audited, Base):
-    """An asset's place in one of media-hub's playlists (and its item id on YouTube)."""
+    """An asset's place in one of media-hub's playlists (and its item id on the platform)."""
 
     __tablename__ = "playlist_items"
     audit_attrs = ("playlist_id", "position")

@@ -23,7 +23,7 @@ def export_command(
 ) -> None:
     """Write a ready-to-upload bundle: the file, its thumbnail, captions and metadata to paste.
 
-    For when a platform's API is closed (SlideShare) or a channel is not connected: open
+    For when a platform's API is closed or an account is not connected: open
     metadata.txt beside the upload form. Example: media-hub export 12 --to ~/Desktop/flyer-12
     """
     from media_hub.platforms.folder.bundle import export_bundle

@@ -130,7 +130,7 @@ def report(
         typer.Option("--output", "-o", help="Write the report to this file, not stdout."),
     ] = None,
 ) -> None:
-    """Totals, change over the period and top assets, YouTube and SlideShare side by side.
+    """Totals, change over the period and top assets, each platform side by side.
 
     The change is between the last pull on or before --until and the last on or before
     --since. --format html writes one self-contained page with the tables and the chart.

@@ -1,6 +1,6 @@
 """The report's chart: views over time, one labelled line per group, as a PNG.
 
-By playlist, when YouTube Analytics days are stored for the period, the lines are the
+By playlist, when daily playlist numbers (Analytics) are stored for the period, the lines are the
 playlists' views summed day by day (cumulative: lines that only rise, ending on the period's
 total, are easier to compare than noisy daily counts); pulls may all fall on one day, days do
 not. Otherwise they are the lifetime views at each pull.
@@ -113,7 +113,7 @@ def _series(report: Report, keys: list[str]) -> tuple[Any, dict[str, list[float]
         return (
             [point.day for point in report.days],
             {key: _cumulative(report.days, key) for key in keys},
-            f"views since {first}, cumulative (YouTube Analytics, by day)",
+            f"views since {first}, cumulative ({_daily_labels()} Analytics, by day)",
         )
     return (
         [point.taken_at for point in report.timeline],
@@ -186,3 +186,7 @@ def _shapes_text() -> bool:
     from matplotlib import ft2font
 
     return bool(getattr(ft2font, "__libraqm_version__", ""))
+
+
+def _daily_labels() -> str:
+    return " and ".join(p.label for p in registry.every() if p.daily_stats)

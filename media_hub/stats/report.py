@@ -3,9 +3,9 @@
 Totals are the lifetime counters of the last snapshot taken on or before `until`; the change
 over the period is those minus the counters of the last snapshot on or before `since` (from
 zero when there is none). A playlist's totals sum its own rows of each snapshot, so they follow
-its membership at that pull; series and topics follow the catalog as it is now. YouTube
-Analytics days are summed over `since`..`until`, and kept day by day for the chart (views over
-real days, where the pulls may all fall on one). Days are UTC days.
+its membership at that pull; series and topics follow the catalog as it is now. A platform's
+daily playlist numbers (Analytics) are summed over `since`..`until`, and kept day by day for
+the chart (views over real days, where the pulls may all fall on one). Days are UTC days.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class Point:
 
 @dataclass(frozen=True)
 class DayPoint:
-    """YouTube Analytics views of each playlist (by key) on one day: the chart's daily data."""
+    """Daily views of each playlist (by key) on one day: the chart's daily data."""
 
     day: date
     views: dict[str, int]
