@@ -13,8 +13,8 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from media_hub.catalog.base import Base
-from media_hub.catalog.types import portable_enum, utcnow
-from media_hub.catalog.vocabulary import JobState
+from media_hub.catalog.types import portable_enum, text_enum, utcnow
+from media_hub.catalog.vocabulary import JobState, PublicationState
 
 
 class Rendition(Base):
@@ -81,7 +81,9 @@ class Publication(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(32))  # a registered platform's name
-    state: Mapped[str] = mapped_column(String(20), default="pending")
+    state: Mapped[PublicationState] = mapped_column(
+        text_enum(PublicationState, "publication_state"), default=PublicationState.PENDING
+    )
     remote_id: Mapped[str | None] = mapped_column(String(128))
     url: Mapped[str | None] = mapped_column(String(255))
     session_uri: Mapped[str | None] = mapped_column(Text)

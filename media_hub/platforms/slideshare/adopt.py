@@ -20,7 +20,7 @@ from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.models import Series
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus, PublicationState
 from media_hub.errors import MediaHubError
 from media_hub.hub import Hub
 from media_hub.platforms.base import AdoptReport
@@ -107,7 +107,8 @@ def _adopt_one(
     session.add(
         Publication(
             asset_id=asset.id, platform=SLIDESHARE, remote_id=slideshow.id,
-            url=slideshow.url or None, state="done" if converted else "converting",
+            url=slideshow.url or None,
+            state=PublicationState.DONE if converted else PublicationState.CONVERTING,
             published_at=slideshow.created,
         )
     )  # fmt: skip

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.records import AssetRecord
-from media_hub.catalog.vocabulary import AssetKind
+from media_hub.catalog.vocabulary import AssetKind, PublicationState
 from media_hub.errors import MediaError, ValidationError
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.platforms.publisher import (
@@ -50,8 +50,8 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         asset_id = self.ingested(request)
         fields = self.fields(asset_id, options)
         state = self._publication(asset_id).get("state")
-        calls = [] if state == "done" else self._calls(state)
-        return UploadPlan(request.path, asset_id, state == "done", fields, calls)
+        calls = [] if state == PublicationState.DONE else self._calls(state)
+        return UploadPlan(request.path, asset_id, state == PublicationState.DONE, fields, calls)
 
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
         """The deck in the catalog and the store, its metadata checked: all a worker needs."""
@@ -73,27 +73,29 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         path = file or Path(self.source(asset_id)[1])
         publication = self._publication(asset_id)
         uploaded_now = False
-        if publication.get("state") == "failed":
+        if publication.get("state") == PublicationState.FAILED:
             step("delete failed conversion")
             self._discard_failed(asset_id, publication["remote_id"])
             publication = {}
-        if publication.get("state") == "sending":
+        if publication.get("state") == PublicationState.SENDING:
             step("look for an upload lost in a crash")
             found = self._find_sent(asset_id, fields)
             if found is not None:
-                self._record(asset_id, state="converting", remote_id=found.id, url=found.url)
+                self._record(
+                    asset_id, state=PublicationState.CONVERTING, remote_id=found.id, url=found.url
+                )
                 publication = self._publication(asset_id)
-        if publication.get("state") in (None, "pending", "sending"):
+        if publication.get("state") in (None, PublicationState.PENDING, PublicationState.SENDING):
             step("upload")
             self._send(asset_id, fields, on_bytes)
             uploaded_now = True
             publication = self._publication(asset_id)
         remote_id: str = publication["remote_id"]
-        if publication["state"] == "converting":
+        if publication["state"] == PublicationState.CONVERTING:
             step("conversion")
             slideshow = self._wait(remote_id)
             if slideshow.status is ConversionStatus.FAILED:
-                self._record(asset_id, state="failed")
+                self._record(asset_id, state=PublicationState.FAILED)
                 raise MediaError(
                     str(path),
                     f"SlideShare could not convert the deck (slideshow {remote_id}); check that "
@@ -101,12 +103,12 @@ class SlideShareUpload(Publisher[SlideShareClient]):
                     "deck sent again",
                 )
             if slideshow.status is ConversionStatus.CONVERTED:
-                self._record(asset_id, state="done", url=slideshow.url or None)
+                self._record(asset_id, state=PublicationState.DONE, url=slideshow.url or None)
                 mark_published(self.hub, asset_id)
             publication = self._publication(asset_id)
         return Published(
             path, asset_id, SLIDESHARE, remote_id, publication.get("url") or "",
-            uploaded_now, finished=publication["state"] == "done",
+            uploaded_now, finished=publication["state"] == PublicationState.DONE,
         )  # fmt: skip
 
     # -- metadata ------------------------------------------------------------------------------
@@ -141,7 +143,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
     ) -> None:
         key, name = self.source(asset_id)
         upload_fields = {**fields, "make_src_public": "Y"}
-        self._record(asset_id, state="sending", remote_id=None)
+        self._record(asset_id, state=PublicationState.SENDING, remote_id=None)
         try:
             url = self.hub.store.presigned_url(key, PRESIGNED_URL_SECONDS)
             if url is not None:  # S3: SlideShare fetches the deck itself
@@ -154,9 +156,9 @@ class SlideShareUpload(Publisher[SlideShareClient]):
                         upload_fields, file=path, filename=name, progress=on_bytes
                     )
         except SlideShareServiceError:
-            self._record(asset_id, state="pending")  # refused: nothing was created
+            self._record(asset_id, state=PublicationState.PENDING)  # refused: nothing was created
             raise
-        self._record(asset_id, state="converting", remote_id=slideshow_id)
+        self._record(asset_id, state=PublicationState.CONVERTING, remote_id=slideshow_id)
 
     def _wait(self, slideshow_id: str) -> Slideshow:
         timeout = float(slideshare_settings(self.hub.settings).conversion_wait)
@@ -183,17 +185,17 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         except SlideShareServiceError as exc:
             if exc.code != NOT_FOUND_CODE:
                 raise
-        self._record(asset_id, state="pending", remote_id=None, url=None)
+        self._record(asset_id, state=PublicationState.PENDING, remote_id=None, url=None)
 
-    def _calls(self, state: str | None) -> list[PlannedCall]:
+    def _calls(self, state: PublicationState | None) -> list[PlannedCall]:
         calls = []
-        if state == "failed":
+        if state == PublicationState.FAILED:
             calls.append(PlannedCall("delete_slideshow", 0, BUCKET, "the failed conversion"))
-        if state == "sending":
+        if state == PublicationState.SENDING:
             calls.append(
                 PlannedCall("get_slideshows_by_user", 0, BUCKET, "look for a lost upload (per 100)")
             )
-        if state != "converting":
+        if state != PublicationState.CONVERTING:
             calls.append(PlannedCall("upload_slideshow", 0, BUCKET, "the deck"))
         calls.append(PlannedCall("get_slideshow", 0, BUCKET, "until converted, with backoff"))
         return calls

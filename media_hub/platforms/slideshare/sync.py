@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
+from media_hub.catalog.vocabulary import PublicationState
 from media_hub.errors import QuotaError, ValidationError
 from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.slideshare import SLIDESHARE
@@ -113,7 +114,7 @@ def _published(job: SlideShareUpload) -> list[tuple[int, str]]:
             select(Publication.asset_id, Publication.remote_id)
             .where(
                 Publication.platform == SLIDESHARE,
-                Publication.state.in_(("converting", "done")),
+                Publication.state.in_((PublicationState.CONVERTING, PublicationState.DONE)),
                 Publication.remote_id.is_not(None),
             )
             .order_by(Publication.asset_id)

@@ -24,7 +24,7 @@ from media_hub.catalog import rules
 from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.models import Playlist, PlaylistItem, Series
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus
+from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus, PublicationState
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
 from media_hub.platforms.base import AdoptReport
@@ -177,7 +177,7 @@ def _adopt_one(
     session.add(
         Publication(
             asset_id=asset.id, platform=YOUTUBE, remote_id=video_id,
-            url=WATCH_URL + video_id, state="done",
+            url=WATCH_URL + video_id, state=PublicationState.DONE,
             published_at=_published_at(video.get("snippet", {}).get("publishedAt")),
         )
     )  # fmt: skip

@@ -21,7 +21,7 @@ from media_hub.catalog.models import Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Caption, Publication, Thumbnail
 from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.service import CatalogService
-from media_hub.catalog.vocabulary import AssetKind
+from media_hub.catalog.vocabulary import AssetKind, PublicationState
 from media_hub.errors import ValidationError
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.renditions import ensure_rendition
@@ -107,13 +107,13 @@ class YouTubeUpload(Publisher[Any]):
                 chunk_bytes=youtube_settings(settings).upload_chunk_kib * 1024,
             )  # fmt: skip
         state = self._state(asset_id)
-        if state == "uploaded":
+        if state == PublicationState.UPLOADED:
             step("thumbnail.set")
             channel.set_thumbnail(
                 self.catalog, self.youtube, asset_id, uploaded.video_id, thumbnails.branded,
                 store_key=branded_key(self.catalog, asset_id),
             )  # fmt: skip
-            self._set_state(asset_id, "thumbnail")
+            self._set_state(asset_id, PublicationState.THUMBNAIL)
         step("playlists")
         for slug in self._playlists(asset_id):
             channel.add_to_playlist(self.catalog, self.youtube, slug, asset_id, uploaded.video_id)
@@ -123,7 +123,7 @@ class YouTubeUpload(Publisher[Any]):
                 channel.upload_caption(
                     self.catalog, self.youtube, asset_id, uploaded.video_id, lang, path, key
                 )
-        self._set_state(asset_id, "done")
+        self._set_state(asset_id, PublicationState.DONE)
         mark_published(self.hub, asset_id)
         return Published(
             file or Path(f"asset-{asset_id}"), asset_id, YOUTUBE, uploaded.video_id,
@@ -154,7 +154,7 @@ class YouTubeUpload(Publisher[Any]):
         return resource
 
     def _calls(self, asset_id: int, source: Path | None) -> list[PlannedCall]:
-        if self._state(asset_id) == "done":
+        if self._state(asset_id) == PublicationState.DONE:
             return []
         calls = []
         if not self._uploaded(asset_id):
@@ -191,7 +191,7 @@ class YouTubeUpload(Publisher[Any]):
         playlists: list[str] = record.get("playlists", [])
         return playlists
 
-    def _state(self, asset_id: int) -> str | None:
+    def _state(self, asset_id: int) -> PublicationState | None:
         with self.catalog.session() as session:
             return session.scalars(
                 select(Publication.state).where(
@@ -200,9 +200,13 @@ class YouTubeUpload(Publisher[Any]):
             ).first()
 
     def _uploaded(self, asset_id: int) -> bool:
-        return self._state(asset_id) in ("uploaded", "thumbnail", "done")
+        return self._state(asset_id) in (
+            PublicationState.UPLOADED,
+            PublicationState.THUMBNAIL,
+            PublicationState.DONE,
+        )
 
-    def _set_state(self, asset_id: int, state: str) -> None:
+    def _set_state(self, asset_id: int, state: PublicationState) -> None:
         with self.catalog.session() as session:
             publication = session.scalars(
                 select(Publication).where(

@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.vocabulary import PublicationState
 from media_hub.errors import RemoteError
 from media_hub.platforms.youtube import YOUTUBE, quota
 from media_hub.platforms.youtube.errors import translate
@@ -133,7 +134,7 @@ def _publication(catalog: Catalog, asset_id: int) -> Publication:
             )
         ).first()
         if found is None:
-            found = Publication(asset_id=asset_id, platform=YOUTUBE, state="pending")
+            found = Publication(asset_id=asset_id, platform=YOUTUBE, state=PublicationState.PENDING)
             session.add(found)
             session.flush()
         return found
@@ -160,7 +161,7 @@ def _open_session(catalog: Catalog, request: Any, asset_id: int, size: int) -> s
         publication.session_uri = uri
         publication.total_bytes = size
         publication.confirmed_bytes = 0
-        publication.state = "uploading"
+        publication.state = PublicationState.UPLOADING
     return uri
 
 
@@ -197,7 +198,7 @@ def _finish(
         publication = _row(session, asset_id)
         publication.remote_id = video_id
         publication.url = WATCH_URL.format(video_id)
-        publication.state = "uploaded"
+        publication.state = PublicationState.UPLOADED
         publication.session_uri = None
         publication.confirmed_bytes = publication.total_bytes or 0
         publication.published_at = _published_at(video)
