@@ -22,7 +22,7 @@ from media_hub.hub import Hub
 from media_hub.jobs import kinds, queue, records
 from media_hub.jobs.worker import Finished, Outcome, quota_reset, run_worker
 from media_hub.platforms import registry
-from media_hub.platforms.youtube.quota import PACIFIC, next_reset
+from media_hub.platforms.youtube.clock import PACIFIC, next_reset
 
 YOUTUBE_QUOTA = QuotaError(
     "YouTube",

@@ -17,7 +17,7 @@ from media_hub.catalog.pipeline_models import Job, QuotaEntry
 from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.jobs.worker import Finished, run_worker
-from media_hub.platforms.youtube import quota
+from media_hub.platforms.youtube import clock, quota
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 
@@ -93,7 +93,7 @@ def test_an_upload_the_ledger_cannot_pay_waits_for_the_reset(
     with channel_hub.db.session() as session:  # another worker spent the day
         session.add(
             QuotaEntry(platform="youtube", bucket=quota.DEFAULT_BUCKET,
-                       day=quota.pacific_day(now), method="videos.update", units=9_990)
+                       day=clock.pacific_day(now), method="videos.update", units=9_990)
         )  # fmt: skip
     [deferred] = _work(channel_hub, 1)
     assert deferred.outcome.value == "deferred"
@@ -102,7 +102,7 @@ def test_an_upload_the_ledger_cannot_pay_waits_for_the_reset(
         job = session.scalars(select(Job).where(Job.id == video["job_id"])).one()
         assert job.state == "queued"
         assert job.attempts == 0
-        assert job.run_after.replace(tzinfo=UTC) >= quota.next_reset(now)
+        assert job.run_after.replace(tzinfo=UTC) >= clock.next_reset(now)
     listed = runner.invoke(app, ["jobs", "list"])
     assert "quota" in listed.stdout
 

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from media_hub.hub import Hub
 from media_hub.media.fonts import find_font
-from media_hub.platforms.youtube.quota import pacific_day
+from media_hub.platforms.youtube.clock import pacific_day
 from media_hub.sandbox.server import Sandbox
 from media_hub.stats import chart
 from media_hub.stats.counts import Counts

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from media_hub.catalog.conventions import Change
 from media_hub.hub import Hub, init_hub
 from media_hub.platforms import registry
 from media_hub.settings import DeclaredSetting, Origin, Settings, effective_settings, load_settings
+
+if TYPE_CHECKING:
+    from media_hub.catalog.conventions import Change
 
 
 def open_hub(folder: Path | None = None) -> Hub:

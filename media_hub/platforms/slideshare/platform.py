@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import QuotaError
 from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced, SyncedCall
-from media_hub.platforms.folder.files import copy_from_store, file_stem
-from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.settings import SlideShareSettings
 
@@ -87,6 +85,9 @@ class SlideShare(Platform):
         on_transcode: Callable[[float], None] | None,
     ) -> ExportedTexts:
         """The deck itself (SlideShare converts it), and the upload form's fields."""
+        from media_hub.platforms.folder.files import copy_from_store, file_stem
+        from media_hub.platforms.publisher import UploadOptions
+
         job = self.publisher(hub)  # renders only: its client is never made
         fields = job.fields(asset["id"], UploadOptions(), asset)
         source_key, _ = job.source(asset["id"])

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from googleapiclient.errors import HttpError
 
 from media_hub.errors import QuotaError, RemoteError
-from media_hub.platforms.youtube.quota import PACIFIC, next_reset
+from media_hub.platforms.youtube.clock import PACIFIC, next_reset
 
 STOPPING_REASONS = {"quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded"}
 

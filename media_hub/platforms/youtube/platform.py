@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import QuotaError
 from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced, SyncedCall
-from media_hub.platforms.youtube import YOUTUBE, quota
+from media_hub.platforms.youtube import YOUTUBE, clock
 from media_hub.platforms.youtube.settings import YouTubeSettings, youtube_settings
 
 if TYPE_CHECKING:
@@ -28,10 +28,10 @@ class YouTube(Platform):
     label = "YouTube"
     kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.VIDEO})
     home_word = "channel"
-    quota_zone = quota.PACIFIC
+    quota_zone = clock.PACIFIC
     quota_zone_name = "Pacific"
     remote_id_word = "video_id"
-    daily_units = quota.DAILY_LIMITS[quota.DEFAULT_BUCKET]
+    daily_units = clock.DAILY_UNITS
     settings_model = YouTubeSettings
     keeps_stats = True
     stats_fields = ("views", "likes", "comments")
@@ -51,15 +51,16 @@ class YouTube(Platform):
         """Workers on several machines share the ledger in the catalog; two may still both
         pass this check for the last units, and YouTube's own quotaExceeded then stops the
         later one."""
+        from media_hub.platforms.youtube import quota
         from media_hub.platforms.youtube.publisher import YouTubeUpload
 
         assert isinstance(publisher, YouTubeUpload)
-        day = quota.pacific_day(now)
+        day = clock.pacific_day(now)
         with publisher.catalog.session() as session:
             for bucket, units in sorted(publisher.needed_quota(asset_id).items()):
                 left = quota.DAILY_LIMITS[bucket] - quota.spent(session, bucket, day)
                 if units > left:
-                    reset = quota.next_reset(now).astimezone(quota.PACIFIC)
+                    reset = clock.next_reset(now).astimezone(clock.PACIFIC)
                     raise QuotaError(
                         self.label, "quotaExceeded",
                         f"asset {asset_id} needs {units} units of the {bucket} quota and "
@@ -69,7 +70,7 @@ class YouTube(Platform):
                     )  # fmt: skip
 
     def next_reset(self, now: datetime) -> datetime:
-        return quota.next_reset(now)
+        return clock.next_reset(now)
 
     def sync(self, hub: Hub, apply: bool) -> Synced:
         from media_hub.platforms.youtube.sync import apply_sync, plan_sync
@@ -82,7 +83,7 @@ class YouTube(Platform):
         left = len(result.left) if result is not None else len(calls)
         stopped = None
         if result is not None and result.left:
-            reset = quota.next_reset(datetime.now(UTC)).astimezone(quota.PACIFIC)
+            reset = clock.next_reset(datetime.now(UTC)).astimezone(clock.PACIFIC)
             stopped = (
                 f"YouTube: the day's quota ran out with {left} change(s) left; rerun after "
                 f"{reset:%Y-%m-%d %H:%M} Pacific time"

@@ -7,16 +7,14 @@ workers.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.pipeline_models import QuotaEntry
 from media_hub.platforms.youtube import YOUTUBE
-
-PACIFIC = ZoneInfo("America/Los_Angeles")
+from media_hub.platforms.youtube.clock import DAILY_UNITS, pacific_day
 
 # Google's published costs (FACTS.md); videos.insert has a bucket of its own (calls, not units).
 UPLOAD_BUCKET = "videos.insert"
@@ -34,7 +32,7 @@ COSTS: dict[str, int] = {
     "captions.update": 450,
 }
 LIST_COST = 1
-DAILY_LIMITS = {UPLOAD_BUCKET: 100, DEFAULT_BUCKET: 10_000}
+DAILY_LIMITS = {UPLOAD_BUCKET: 100, DEFAULT_BUCKET: DAILY_UNITS}
 
 
 def cost(method: str) -> int:
@@ -43,16 +41,6 @@ def cost(method: str) -> int:
 
 def bucket(method: str) -> str:
     return UPLOAD_BUCKET if method == "videos.insert" else DEFAULT_BUCKET
-
-
-def pacific_day(now: datetime) -> date:
-    return now.astimezone(PACIFIC).date()
-
-
-def next_reset(now: datetime) -> datetime:
-    """The next midnight in Pacific time, as an aware UTC datetime."""
-    tomorrow = pacific_day(now) + timedelta(days=1)
-    return datetime.combine(tomorrow, time(0), tzinfo=PACIFIC).astimezone(UTC)
 
 
 def record(session: Session, method: str, now: datetime | None = None) -> None:

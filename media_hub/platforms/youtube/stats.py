@@ -21,7 +21,7 @@ from media_hub.platforms.stats_source import (
     VideoCounts,
     VideoStatsSource,
 )
-from media_hub.platforms.youtube import quota, scopes
+from media_hub.platforms.youtube import clock, quota, scopes
 from media_hub.platforms.youtube.errors import reason_of, translate
 from media_hub.platforms.youtube.reading import PAGE, RETRIES, ChannelReader
 from media_hub.platforms.youtube.settings import youtube_settings
@@ -167,7 +167,7 @@ class YouTubeStatsReader:
             targets.published[video_id]: StatsCounts(n.views, n.likes, n.comments)
             for video_id, n in found.items()
         }
-        yesterday = quota.pacific_day(now) - timedelta(days=1)
+        yesterday = clock.pacific_day(now) - timedelta(days=1)
         for playlist_id, remote_id in sorted(targets.playlists.items()):
             on_channel = source.playlist_videos(remote_id)
             reading.members[playlist_id] = [
@@ -192,7 +192,7 @@ def _first_day(targets: StatsTargets, playlist_id: int, videos: list[str], yeste
     if last is not None:
         return last + timedelta(days=1)
     known = [
-        quota.pacific_day(targets.published_at[video_id])
+        clock.pacific_day(targets.published_at[video_id])
         for video_id in videos
         if video_id in targets.published_at
     ]

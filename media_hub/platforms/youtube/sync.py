@@ -25,7 +25,7 @@ from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.vocabulary import AssetKind, PlaylistOrder
 from media_hub.errors import ValidationError
 from media_hub.platforms.publisher import UploadOptions
-from media_hub.platforms.youtube import YOUTUBE, quota
+from media_hub.platforms.youtube import YOUTUBE, clock, quota
 from media_hub.platforms.youtube.errors import translate
 from media_hub.platforms.youtube.publisher import YouTubeUpload
 from media_hub.platforms.youtube.reading import ChannelReader
@@ -89,7 +89,7 @@ def apply_sync(job: YouTubeUpload, plan: SyncPlan) -> SyncResult:
     done: list[SyncCall] = []
     for index, call in enumerate(plan.calls):
         with job.catalog.session() as session:
-            day = quota.pacific_day(datetime.now(UTC))
+            day = clock.pacific_day(datetime.now(UTC))
             left = quota.DAILY_LIMITS[quota.DEFAULT_BUCKET] - quota.spent(
                 session, quota.DEFAULT_BUCKET, day
             )
