@@ -37,7 +37,7 @@ FR_WORDS = ["rédiger", "son", "CV", "entretien", "d'embauche", "emploi", "méti
 
 def fill(hub: Hub, count: int) -> None:
     rng = random.Random(7)
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     with catalog.session() as session:
         all_series = list(session.scalars(select(Series)))
         topic_ids = list(session.scalars(select(Topic.id)))

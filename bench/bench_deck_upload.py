@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from media_hub.publishing.slideshare.client import SlideShareClient
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials
+from media_hub.platforms.slideshare.client import SlideShareClient
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials
 from media_hub.sandbox.server import Sandbox
 
 ROUNDS = 3
@@ -27,8 +27,8 @@ FIELDS = {"slideshow_title": "bench", "slideshow_description": "", "slideshow_ta
 UPLOADER = """
 import json, resource, sys, time
 from pathlib import Path
-from media_hub.publishing.slideshare.client import SlideShareClient
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials
+from media_hub.platforms.slideshare.client import SlideShareClient
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials
 account, base, ca, path = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
 client = SlideShareClient(base, SlideShareCredentials(**account), ca_bundle=Path(ca))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

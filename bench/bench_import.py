@@ -49,7 +49,7 @@ FR_WORDS = ["rédiger", "son", "CV", "entretien", "d'embauche", "emploi", "méti
 def fill(hub: Hub, count: int) -> None:
     """`count` assets in the series without numbering, each in its series' playlist."""
     rng = random.Random(7)
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         series = [s for s in session.scalars(select(Series)) if s.numbering is Numbering.NONE]
         playlists = {p.slug: p.id for p in session.scalars(select(Playlist))}
         topic_ids = list(session.scalars(select(Topic.id)))
@@ -121,7 +121,7 @@ def main() -> None:
         hub = Hub(load_settings(folder))
         hub.catalog.load_conventions(hub.settings.definitions_dir)
         fill(hub, args.assets)
-        service = LibrarianService(hub.catalog.catalog)
+        service = LibrarianService(hub.db)
         exported, edited = Path(tmp) / "assets.csv", Path(tmp) / "edited.csv"
         seconds, count = timed(lambda: service.export(AssetQuery(), exported, SheetFormat.CSV))
         print(f"export {count:,} rows to CSV: {seconds:.2f} s")
@@ -139,7 +139,7 @@ def main() -> None:
             fields,
             len(preview.changes),
         )
-        with hub.catalog.catalog.session() as session:
+        with hub.db.session() as session:
             entries = session.scalar(select(func.count()).select_from(AuditEntry))
         for label, seconds in (("import --dry-run", dry_s), ("import --yes", apply_s)):
             print(

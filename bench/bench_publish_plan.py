@@ -21,19 +21,19 @@ from media_hub.catalog.models import Asset, AssetText, Series
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
-from media_hub.pipeline.publisher import UploadOptions
-from media_hub.pipeline.youtube_sync import plan_sync
-from media_hub.pipeline.youtube_upload import YouTubeUpload
-from media_hub.publishing.youtube.auth import load_credentials
-from media_hub.publishing.youtube.client import youtube_service
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.youtube.auth import load_credentials
+from media_hub.platforms.youtube.client import youtube_service
+from media_hub.platforms.youtube.publisher import YouTubeUpload
+from media_hub.platforms.youtube.sync import plan_sync
 from media_hub.sandbox.server import Sandbox
 
 
 def fill(hub: Hub, sandbox: Sandbox, count: int) -> None:
     """`count` published reports in the catalog, and the same videos on the channel."""
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     now = utcnow()
     with catalog.session() as session:
         series_id = session.scalars(select(Series.id).where(Series.slug == "reports")).one()
@@ -51,7 +51,7 @@ def fill(hub: Hub, sandbox: Sandbox, count: int) -> None:
         )  # fmt: skip
         session.execute(
             insert(Publication),
-            [{"asset_id": n, "platform": Platform.YOUTUBE, "state": "done",
+            [{"asset_id": n, "platform": "youtube", "state": "done",
               "remote_id": f"bench{n:07d}", "updated_at": now} for n in range(1, count + 1)],
         )  # fmt: skip
     job = YouTubeUpload(hub, lambda: None)

@@ -19,18 +19,18 @@ from typing import Any
 from sandbox_hub import sandbox_hub
 from sqlalchemy import func, insert, select
 
-from media_hub.catalog.models import Asset, AssetText, Playlist, PlaylistItem
+from media_hub.catalog.models import Asset, AssetText, Playlist, PlaylistItem, PlaylistRemoteId
 from media_hub.catalog.pipeline_models import Publication, StatsRow
 from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
-from media_hub.publishing.youtube.auth import load_credentials
-from media_hub.publishing.youtube.client import youtube_service
+from media_hub.platforms.youtube.auth import load_credentials
+from media_hub.platforms.youtube.client import youtube_service
+from media_hub.platforms.youtube.stats import YouTubeStatsReader, youtube_stats_source
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from media_hub.stats.pull import pull_stats
-from media_hub.stats.youtube_source import youtube_stats_source
 
 DAYS_OUT = 7  # the videos were published a week before the pull
 
@@ -65,7 +65,7 @@ def fill(hub: Hub, sandbox: Sandbox, videos: int, playlists: int) -> list[str]:
                 "status": {"privacyStatus": "public"}, "localizations": {},
                 "published_at": rfc3339(published), "manual_sort": True, "items": items,
             }  # fmt: skip
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         session.execute(
             insert(Asset),
             [{"id": n, "kind": AssetKind.VIDEO, "default_language": "fr",
@@ -80,7 +80,7 @@ def fill(hub: Hub, sandbox: Sandbox, videos: int, playlists: int) -> list[str]:
         )  # fmt: skip
         session.execute(
             insert(Publication),
-            [{"asset_id": n, "platform": Platform.YOUTUBE, "state": "done", "remote_id": video_id,
+            [{"asset_id": n, "platform": "youtube", "state": "done", "remote_id": video_id,
               "published_at": published, "updated_at": now}
              for n, video_id in enumerate(video_ids, 1)],
         )  # fmt: skip
@@ -89,7 +89,12 @@ def fill(hub: Hub, sandbox: Sandbox, videos: int, playlists: int) -> list[str]:
             insert(Playlist),
             [{"id": first_id + n, "slug": f"bench-{n}", "kind": AssetKind.VIDEO,
               "names": {"ar": f"قائمة {n}", "fr": f"Liste {n}"}, "descriptions": {},
-              "privacy": "public", "order": "manual", "youtube_id": playlist_id, "version": 1}
+              "privacy": "public", "order": "manual", "version": 1}
+             for n in range(len(playlist_ids))],
+        )  # fmt: skip
+        session.execute(
+            insert(PlaylistRemoteId),
+            [{"playlist_id": first_id + n, "platform": "youtube", "remote_id": playlist_id}
              for n, playlist_id in enumerate(playlist_ids)],
         )  # fmt: skip
         session.execute(
@@ -128,13 +133,18 @@ def main() -> None:
         with Sandbox(work / "sandbox" / "state.json") as sandbox:
             hub = sandbox_hub(work, sandbox)
             playlist_ids = fill(hub, sandbox, args.videos, args.playlists)
-            catalog = hub.catalog.catalog
+            catalog = hub.db
             served = len(sandbox.requests)
             start = time.perf_counter()
             result = pull_stats(
-                catalog, lambda: youtube_stats_source(hub.settings, catalog), None,
+                catalog,
+                {
+                    "youtube": lambda: YouTubeStatsReader(
+                        youtube_stats_source(hub.settings, catalog)
+                    )
+                },
                 now=sandbox.state.now(),
-            )  # fmt: skip
+            )
             elapsed = time.perf_counter() - start
             reports = sum(1 for r in sandbox.requests[served:] if r.path == "/v2/reports")
             with catalog.session() as session:

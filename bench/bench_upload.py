@@ -21,8 +21,8 @@ from google.oauth2.credentials import Credentials
 from media_hub.catalog.assets import NewAsset
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub, init_hub
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 
@@ -32,14 +32,14 @@ import resource, sys
 from pathlib import Path
 from media_hub.hub import Hub
 from media_hub.settings import load_settings
-from media_hub.publishing.youtube.auth import load_credentials
-from media_hub.publishing.youtube.client import youtube_service
-from media_hub.publishing.youtube.uploader import upload_video
+from media_hub.platforms.youtube.auth import load_credentials
+from media_hub.platforms.youtube.client import youtube_service
+from media_hub.platforms.youtube.uploader import upload_video
 hub = Hub(load_settings())
 youtube = youtube_service(hub.settings, load_credentials(hub.settings))
 resource_body = {"snippet": {"title": "bench", "categoryId": "27"},
                  "status": {"privacyStatus": "private"}}
-upload_video(hub.catalog.catalog, youtube, int(sys.argv[1]), Path(sys.argv[2]), resource_body,
+upload_video(hub.db, youtube, int(sys.argv[1]), Path(sys.argv[2]), resource_body,
              chunk_bytes=int(sys.argv[3]))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

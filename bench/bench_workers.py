@@ -75,7 +75,7 @@ def queue_clips(env: dict[str, str], clips: list[Path], profile: str) -> int:
     hub = Hub(load_settings(Path(env["MEDIA_HUB_HOME"])))
     try:
         hub.catalog.load_conventions(hub.settings.definitions_dir)
-        catalog = hub.catalog.catalog
+        catalog = hub.db
         for n, clip in enumerate(clips):
             request = IngestRequest(clip, "reports", {"fr": f"Clip {n}"})
             asset_id = ingest(catalog, hub.store, request).asset_id
@@ -98,7 +98,7 @@ def run_workers(env: dict[str, str], count: int, jobs: int, logs: Path) -> float
                 processes.append(
                     subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
                 )
-        while (states := records.count_by_state(hub.catalog.catalog)).get("done", 0) < jobs:
+        while (states := records.count_by_state(hub.db)).get("done", 0) < jobs:
             if states.get("parked") or time.perf_counter() - started > GUARD_S:
                 raise SystemExit(f"bench: the jobs did not all finish: {states}; see {logs}")
             time.sleep(0.05)

@@ -9,8 +9,8 @@ from pathlib import Path
 from google.oauth2.credentials import Credentials
 
 from media_hub.hub import Hub, init_hub
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 

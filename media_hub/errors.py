@@ -6,6 +6,8 @@ so the message is built where the facts are known, never guessed at the boundary
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum
 
 
@@ -93,7 +95,7 @@ class StoreError(MediaHubError):
 
 
 class RemoteError(MediaHubError):
-    """A platform (YouTube, SlideShare) refused a request; its own reason is kept."""
+    """A platform refused a request; its own reason is kept."""
 
     def __init__(self, service: str, reason: str, message: str) -> None:
         self.service = service
@@ -102,7 +104,29 @@ class RemoteError(MediaHubError):
 
 
 class QuotaError(RemoteError):
-    """The day's quota (or upload allowance) is spent: stop the batch, rerun after the reset."""
+    """The day's quota (or upload allowance) is spent: stop the batch, rerun after the reset.
 
-    def __init__(self, service: str, reason: str, message: str) -> None:
+    `resets` is the platform's own clock of resets, so that whoever stops on the error (a
+    worker, a batch) knows when to try again without knowing the platform; without one, the
+    next midnight UTC is assumed.
+    """
+
+    resets: Callable[[datetime], datetime] | None = None
+
+    def __init__(
+        self,
+        service: str,
+        reason: str,
+        message: str,
+        *,
+        resets: Callable[[datetime], datetime] | None = None,
+    ) -> None:
         super().__init__(service, reason, message)
+        if resets is not None:
+            self.resets = resets
+
+    def resets_at(self, now: datetime) -> datetime:
+        """When a call may succeed again, seen from `now`."""
+        if self.resets is not None:
+            return self.resets(now)
+        return datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(0), UTC)

@@ -10,12 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from media_hub.catalog.db import Catalog, open_catalog
-from media_hub.catalog.service import CatalogService
 from media_hub.errors import ConfigError
-from media_hub.settings import CONFIG_FILE, Settings, SettingsSection, iter_declared_settings
+from media_hub.settings import CONFIG_FILE, Sections, Settings, iter_declared_settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the catalog (SQLAlchemy) and the store (boto3) are imported when opened
+    from media_hub.catalog.db import Catalog
+    from media_hub.catalog.service import CatalogService
     from media_hub.storage.base import AssetStore
 
 HUB_GITIGNORE = """\
@@ -36,9 +36,19 @@ class Hub:
     _catalog: Catalog | None = field(default=None, init=False)
 
     @cached_property
-    def catalog(self) -> CatalogService:
+    def db(self) -> Catalog:
+        """The catalog's database: its sessions, for the steps that write their own rows."""
+        from media_hub.catalog.db import open_catalog
+
         self._catalog = open_catalog(self.settings.catalog_url, self.settings.user)
-        return CatalogService(self._catalog)
+        return self._catalog
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        """The catalog's service: the validated, audited operations people ask for."""
+        from media_hub.catalog.service import CatalogService
+
+        return CatalogService(self.db)
 
     @cached_property
     def store(self) -> AssetStore:
@@ -62,8 +72,9 @@ def starter_conventions() -> Path:
     raise ConfigError("media-hub's starter conventions are missing; reinstall media-hub")
 
 
-def init_hub(folder: Path) -> list[Path]:
-    """Create the hub's files and folders where missing; returns what was created."""
+def init_hub(folder: Path, sections: Sections | None = None) -> list[Path]:
+    """Create the hub's files and folders where missing; returns what was created. Its
+    media-hub.toml documents media-hub's settings and the platforms' `sections`."""
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"{folder} exists and is not a folder; choose another path")
     created: list[Path] = []
@@ -73,10 +84,10 @@ def init_hub(folder: Path) -> list[Path]:
             created.append(sub)
     config = folder / CONFIG_FILE
     if not config.exists():
-        # Created private: it may later hold S3 or SlideShare secrets.
+        # Created private: it may later hold the store's or a platform's secrets.
         descriptor = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(default_config_text())
+            stream.write(default_config_text(sections))
         created.append(config)
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
@@ -95,15 +106,16 @@ def init_hub(folder: Path) -> list[Path]:
     return created
 
 
-def default_config_text() -> str:
-    """A media-hub.toml that documents every setting, all commented out (the defaults)."""
+def default_config_text(sections: Sections | None = None) -> str:
+    """A media-hub.toml that documents every setting (the platforms' `sections` too), all
+    commented out (the defaults)."""
     lines = [
         "# media-hub settings for this hub. Uncomment a key to change it.",
         "# Every key can also be set in the environment: MEDIA_HUB_<SECTION>_<KEY>,",
         "# for example MEDIA_HUB_CATALOG_URL. Relative paths are taken from this folder.",
     ]
-    section: SettingsSection | None = None
-    for declared in iter_declared_settings():
+    section: str | None = None
+    for declared in iter_declared_settings(sections):
         if declared.section != section:
             section = declared.section
             lines += ["", f"[{section}]" if section else "# Top level"]

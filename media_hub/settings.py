@@ -13,10 +13,10 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from media_hub.errors import ConfigError
@@ -24,6 +24,7 @@ from media_hub.errors import ConfigError
 CONFIG_FILE = "media-hub.toml"
 ENV_PREFIX = "MEDIA_HUB_"
 HOME_ENV = "MEDIA_HUB_HOME"
+SectionT = TypeVar("SectionT", bound=BaseModel)
 
 
 class _Section(BaseModel):
@@ -55,49 +56,9 @@ class ThumbnailSettings(_Section):
     dir: Path = Field(Path("thumbnails"), description="Folder of the generated thumbnails.")
 
 
-class YouTubeSettings(_Section):
-    api_endpoint: str = Field(
-        "https://youtube.googleapis.com",
-        description="YouTube Data API root; the sandbox's URL in tests and the demo.",
-    )
-    token_uri: str = Field(
-        "https://oauth2.googleapis.com/token", description="OAuth 2.0 token endpoint."
-    )
-    ca_bundle: Path | None = Field(
-        None, description="Extra CA certificate to trust (the sandbox's self-signed one)."
-    )
-    client_secrets: Path | None = Field(
-        None, description="OAuth client file downloaded from the Google Cloud console."
-    )
-    token_file: Path = Field(
-        Path("~/.config/media-hub/youtube-token.json"),
-        description="Where the OAuth token is kept (mode 0600).",
-    )
-    upload_chunk_kib: int = Field(
-        32768,
-        ge=256,
-        multiple_of=256,
-        description="Resumable upload chunk, in KiB (a multiple of 256); a retry resends one.",
-    )
-
-
-class SlideShareSettings(_Section):
-    api_base: str = Field(
-        "https://www.slideshare.net/api/2/",
-        description="SlideShare REST API v2 root; the sandbox's URL in tests and the demo.",
-    )
-    ca_bundle: Path | None = Field(
-        None, description="Extra CA certificate to trust (the sandbox's self-signed one)."
-    )
-    credentials_file: Path = Field(
-        Path("~/.config/media-hub/slideshare.json"),
-        description="API key, shared secret, username and password (mode 0600).",
-    )
-    conversion_wait: int = Field(
-        600,
-        ge=0,
-        description="Seconds to wait for SlideShare to convert an upload; a rerun checks again.",
-    )
+class PlatformSettings(_Section):
+    """The base of a platform's own section (`[name]`), declared in its folder and read
+    through `Settings.section`, so a new platform adds settings without editing this file."""
 
 
 class Settings(BaseSettings):
@@ -119,8 +80,9 @@ class Settings(BaseSettings):
     catalog: CatalogSettings = CatalogSettings()
     store: StoreSettings = StoreSettings()
     thumbnails: ThumbnailSettings = ThumbnailSettings()
-    youtube: YouTubeSettings = YouTubeSettings()
-    slideshare: SlideShareSettings = SlideShareSettings()
+    # The file's other tables, by name: platforms' sections, validated by `section`.
+    tables: dict[str, dict[str, Any]] = Field(default_factory=dict, exclude=True)
+    _sections: dict[tuple[str, type[BaseModel]], BaseModel] = PrivateAttr(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(
@@ -154,6 +116,24 @@ class Settings(BaseSettings):
     def definitions_dir(self) -> Path:
         return self.path(self.catalog.definitions)
 
+    def section(self, name: str, model: type[SectionT]) -> SectionT:
+        """The `[name]` table of the file under its `MEDIA_HUB_NAME_KEY` overrides, checked
+        against `model` (once: the result is kept)."""
+        found = self._sections.get((name, model))
+        if found is None:
+            values = dict(self.tables.get(name, {}))
+            for key in model.model_fields:
+                env_name = f"{ENV_PREFIX}{name.upper()}_{key.upper()}"
+                if env_name in os.environ:
+                    values[key] = os.environ[env_name]
+            try:
+                found = model(**values)
+            except pydantic.ValidationError as exc:
+                raise ConfigError(_describe(exc, self.home / CONFIG_FILE, name)) from exc
+            self._sections[name, model] = found
+        assert isinstance(found, model)
+        return found
+
 
 def hub_home(explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
     """The hub folder: the one given, else MEDIA_HUB_HOME, else the current folder."""
@@ -165,8 +145,16 @@ def hub_home(explicit: Path | None = None, environ: Mapping[str, str] | None = N
     return Path.cwd()
 
 
-def load_settings(home: Path | None = None) -> Settings:
-    """Read `media-hub.toml` of the hub (if any) under the environment's overrides."""
+CORE_KEYS = frozenset({"user", "catalog", "store", "thumbnails"})
+Sections = Mapping[str, type[BaseModel]]
+
+
+def load_settings(home: Path | None = None, sections: Sections | None = None) -> Settings:
+    """Read `media-hub.toml` of the hub (if any) under the environment's overrides.
+
+    `sections` are the platforms' settings models by section name: given (as the CLI does),
+    each is checked now, and a table no platform declares is refused; otherwise a section is
+    checked when its platform first reads it."""
     folder = hub_home(home)
     config_path = folder / CONFIG_FILE
     values: dict[str, Any] = {}
@@ -177,18 +165,34 @@ def load_settings(home: Path | None = None) -> Settings:
             raise ConfigError(f"{config_path}: not valid TOML ({exc}); fix the file") from exc
         if "home" in values:
             raise ConfigError(f"{config_path}: 'home' cannot be set in the file; remove it")
-    values["home"] = folder
+    tables = {
+        key: value
+        for key, value in values.items()
+        if key not in CORE_KEYS and isinstance(value, dict)
+    }
+    core = {key: value for key, value in values.items() if key not in tables}
+    core["home"] = folder
     try:
-        settings = Settings(**values)
+        settings = Settings(**core, tables=tables)
     except pydantic.ValidationError as exc:
         raise ConfigError(_describe(exc, config_path)) from exc
     # MEDIA_HUB_HOME is also seen by the environment source, unexpanded: the resolved folder wins.
-    return settings.model_copy(update={"home": folder})
+    settings = settings.model_copy(update={"home": folder})
+    if sections is not None:
+        unknown = sorted(set(tables) - set(sections))
+        if unknown:
+            raise ConfigError(
+                f"{config_path}: [{unknown[0]}] is not a section of media-hub's settings; "
+                f"known: {', '.join([*sorted(CORE_KEYS - {'user'}), *sections])}"
+            )
+        for name, model in sections.items():
+            settings.section(name, model)
+    return settings
 
 
-def _describe(exc: pydantic.ValidationError, config_path: Path) -> str:
+def _describe(exc: pydantic.ValidationError, config_path: Path, section: str = "") -> str:
     first = exc.errors()[0]
-    key = ".".join(str(part) for part in first["loc"])
+    key = ".".join(str(part) for part in (section, *first["loc"]) if part != "")
     env_name = ENV_PREFIX + key.replace(".", "_").upper()
     return (
         f"setting {key} (in {config_path} or {env_name}): {first['msg']}; "
@@ -197,13 +201,12 @@ def _describe(exc: pydantic.ValidationError, config_path: Path) -> str:
 
 
 Origin = Literal["default", "file", "environment"]
-SettingsSection = Literal["", "catalog", "store", "thumbnails", "youtube", "slideshare"]
-SECTIONS: tuple[SettingsSection, ...] = ("catalog", "store", "thumbnails", "youtube", "slideshare")
+SECTIONS = ("catalog", "store", "thumbnails")
 
 
 @dataclass(frozen=True)
 class DeclaredSetting:
-    section: SettingsSection  # "" for the top level
+    section: str  # "" for the top level
     name: str
     help: str
     default: object
@@ -225,26 +228,37 @@ class DeclaredSetting:
         return json.dumps(str(self.default), ensure_ascii=False)
 
 
-def iter_declared_settings() -> Iterator[DeclaredSetting]:
-    """Every setting a user may write, in file order (home is not one: it is where the file is)."""
+def iter_declared_settings(sections: Sections | None = None) -> Iterator[DeclaredSetting]:
+    """Every setting a user may write, in file order (home is not one: it is where the file
+    is), the platforms' `sections` after media-hub's own."""
     user = Settings.model_fields["user"]
     yield DeclaredSetting("", "user", user.description or "", "(your login name)")
+    models: list[tuple[str, type[BaseModel]]] = []
     for section in SECTIONS:
         model = Settings.model_fields[section].annotation
         assert isinstance(model, type)
         assert issubclass(model, BaseModel)
+        models.append((section, model))
+    for section, model in [*models, *(sections or {}).items()]:
         for name, info in model.model_fields.items():
             yield DeclaredSetting(section, name, info.description or "", info.default)
 
 
-def effective_settings(settings: Settings) -> Iterator[tuple[DeclaredSetting, str, Origin]]:
+def effective_settings(
+    settings: Settings, sections: Sections | None = None
+) -> Iterator[tuple[DeclaredSetting, str, Origin]]:
     """Each setting with its shown value (secrets masked) and where the value came from."""
     config_path = settings.home / CONFIG_FILE
     in_file: dict[str, Any] = {}
     if config_path.exists():
         in_file = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    for declared in iter_declared_settings():
-        owner = getattr(settings, declared.section) if declared.section else settings
+    for declared in iter_declared_settings(sections):
+        if not declared.section:
+            owner: object = settings
+        elif declared.section in SECTIONS:
+            owner = getattr(settings, declared.section)
+        else:
+            owner = settings.section(declared.section, (sections or {})[declared.section])
         value = getattr(owner, declared.name)
         scope = in_file.get(declared.section, {}) if declared.section else in_file
         origin: Origin = "default"

@@ -31,12 +31,12 @@ from typer.testing import CliRunner
 from media_hub.catalog.db import open_catalog
 from media_hub.catalog.service import CatalogService
 from media_hub.hub import Hub, init_hub
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials
-from media_hub.publishing.slideshare.credentials import (
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials
+from media_hub.platforms.slideshare.credentials import (
     save_credentials as save_slideshare_credentials,
 )
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials, token_path
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials, token_path
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 from tests.pg_server import postgres_server

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from media_hub.catalog.models import Asset, AuditEntry, Playlist, PlaylistItem
+from media_hub.catalog.models import Asset, AuditEntry, Playlist, PlaylistItem, PlaylistRemoteId
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.cli import app
 from media_hub.hub import Hub
-from media_hub.pipeline.adopt import NO_SERIES, series_from_title, video_texts
+from media_hub.platforms.base import NO_SERIES
+from media_hub.platforms.youtube.adopt import series_from_title, video_texts
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from tests.sandbox_client import youtube
@@ -96,11 +97,11 @@ def _populate(sandbox: Sandbox) -> dict[str, str]:
 
 
 def _counts(hub: Hub) -> tuple[int, int, int, int]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return (
             session.scalar(select(func.count()).select_from(Asset)) or 0,
             session.scalar(select(func.count()).select_from(Publication)) or 0,
-            session.scalar(select(func.count()).where(Playlist.youtube_id.is_not(None))) or 0,
+            session.scalar(select(func.count()).where(PlaylistRemoteId.platform == "youtube")) or 0,
             session.scalar(select(func.count()).select_from(PlaylistItem)) or 0,
         )
 
@@ -141,10 +142,10 @@ def test_adopting_150_videos_uploads_nothing_and_a_rerun_adds_nothing(
     assert _counts(channel_hub)[:3] == (150, 150, 5)
 
     by_video = {video["video_id"]: video for video in done["adopted"]}
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         publications = list(session.scalars(select(Publication)))
         assert {p.remote_id for p in publications} == set(titles)
-        assert {(p.state, p.platform.value) for p in publications} == {("done", "youtube")}
+        assert {(p.state, p.platform) for p in publications} == {("done", "youtube")}
         assert all(p.url == f"https://www.youtube.com/watch?v={p.remote_id}" for p in publications)
         audited = session.scalar(
             select(func.count(func.distinct(AuditEntry.record_id))).where(

@@ -13,7 +13,7 @@ from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.query import AssetQuery
 from media_hub.cli import app
 from media_hub.hub import Hub
-from media_hub.publishing.slideshare.connect import slideshare_client
+from media_hub.platforms.slideshare.connect import slideshare_client
 from media_hub.sandbox.server import Sandbox
 
 DATA = Path(__file__).resolve().parent / "data"

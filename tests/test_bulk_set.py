@@ -379,13 +379,13 @@ def test_every_asset_is_checked(hub: Hub, shelf: dict[str, int], runner: CliRunn
 @SQLITE_ONLY
 def test_a_confirmed_set_applies_what_was_previewed(hub: Hub, shelf: dict[str, int]) -> None:
     """Between the preview and the confirmation someone edits an asset: nothing is applied."""
-    service = LibrarianService(hub.catalog.catalog)
+    service = LibrarianService(hub.db)
     query, assignments = parse_query(["series:advisory-clips"]), parse_assignments(["status=ready"])
     preview = service.set_fields(query, assignments, dry_run=True)
     assert preview.versions == {shelf["clip1"]: 1, shelf["clip2"]: 1}
-    hub.catalog.catalog.user = "amina"
+    hub.db.user = "amina"
     service.set_fields(parse_query([f"id:{shelf['clip2']}"]), parse_assignments(["episode=8"]))
-    hub.catalog.catalog.user = "librarian"
+    hub.db.user = "librarian"
 
     with pytest.raises(BulkEditError) as raised:
         service.set_fields(query, assignments, versions=preview.versions)

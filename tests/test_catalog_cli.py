@@ -159,6 +159,27 @@ def test_list_json_leaves_archived_out(shelf: dict[str, int], runner: CliRunner)
     assert listed_ids(runner, "--all") == sorted(shelf.values())
     assert listed_ids(runner, "--status", "archived") == [shelf["old"]]
     assert listed_ids(runner, "--limit", "2") == live[:2]
+    assert listed_ids(runner, "--limit", "2", "--offset", "2") == live[2:4]
+    assert listed_ids(runner, "--offset", "4") == live[4:]
+    assert listed_ids(runner, "--offset", "9") == []
+
+
+def test_each_change_is_recorded_as_the_user_the_call_names(
+    catalog: CatalogService, shelf: dict[str, int]
+) -> None:
+    """A web app serves many people through one catalog: the call says who acts."""
+    asset_id = shelf["clip1"]
+    catalog.edit(asset_id, AssetEdit(episode=7), user="amina")
+    catalog.edit(asset_id, AssetEdit(episode=8))
+    added = catalog.add(NewAsset(kind=AssetKind.VIDEO, titles={"fr": "Salon"}), user="karim")
+    catalog.archive(added["id"], user="salma")
+    users = [entry["user"] for entry in catalog.history(asset_id)][-2:]
+    assert users == ["amina", "librarian"]  # the hub's own user when the call names none
+    assert {entry["user"] for entry in catalog.history(added["id"])} == {"karim", "salma"}
+    assert (catalog.show(added["id"])["created_by"], catalog.show(asset_id)["updated_by"]) == (
+        "karim",
+        "librarian",
+    )
 
 
 def test_list_filters(shelf: dict[str, int], runner: CliRunner) -> None:

@@ -22,14 +22,13 @@ from mypy_boto3_s3 import S3Client
 from sqlalchemy import func, select
 
 from media_hub.catalog.pipeline_models import Job, Publication, Rendition
-from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.pipeline.ingest import IngestRequest
-from media_hub.pipeline.publisher import UploadOptions
-from media_hub.pipeline.publishers import publisher_for
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials, token_path
+from media_hub.platforms import registry
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials, token_path
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 from tests.media_fixtures import ffmpeg
@@ -85,7 +84,7 @@ def _queue_work(hub: Hub, folder: Path) -> list[int]:
     transcode jobs; the job ids."""
     folder.mkdir()
     job_ids = []
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     for n in range(ASSETS):
         clip = folder / f"clip-{n}.mp4"
         ffmpeg(
@@ -95,7 +94,7 @@ def _queue_work(hub: Hub, folder: Path) -> list[int]:
             "-c:a", "aac", str(clip),
         )  # fmt: skip
         request = IngestRequest(clip, "reports", {"fr": f"Reportage numéro {n}"})
-        asset_id = publisher_for(hub, AssetKind.VIDEO).stage(request, UploadOptions())
+        asset_id = registry.get("youtube").publisher(hub).stage(request, UploadOptions())
         job_ids.append(queue.enqueue(catalog, "upload", {"asset_id": asset_id}, asset_id))
         for profile in ("tiny1", "tiny2"):
             payload = {"asset_id": asset_id, "profile": profile}
@@ -132,7 +131,7 @@ def _holds_upload(hub: Hub, pid: int) -> bool:
 
 
 def _upload_held_by(hub: Hub, pid: int) -> int | None:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return session.scalars(
             select(Job.id).where(
                 Job.state == "running", Job.kind == "upload", Job.lease_owner.contains(f":{pid}:")
@@ -159,7 +158,7 @@ def test_four_workers_two_killed_every_job_done_once_one_video_per_asset(
                 held[victim.pid] = job_id
         assert held, "neither killed worker held its upload when it died"
         _wait_for(
-            lambda: records.count_by_state(hub.catalog.catalog) == {"done": len(job_ids)},
+            lambda: records.count_by_state(hub.db) == {"done": len(job_ids)},
             "every job to be done",
         )
         for survivor in workers[2:]:
@@ -172,7 +171,7 @@ def test_four_workers_two_killed_every_job_done_once_one_video_per_asset(
                 process.wait()
 
     videos = sandbox.state.snapshot()["videos"]
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         published = dict(session.execute(select(Publication.asset_id, Publication.remote_id)).all())
         renditions = dict(
             session.execute(

@@ -109,7 +109,7 @@ def test_stale_session_cannot_overwrite(
     hub: Hub, catalog: CatalogService, runner: CliRunner
 ) -> None:
     asset_id = new_asset(catalog)
-    sessions = hub.catalog.catalog
+    sessions = hub.db
 
     def edit_what_was_read_before_another_edit() -> None:
         with sessions.session() as first:

@@ -46,7 +46,7 @@ def test_an_edited_name_is_applied_reported_and_audited(hub: Hub, runner: CliRun
     assert "changed series reports: names" in applied.stdout
     assert "Reportages ANAPEC" in applied.stdout
     assert hub.catalog.series_detail("reports")["names"]["fr"] == "Reportages ANAPEC"
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         series_id = session.scalar(select(Series.id).where(Series.slug == "reports"))
         entries = list(
             session.scalars(
@@ -109,5 +109,5 @@ def test_a_mistake_names_the_file_and_key_and_changes_nothing(
 
 
 def _audit_count(hub: Hub) -> int:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from media_hub.hub import init_hub
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials, save_credentials
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials, save_credentials
 from media_hub.sandbox.server import Sandbox
 
 # Slow: each case kills a real upload process and reruns it; make quick leaves them out.

@@ -14,14 +14,13 @@ from typer.testing import CliRunner
 
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import AssetQuery
-from media_hub.catalog.vocabulary import Platform
 from media_hub.cli import app
 from media_hub.errors import MediaError
 from media_hub.hub import Hub
 from media_hub.pipeline.ingest import IngestRequest
-from media_hub.pipeline.publisher import UploadOptions
-from media_hub.pipeline.slideshare_upload import SlideShareUpload
-from media_hub.publishing.slideshare.connect import slideshare_client
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.slideshare.connect import slideshare_client
+from media_hub.platforms.slideshare.publisher import SlideShareUpload
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 
@@ -42,10 +41,10 @@ def _slideshows(sandbox: Sandbox) -> dict[str, Any]:
 
 
 def _publication(hub: Hub, asset_id: int) -> Publication | None:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         row = session.scalars(
             select(Publication).where(
-                Publication.asset_id == asset_id, Publication.platform == Platform.SLIDESHARE
+                Publication.asset_id == asset_id, Publication.platform == "slideshare"
             )
         ).first()
         if row is not None:

@@ -25,7 +25,7 @@ from media_hub.jobs.queue import JobStateError
 
 @pytest.fixture
 def jobs_catalog(hub: Hub) -> Catalog:
-    return hub.catalog.catalog
+    return hub.db
 
 
 def test_enqueue_is_idempotent_while_the_step_is_pending(jobs_catalog: Catalog) -> None:
@@ -201,7 +201,7 @@ def test_concurrent_claims_never_share_a_job(jobs_catalog: Catalog) -> None:
 
 
 def test_the_jobs_commands(hub: Hub, runner: CliRunner) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     job_id = queue.enqueue(catalog, "transcode", {"asset_id": 1}, max_attempts=1)
     assert queue.claim(catalog, "w", None, 60) is not None
     queue.fail(catalog, job_id, "w", "ffmpeg exited 1\nmore detail")

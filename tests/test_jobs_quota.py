@@ -21,9 +21,15 @@ from media_hub.errors import QuotaError
 from media_hub.hub import Hub
 from media_hub.jobs import kinds, queue, records
 from media_hub.jobs.worker import Finished, Outcome, quota_reset, run_worker
-from media_hub.publishing.youtube.quota import PACIFIC, next_reset
+from media_hub.platforms import registry
+from media_hub.platforms.youtube.clock import PACIFIC, next_reset
 
-YOUTUBE_QUOTA = QuotaError("YouTube", "quotaExceeded", "the day's quota is spent")
+YOUTUBE_QUOTA = QuotaError(
+    "YouTube",
+    "quotaExceeded",
+    "the day's quota is spent",
+    resets=registry.get("youtube").next_reset,
+)
 SLIDESHARE_LIMIT = QuotaError("SlideShare", "99", "upload_slideshow: Account Exceeded Daily Limit")
 
 
@@ -54,7 +60,7 @@ def _run_one(hub: Hub, error: QuotaError, monkeypatch: pytest.MonkeyPatch) -> li
 def test_a_spent_youtube_quota_puts_the_job_off_until_midnight_pacific(
     hub: Hub, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     job_id = queue.enqueue(catalog, "publish-test", {"asset_id": 7}, max_attempts=1)
     before = utcnow()
     [finished] = _run_one(hub, YOUTUBE_QUOTA, monkeypatch)
@@ -83,7 +89,7 @@ def test_a_spent_youtube_quota_puts_the_job_off_until_midnight_pacific(
 def test_a_spent_slideshare_limit_waits_for_midnight_utc(
     hub: Hub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     job_id = queue.enqueue(catalog, "publish-test", {"asset_id": 8})
     [finished] = _run_one(hub, SLIDESHARE_LIMIT, monkeypatch)
     assert finished.outcome is Outcome.DEFERRED
@@ -114,7 +120,7 @@ def test_the_wait_is_shown_only_while_it_lasts() -> None:
 
 
 def test_defer_needs_the_lease(hub: Hub) -> None:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     job_id = queue.enqueue(catalog, "probe", {})
     until = utcnow() + timedelta(hours=3)
     assert not queue.defer(catalog, job_id, "w", until, "quota: YouTube: spent")  # not claimed

@@ -19,12 +19,17 @@ from media_hub.catalog.service import CatalogService
 from media_hub.cli import app
 from media_hub.errors import ConventionsError
 from media_hub.hub import Hub, init_hub
+from media_hub.platforms import registry
 from tests.librarian_helpers import make_shelf
 from tests.test_refusals import invoke
 
 CATALOG = Path(__file__).resolve().parents[1] / "catalog"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 SQLITE_ONLY = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+
+YOUTUBE_METADATA = registry.get("youtube").lint
+SLIDESHARE_METADATA = registry.get("slideshare").lint
+ALL_RULES = lint.with_platform_rules([platform.lint for platform in registry.every()])
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +76,7 @@ def problems(rule: lint.Rule, record: dict[str, Any], the_facts: LintFacts) -> l
 
 
 def test_good_assets_have_no_problem(definitions: Definitions) -> None:
-    assert lint.lint_records([clip(), deck()], facts(definitions)) == []
+    assert lint.lint_records([clip(), deck()], facts(definitions), ALL_RULES) == []
 
 
 def test_stored_texts(definitions: Definitions) -> None:
@@ -86,14 +91,14 @@ def test_stored_texts(definitions: Definitions) -> None:
 def test_youtube_metadata_as_rendered(definitions: Definitions) -> None:
     # 90 characters fit the catalog, not the template's " | Clips conseils, épisode 4".
     record = clip(titles={"ar": "عنوان", "fr": "é" * 90})
-    assert problems(lint.youtube_metadata, record, facts(definitions)) == [
+    assert problems(YOUTUBE_METADATA, record, facts(definitions)) == [
         "asset 12: localizations.fr.title: 118 characters after templating, YouTube allows "
         "100; shorten the asset's title by 18 or the template's"
     ]
-    assert problems(lint.youtube_metadata, deck(), facts(definitions)) == []
+    assert problems(YOUTUBE_METADATA, deck(), facts(definitions)) == []
     no_template = facts(definitions)
     no_template.series["advisory-clips"]["template"] = "gone"  # type: ignore[index]
-    assert problems(lint.youtube_metadata, clip(), no_template) == [
+    assert problems(YOUTUBE_METADATA, clip(), no_template) == [
         "asset 12: template: series 'advisory-clips' uses template 'gone', which is not in "
         "catalog/templates/; add templates/gone.toml or change the series"
     ]
@@ -101,10 +106,10 @@ def test_youtube_metadata_as_rendered(definitions: Definitions) -> None:
 
 def test_slideshare_metadata_as_rendered(definitions: Definitions) -> None:
     record = deck(descriptions={"fr": "x" * 3000})  # plus the template's footer
-    [found] = lint.slideshare_metadata(record, facts(definitions))
+    [found] = SLIDESHARE_METADATA(record, facts(definitions))
     assert found.field == "slideshow_description"
     assert "characters after templating (footer included), at most 3000" in found.message
-    assert problems(lint.slideshare_metadata, clip(), facts(definitions)) == []
+    assert problems(SLIDESHARE_METADATA, clip(), facts(definitions)) == []
 
 
 def test_required_titles(definitions: Definitions) -> None:
@@ -207,7 +212,7 @@ def test_lint_reads_files_thumbnails_and_captions(
     hub: Hub, shelf: dict[str, int], runner: CliRunner
 ) -> None:
     clip1, show = shelf["clip1"], shelf["show"]
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         session.execute(
             update(Asset).where(Asset.id.in_([clip1, show])).values(source_key="masters/x.mp4")
         )

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from media_hub.catalog.definitions import Definitions, TemplateDefinition, read_definitions
 from media_hub.errors import ConventionsError, ValidationError
-from media_hub.publishing import youtube_limits
-from media_hub.publishing.deck_metadata import render_deck_metadata
-from media_hub.publishing.youtube_limits import TAGS_MAX_CHARS, tags_length
-from media_hub.publishing.youtube_metadata import (
+from media_hub.platforms.slideshare.metadata import render_deck_metadata
+from media_hub.platforms.youtube import limits as youtube_limits
+from media_hub.platforms.youtube.limits import TAGS_MAX_CHARS, tags_length
+from media_hub.platforms.youtube.metadata import (
     Localization,
     VideoMetadata,
     render_video_metadata,

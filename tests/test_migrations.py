@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Connection, Engine, MetaData, insert, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from media_hub.catalog import migrations
 from media_hub.catalog.base import Base
@@ -57,3 +61,231 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     finally:
         engine.dispose()
+
+
+# The last revision released before platforms became plain names (see migration 0004).
+BEFORE_REMOTE_IDS = "0003"
+
+
+@pytest.mark.empty_catalog
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_0004_moves_playlist_ids_and_accepts_new_platform_names(catalog_url: str) -> None:
+    engine = create_catalog_engine(catalog_url)
+    try:
+        migrations.upgrade(engine, BEFORE_REMOTE_IDS)
+        _fill_release_0003(engine)
+
+        migrations.upgrade(engine)
+
+        with engine.connect() as connection:
+            assert migrations.current_revision(connection) == migrations.HEAD
+            columns = {c["name"] for c in inspect(connection).get_columns("playlists")}
+            assert "youtube_id" not in columns
+            assert _rows(connection, "playlist_remote_ids") == [
+                (1, "youtube", "PLaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                (3, "youtube", "PLcccccccccccccccccccccccccccccccc"),
+            ]
+            # Rebuilding `playlists` on SQLite must not cascade to what points at it.
+            assert _rows(connection, "playlist_items") == [(1, 1, 0, "item-1"), (3, 2, 0, None)]
+            assert _rows(connection, "stats_rows", "id, platform, playlist_id") == [
+                (1, "youtube", None),
+                (2, "youtube", 1),
+                (3, "slideshare", None),
+            ]
+            assert _rows(connection, "publications", "asset_id, platform, remote_id") == [
+                (1, "youtube", "video-1"),
+                (2, "slideshare", "deck-2"),
+            ]
+            assert _rows(connection, "quota_ledger", "platform, units") == [("youtube", 50)]
+            if connection.dialect.name == "postgresql":  # never native enums; nothing left over
+                enums = text("SELECT typname FROM pg_type WHERE typtype = 'e'")
+                assert connection.execute(enums).all() == []
+
+        # A platform 0003 did not know is now just a name, in every platform column...
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO publications (asset_id, platform, state, remote_id, "
+                    "confirmed_bytes, updated_at) "
+                    "VALUES (1, 'peertube', 'done', 'video-1', 0, :at)"
+                ),
+                {"at": NOW},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO quota_ledger (platform, bucket, day, method, units, at) "
+                    "VALUES ('peertube', 'default', :day, 'videos.list', 1, :at)"
+                ),
+                {"day": NOW.date(), "at": NOW},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO stats_rows (snapshot_id, platform, views, likes, comments, "
+                    "downloads, favorites, watch_minutes, average_view_seconds, "
+                    "playlist_starts) VALUES (1, 'peertube', 5, 0, 0, 0, 0, 0, 0, 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO playlist_remote_ids (playlist_id, platform, remote_id) "
+                    "VALUES (1, 'peertube', 'pt-1')"
+                )
+            )
+        # ...and the unique constraints still hold, the other CHECK constraints too (each
+        # refusal is matched by the constraint's name on PostgreSQL, its columns on SQLite).
+        for statement, refused_by in (
+            (
+                "INSERT INTO publications (asset_id, platform, state, confirmed_bytes, "
+                "updated_at) VALUES (1, 'youtube', 'pending', 0, :at)",
+                r"uq_publications_asset_id|publications\.asset_id, publications\.platform",
+            ),
+            (
+                "INSERT INTO publications (asset_id, platform, state, remote_id, "
+                "confirmed_bytes, updated_at) VALUES (3, 'youtube', 'done', 'video-1', 0, :at)",
+                r"uq_publications_platform|publications\.platform, publications\.remote_id",
+            ),
+            (
+                "INSERT INTO playlist_remote_ids (playlist_id, platform, remote_id) "
+                "VALUES (2, 'youtube', 'PLaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')",
+                r"uq_playlist_remote_ids_platform|playlist_remote_ids\.platform, "
+                r"playlist_remote_ids\.remote_id",
+            ),
+            (
+                "INSERT INTO playlist_remote_ids (playlist_id, platform, remote_id) "
+                "VALUES (1, 'youtube', 'PLother')",
+                r"pk_playlist_remote_ids|playlist_remote_ids\.playlist_id, "
+                r"playlist_remote_ids\.platform",
+            ),
+            (
+                'INSERT INTO playlists (slug, kind, names, descriptions, privacy, "order", '
+                "version) VALUES ('bad', 'podcast', '{}', '{}', 'public', 'manual', 1)",
+                "ck_playlists_playlist_kind",
+            ),
+        ):
+            with pytest.raises(IntegrityError, match=refused_by), engine.begin() as connection:
+                connection.execute(text(statement), {"at": NOW})
+
+        # Going back refuses while rows name platforms 0003 cannot hold...
+        with pytest.raises(RuntimeError, match="peertube"):
+            migrations.downgrade(engine, BEFORE_REMOTE_IDS)
+        with engine.begin() as connection:
+            for table in ("publications", "quota_ledger", "stats_rows", "playlist_remote_ids"):
+                connection.execute(text(f"DELETE FROM {table} WHERE platform = 'peertube'"))  # noqa: S608
+
+        # ...then restores the YouTube ids on the playlists and the CHECK constraints.
+        migrations.downgrade(engine, BEFORE_REMOTE_IDS)
+        with engine.connect() as connection:
+            assert migrations.current_revision(connection) == BEFORE_REMOTE_IDS
+            assert not inspect(connection).has_table("playlist_remote_ids")
+            assert _rows(connection, "playlists", "id, youtube_id") == [
+                (1, "PLaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                (2, None),
+                (3, "PLcccccccccccccccccccccccccccccccc"),
+            ]
+            assert _rows(connection, "playlist_items") == [(1, 1, 0, "item-1"), (3, 2, 0, None)]
+            assert len(_rows(connection, "stats_rows")) == 3
+        for statement, refused_by in (
+            (
+                "INSERT INTO publications (asset_id, platform, state, confirmed_bytes, "
+                "updated_at) VALUES (3, 'peertube', 'pending', 0, :at)",
+                "ck_publications_publication_platform",
+            ),
+            (
+                "UPDATE playlists SET youtube_id = 'PLaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' "
+                "WHERE id = 2",
+                r"uq_playlists_youtube_id|playlists\.youtube_id",
+            ),
+        ):
+            with pytest.raises(IntegrityError, match=refused_by), engine.begin() as connection:
+                connection.execute(text(statement), {"at": NOW})
+
+        # And forward again, as a release upgrade after going back would.
+        migrations.upgrade(engine)
+        with engine.connect() as connection:
+            assert len(_rows(connection, "playlist_remote_ids")) == 2
+    finally:
+        engine.dispose()
+
+
+NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def _fill_release_0003(engine: Engine) -> None:
+    """A small catalog as release 0003 wrote it, through its own (reflected) tables."""
+    with engine.begin() as connection:
+        tables = MetaData()
+        tables.reflect(connection)
+        t = tables.tables
+        connection.execute(
+            insert(t["assets"]),
+            [
+                {"id": n, "kind": kind, "default_language": "fr", "status": "published",
+                 "created_at": NOW, "created_by": "old", "updated_at": NOW, "updated_by": "old",
+                 "version": 1}
+                for n, kind in ((1, "video"), (2, "deck"), (3, "video"))
+            ],
+        )  # fmt: skip
+        connection.execute(
+            insert(t["playlists"]),
+            [
+                {"id": n, "slug": f"list-{n}", "kind": kind, "names": {"fr": f"Liste {n}"},
+                 "descriptions": {}, "privacy": "public", "order": "manual",
+                 "youtube_id": youtube_id, "version": 2}
+                for n, kind, youtube_id in (
+                    (1, "video", "PLaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                    (2, "video", None),
+                    (3, "deck", "PLcccccccccccccccccccccccccccccccc"),
+                )
+            ],
+        )  # fmt: skip
+        connection.execute(
+            insert(t["playlist_items"]),
+            [
+                {"playlist_id": 1, "asset_id": 1, "position": 0, "remote_item_id": "item-1"},
+                {"playlist_id": 3, "asset_id": 2, "position": 0, "remote_item_id": None},
+            ],
+        )
+        connection.execute(
+            insert(t["publications"]),
+            [
+                {"asset_id": 1, "platform": "youtube", "state": "done", "remote_id": "video-1",
+                 "confirmed_bytes": 10, "updated_at": NOW},
+                {"asset_id": 2, "platform": "slideshare", "state": "done", "remote_id": "deck-2",
+                 "confirmed_bytes": 0, "updated_at": NOW},
+            ],
+        )  # fmt: skip
+        connection.execute(
+            insert(t["quota_ledger"]),
+            [{"platform": "youtube", "bucket": "default", "day": NOW.date(),
+              "method": "playlists.insert", "units": 50, "at": NOW}],
+        )  # fmt: skip
+        connection.execute(
+            insert(t["stats_snapshots"]), [{"id": 1, "taken_at": NOW, "units_spent": 3}]
+        )
+        counts = dict.fromkeys(
+            ("views", "likes", "comments", "downloads", "favorites", "watch_minutes",
+             "average_view_seconds", "playlist_starts"), 0,
+        )  # fmt: skip
+        connection.execute(
+            insert(t["stats_rows"]),
+            [
+                {"id": 1, "snapshot_id": 1, "platform": "youtube", "asset_id": 1,
+                 "playlist_id": None, "day": None, **counts},
+                {"id": 2, "snapshot_id": 1, "platform": "youtube", "asset_id": None,
+                 "playlist_id": 1, "day": NOW.date(), **counts},
+                {"id": 3, "snapshot_id": 1, "platform": "slideshare", "asset_id": 2,
+                 "playlist_id": None, "day": None, **counts},
+            ],
+        )  # fmt: skip
+        if connection.dialect.name == "postgresql":  # ids given above: move the sequences on
+            for table in ("assets", "playlists", "stats_snapshots", "stats_rows"):
+                connection.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 10)"), {"t": table}
+                )
+
+
+def _rows(connection: Connection, table: str, columns: str = "*") -> list[tuple[Any, ...]]:
+    return [
+        tuple(row)
+        for row in connection.execute(text(f"SELECT {columns} FROM {table} ORDER BY 1, 2"))  # noqa: S608
+    ]

@@ -14,11 +14,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from media_hub.catalog.pipeline_models import Job, QuotaEntry
-from media_hub.catalog.vocabulary import Platform
 from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.jobs.worker import Finished, run_worker
-from media_hub.publishing.youtube import quota
+from media_hub.platforms.youtube import clock, quota
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 
@@ -79,7 +78,7 @@ def test_queued_video_and_deck_are_published_by_a_worker_once(
     assert again["job_id"] != video["job_id"]  # the first one is done: a new job...
     [rerun] = _work(deck_hub, 1)
     assert rerun.outcome.value == "done"
-    with deck_hub.catalog.catalog.session() as session:
+    with deck_hub.db.session() as session:
         result = session.get(Job, again["job_id"]).result  # type: ignore[union-attr]
     assert result is not None
     assert result["uploaded_now"] is False
@@ -92,19 +91,19 @@ def test_an_upload_the_ledger_cannot_pay_waits_for_the_reset(
 ) -> None:
     [video] = _queue(runner, str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Forum")
     now = datetime.now(UTC)
-    with channel_hub.catalog.catalog.session() as session:  # another worker spent the day
+    with channel_hub.db.session() as session:  # another worker spent the day
         session.add(
-            QuotaEntry(platform=Platform.YOUTUBE, bucket=quota.DEFAULT_BUCKET,
-                       day=quota.pacific_day(now), method="videos.update", units=9_990)
+            QuotaEntry(platform="youtube", bucket=quota.DEFAULT_BUCKET,
+                       day=clock.pacific_day(now), method="videos.update", units=9_990)
         )  # fmt: skip
     [deferred] = _work(channel_hub, 1)
     assert deferred.outcome.value == "deferred"
     assert sandbox.state.snapshot()["videos"] == {}  # not one call was made
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         job = session.scalars(select(Job).where(Job.id == video["job_id"])).one()
         assert job.state == "queued"
         assert job.attempts == 0
-        assert job.run_after.replace(tzinfo=UTC) >= quota.next_reset(now)
+        assert job.run_after.replace(tzinfo=UTC) >= clock.next_reset(now)
     listed = runner.invoke(app, ["jobs", "list"])
     assert "quota" in listed.stdout
 
@@ -126,7 +125,7 @@ def test_thumbnails_and_a_statistics_pull_run_as_jobs(
     job_id = json.loads(pulled.stdout)["job_id"]
     [finished] = _work(deck_hub, 1)
     assert (finished.job.id, finished.outcome.value) == (job_id, "done")
-    with deck_hub.catalog.catalog.session() as session:
+    with deck_hub.db.session() as session:
         jobs = {job.kind: job.result for job in session.scalars(select(Job))}
     assert jobs["stats-pull"] is not None
     assert jobs["stats-pull"]["videos"] == 1
@@ -148,7 +147,7 @@ def test_a_deck_still_converting_is_checked_again_later_not_resent(
     assert first.outcome.value == "retry"
     assert first.error is not None
     assert "still processing" in first.error
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         job = session.get(Job, deck["job_id"])
         assert job is not None
         assert job.state == "queued"

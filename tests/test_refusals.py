@@ -42,14 +42,14 @@ def invoke_json(runner: CliRunner, *args: str) -> Any:
 
 
 def audit_count(hub: Hub) -> int:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
 
 def catalog_state(runner: CliRunner, hub: Hub) -> dict[str, Any]:
     """Everything a refused command could have touched: the assets as the CLI lists them, and
     the whole audit log and playlist membership as stored."""
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         audit_log = session.execute(
             select(
                 AuditEntry.id, AuditEntry.user, AuditEntry.record_type, AuditEntry.record_id,

@@ -138,7 +138,7 @@ def test_an_asset_without_its_creation_in_the_log_cannot_be_reverted(
     hub: Hub, runner: CliRunner
 ) -> None:
     now = utcnow()
-    with hub.catalog.catalog.session() as session:  # as a bulk load would, bypassing the log
+    with hub.db.session() as session:  # as a bulk load would, bypassing the log
         session.execute(
             insert(Asset),
             [{"id": 500, "kind": AssetKind.VIDEO, "default_language": "ar", "version": 1,

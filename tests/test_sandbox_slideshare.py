@@ -26,7 +26,7 @@ from defusedxml import ElementTree as SafeXml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from media_hub.publishing.slideshare.codes import SERVICE_ERRORS
+from media_hub.platforms.slideshare.codes import SERVICE_ERRORS
 from media_hub.sandbox.growth import DeckDaily, deck_daily
 from media_hub.sandbox.quota import pacific_day
 from media_hub.sandbox.server import Sandbox

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from media_hub.cli import app
 from media_hub.errors import ConfigError
 from media_hub.hub import default_config_text, init_hub
+from media_hub.platforms import registry
+from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.settings import CONFIG_FILE, iter_declared_settings, load_settings
 
 
@@ -41,7 +43,7 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     settings = load_settings(tmp_path)
     assert settings.catalog.url == "sqlite:///from-file.db"
     assert settings.store.url == "s3://bucket/env"
-    assert settings.youtube.api_endpoint == "https://127.0.0.1:8443"
+    assert youtube_settings(settings).api_endpoint == "https://127.0.0.1:8443"
 
 
 @pytest.mark.usefixtures("bare_env")
@@ -63,7 +65,7 @@ def test_hub_folder_from_the_environment(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_bad_file_names_the_key(tmp_path: Path, content: str, expected: str) -> None:
     (tmp_path / CONFIG_FILE).write_text(content)
     with pytest.raises(ConfigError, match=expected) as caught:
-        load_settings(tmp_path)
+        load_settings(tmp_path, registry.settings_sections())
     assert str(tmp_path / CONFIG_FILE) in str(caught.value)
 
 
@@ -95,16 +97,16 @@ def test_config_show_says_where_values_come_from(
 
 @pytest.mark.usefixtures("bare_env")
 def test_init_creates_a_private_config_that_documents_every_setting(tmp_path: Path) -> None:
-    created = init_hub(tmp_path / "hub")
+    created = init_hub(tmp_path / "hub", registry.settings_sections())
     config = tmp_path / "hub" / CONFIG_FILE
     assert config in created
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
     text = config.read_text()
-    for declared in iter_declared_settings():
+    for declared in iter_declared_settings(registry.settings_sections()):
         assert f"# {declared.name} = " in text
     # All commented out: the file means "the defaults", and parses.
     assert load_settings(tmp_path / "hub").catalog.url == "sqlite:///catalog/media-hub.db"
-    assert text == default_config_text()
+    assert text == default_config_text(registry.settings_sections())
 
 
 @pytest.mark.usefixtures("bare_env")

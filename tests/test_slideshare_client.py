@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from media_hub.errors import ExitStatus, QuotaError, RemoteError
-from media_hub.publishing.slideshare.client import ConversionStatus, SlideShareClient
-from media_hub.publishing.slideshare.conversion import wait_for_conversion
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials
-from media_hub.publishing.slideshare.errors import SlideShareServiceError
+from media_hub.platforms.slideshare.client import ConversionStatus, SlideShareClient
+from media_hub.platforms.slideshare.conversion import wait_for_conversion
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials
+from media_hub.platforms.slideshare.errors import SlideShareServiceError
 from media_hub.sandbox import growth
 from media_hub.sandbox.server import Sandbox
 

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from media_hub.hub import Hub
 from media_hub.media.fonts import find_font
-from media_hub.publishing.youtube.quota import pacific_day
+from media_hub.platforms.youtube.clock import pacific_day
 from media_hub.sandbox.server import Sandbox
 from media_hub.stats import chart
 from media_hub.stats.counts import Counts
@@ -35,6 +35,14 @@ START = datetime(2026, 11, 2, 9, tzinfo=UTC)
 NAMES = {"reports": "تقارير مصورة للوكالة", "events": "تظاهرات وفعاليات", "cv-flyers": "Flyers CV"}
 
 
+def on_youtube(counts: Counts) -> dict[str, Counts | None]:
+    return {"youtube": counts, "slideshare": None}
+
+
+def on_slideshare(counts: Counts) -> dict[str, Counts | None]:
+    return {"youtube": None, "slideshare": counts}
+
+
 def _report(days: int = 6) -> Report:
     """Three groups whose views grow at different rates, one point a day."""
     timeline = tuple(
@@ -43,7 +51,14 @@ def _report(days: int = 6) -> Report:
     )
     last = timeline[-1].views
     groups = tuple(
-        GroupLine(key, name, 3, Counts(views=last[key]), Counts(views=last[key]), None, None, ())
+        GroupLine(
+            key,
+            name,
+            3,
+            on_youtube(Counts(views=last[key])),
+            on_youtube(Counts(views=last[key])),
+            (),
+        )
         for key, name in sorted(NAMES.items(), key=lambda item: -last[item[0]])
     )
     snapshot = SnapshotInfo(days, timeline[-1].taken_at)
@@ -116,9 +131,12 @@ def _daily_report() -> Report:
     )
     views = {key: Counts(views=v) for key, v in (("reports", 9000), ("events", 4000))}
     groups = (
-        *(GroupLine(key, NAMES[key], 3, n, n, None, None, ()) for key, n in views.items()),
-        GroupLine("cv-flyers", NAMES["cv-flyers"], 4, None, None, Counts(views=2500),
-                  Counts(views=2500), ()),
+        *(
+            GroupLine(key, NAMES[key], 3, on_youtube(n), on_youtube(n), ())
+            for key, n in views.items()
+        ),
+        GroupLine("cv-flyers", NAMES["cv-flyers"], 4, on_slideshare(Counts(views=2500)),
+                  on_slideshare(Counts(views=2500)), ()),
     )  # fmt: skip
     snapshot = SnapshotInfo(1, START + timedelta(days=12))
     timeline = (Point(snapshot.taken_at, {"reports": 9000, "events": 4000, "cv-flyers": 2500}),)
@@ -159,7 +177,7 @@ def test_the_chart_of_a_pull_follows_the_analytics_api_day_by_day(
     first = sandbox.state.today()
     sandbox.advance_days(6)
     pull(channel_hub, sandbox)
-    report = build_report(channel_hub.catalog.catalog, ReportQuery(Grouping.PLAYLIST))
+    report = build_report(channel_hub.db, ReportQuery(Grouping.PLAYLIST))
     assert len(report.timeline) == 1  # one pull: a line over the pulls would be one point
     figure = chart.views_figure(report)
     drawn = _lines(figure)

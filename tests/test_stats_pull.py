@@ -23,12 +23,12 @@ from media_hub.catalog.pipeline_models import QuotaEntry, StatsRow, StatsSnapsho
 from media_hub.cli import app
 from media_hub.errors import ExitStatus, QuotaError
 from media_hub.hub import Hub
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials, token_path
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials, token_path
+from media_hub.platforms.youtube.stats import has_analytics_scope
 from media_hub.sandbox.server import Sandbox
 from media_hub.stats import snapshots
 from media_hub.stats.pull import PullInterruptedError
-from media_hub.stats.youtube_source import has_analytics_scope
 from tests.sandbox_client import analytics
 from tests.test_stats_support import (
     deck_counts,
@@ -47,12 +47,12 @@ VIDEOS, ITEMS = "/youtube/v3/videos", "/youtube/v3/playlistItems"
 
 
 def _snapshot_rows(hub: Hub, snapshot_id: int) -> list[StatsRow]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return list(session.scalars(select(StatsRow).where(StatsRow.snapshot_id == snapshot_id)))
 
 
 def _snapshots(hub: Hub) -> tuple[int, int]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return (
             session.scalar(select(func.count()).select_from(StatsSnapshot)) or 0,
             session.scalar(select(func.count()).select_from(StatsRow)) or 0,
@@ -77,7 +77,7 @@ def test_a_pull_stores_the_apis_counts_with_the_fewest_list_calls(
     assert result.list_calls == {"playlistItems.list": 4, "videos.list": 3}
     assert result.units == 7
     assert ledger_day(sandbox)["default"] - spent == result.units  # the sandbox's own ledger
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         recorded = session.scalar(select(func.sum(QuotaEntry.units)))
         stored = session.get(StatsSnapshot, result.snapshot_id)
         assert stored is not None
@@ -100,7 +100,7 @@ def test_a_pull_stores_the_apis_counts_with_the_fewest_list_calls(
     assert min(views for views, _, _ in by_asset.values()) > 0  # three days of growth
     # Each playlist's rows are its members on the channel, with their counters.
     assets_of = {asset: video for video, asset in channel.assets.items()}
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         from media_hub.catalog.models import Playlist
 
         slugs = {p.id: p.slug for p in session.scalars(select(Playlist))}
@@ -127,7 +127,7 @@ def test_analytics_are_read_only_for_days_not_stored(channel_hub: Hub, sandbox: 
     third = pull(channel_hub, sandbox, slideshare=None)  # the same day: nothing new to ask
     assert (third.analytics_queries, third.analytics_days) == (0, 0)
 
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         days: list[tuple[int, date, int, int]] = [
             (p, d, v, n)
             for p, d, v, n in session.execute(
@@ -138,7 +138,8 @@ def test_analytics_are_read_only_for_days_not_stored(channel_hub: Hub, sandbox: 
         ]  # fmt: skip
         from media_hub.catalog.models import Playlist
 
-        ids = {p.youtube_id: p.id for p in session.scalars(select(Playlist)) if p.youtube_id}
+        playlists = session.scalars(select(Playlist))
+        ids = {p.remote_id("youtube"): p.id for p in playlists if p.remote_id("youtube")}
     assert len({(p, d) for p, d, _, _ in days}) == len(days) == 15  # each day stored once
     truth = video_counts(sandbox, channel.all_videos)
     client = analytics(sandbox)
@@ -205,7 +206,11 @@ def test_decks_are_pulled_from_slideshare_beside_the_videos(
     channel = publish_decks(hub, sandbox, publish_videos(hub, sandbox))
     sandbox.advance_days(4)
     result = pull(hub, sandbox)
-    assert (result.videos, result.decks, result.slideshare_calls) == (105, 6, 1)
+    assert (result.videos, result.decks, result.platform_calls["slideshare"]) == (
+        105,
+        6,
+        {"get_slideshows_by_user": 1},
+    )
     assert result.playlists == 4  # three on YouTube, one of decks
 
     truth = deck_counts(sandbox)
@@ -220,7 +225,7 @@ def test_decks_are_pulled_from_slideshare_beside_the_videos(
     assert all(counts["views"] > 0 for counts in truth.values())
     flyers = {r.asset_id for r in rows if r.asset_id in decks and r.playlist_id is not None}
     assert flyers == {channel.assets[d] for d in channel.decks["cv-flyers"]}
-    assert {r.platform.value for r in rows if r.asset_id in decks} == {"slideshare"}
+    assert {r.platform for r in rows if r.asset_id in decks} == {"slideshare"}
 
 
 @pytest.mark.slow  # publishes the 105-video channel

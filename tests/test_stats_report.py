@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from media_hub.cli import app
 from media_hub.hub import Hub
-from media_hub.publishing.youtube.quota import pacific_day
+from media_hub.platforms.youtube.clock import pacific_day
 from media_hub.sandbox.server import Sandbox
 from tests.test_stats_support import (
     Channel,

@@ -17,16 +17,16 @@ from sqlalchemy import select
 from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.models import Playlist
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Platform
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
-from media_hub.publishing.slideshare.client import SlideShareClient
-from media_hub.publishing.slideshare.credentials import SlideShareCredentials, save_credentials
+from media_hub.platforms.slideshare.client import SlideShareClient
+from media_hub.platforms.slideshare.credentials import SlideShareCredentials, save_credentials
+from media_hub.platforms.slideshare.stats import SlideShareStatsReader, slideshare_stats_source
+from media_hub.platforms.youtube.stats import YouTubeStatsReader, youtube_stats_source
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.state import rfc3339
 from media_hub.settings import load_settings
 from media_hub.stats.pull import PullResult, pull_stats
-from media_hub.stats.slideshare_source import slideshare_stats_source
-from media_hub.stats.youtube_source import youtube_stats_source
 from tests.sandbox_client import youtube
 
 # (catalog playlist, its series, its topic, videos only in it)
@@ -89,11 +89,11 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
                 data["playlists"][playlist_id]["items"].append(item_id)
                 channel.videos.setdefault(slug, []).append(video_id)
     channel.all_videos = video_ids
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         for slug, youtube_id in channel.youtube_playlists.items():
-            session.scalars(
-                select(Playlist).where(Playlist.slug == slug)
-            ).one().youtube_id = youtube_id
+            session.scalars(select(Playlist).where(Playlist.slug == slug)).one().set_remote_id(
+                "youtube", youtube_id
+            )
         for video_id, (video_title, in_series, topic_slug, _) in zip(
             video_ids, layout, strict=True
         ):
@@ -104,7 +104,7 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
             )  # fmt: skip
             asset.status = AssetStatus.PUBLISHED
             session.add(
-                Publication(asset_id=asset.id, platform=Platform.YOUTUBE, remote_id=video_id,
+                Publication(asset_id=asset.id, platform="youtube", remote_id=video_id,
                             state="done", published_at=now)
             )  # fmt: skip
             channel.assets[video_id] = asset.id
@@ -112,7 +112,7 @@ def publish_videos(hub: Hub, sandbox: Sandbox) -> Channel:
 
 
 def _names(hub: Hub) -> dict[str, str]:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return {p.slug: p.names["fr"] for p in session.scalars(select(Playlist))}
 
 
@@ -151,7 +151,7 @@ def publish_decks(hub: Hub, sandbox: Sandbox, channel: Channel) -> Channel:
             channel.all_decks.append(str(number))
             if slug:
                 channel.decks.setdefault(slug, []).append(str(number))
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         for deck_id, (deck_title, deck_series, _) in zip(channel.all_decks, layout, strict=True):
             asset = add_asset(  # the series puts the deck in its playlist
                 session,
@@ -160,7 +160,7 @@ def publish_decks(hub: Hub, sandbox: Sandbox, channel: Channel) -> Channel:
             )  # fmt: skip
             asset.status = AssetStatus.PUBLISHED
             session.add(
-                Publication(asset_id=asset.id, platform=Platform.SLIDESHARE, remote_id=deck_id,
+                Publication(asset_id=asset.id, platform="slideshare", remote_id=deck_id,
                             state="done")
             )  # fmt: skip
             channel.assets[deck_id] = asset.id
@@ -181,15 +181,13 @@ def slideshare_hub(
 
 def pull(hub: Hub, sandbox: Sandbox, **kwargs: Any) -> PullResult:
     """A pull through the real clients, dated by the sandbox's (simulated) clock."""
-    catalog = hub.catalog.catalog
-    factories: dict[str, Callable[[], Any]] = {
-        "youtube": lambda: youtube_stats_source(hub.settings, catalog),
-        "slideshare": lambda: slideshare_stats_source(hub.settings),
+    catalog = hub.db
+    factories: dict[str, Callable[[], Any] | None] = {
+        "youtube": lambda: YouTubeStatsReader(youtube_stats_source(hub.settings, catalog)),
+        "slideshare": lambda: SlideShareStatsReader(slideshare_stats_source(hub.settings)),
     }
     factories.update(kwargs)
-    return pull_stats(
-        catalog, factories["youtube"], factories["slideshare"], now=sandbox.state.now()
-    )
+    return pull_stats(catalog, factories, now=sandbox.state.now())
 
 
 def video_counts(sandbox: Sandbox, video_ids: list[str]) -> dict[str, dict[str, int]]:

@@ -53,7 +53,7 @@ def test_a_clip_is_published_with_thumbnail_playlist_and_captions(
     record = channel_hub.catalog.show(done["asset_id"])
     assert record["status"] == "published"
     # The bytes on the channel are exactly the rendition's.
-    with channel_hub.catalog.catalog.session() as session:
+    with channel_hub.db.session() as session:
         from sqlalchemy import select
 
         from media_hub.catalog.pipeline_models import Rendition
@@ -110,8 +110,8 @@ def test_invalid_metadata_is_refused_before_any_call(
 
 
 def _service(hub: Hub) -> Any:
-    from media_hub.publishing.youtube.auth import load_credentials
-    from media_hub.publishing.youtube.client import youtube_service
+    from media_hub.platforms.youtube.auth import load_credentials
+    from media_hub.platforms.youtube.client import youtube_service
 
     return youtube_service(hub.settings, load_credentials(hub.settings))
 
@@ -144,14 +144,14 @@ CHUNK = 256 * 1024
 def test_uploads_finish_through_faults_resending_at_most_a_chunk_each(
     channel_hub: Hub, sandbox: Sandbox, tmp_path: Path, faults: list[str]
 ) -> None:
-    from media_hub.publishing.youtube.uploader import upload_video
+    from media_hub.platforms.youtube.uploader import upload_video
 
     media = tmp_path / "master.mp4"
     media.write_bytes(random.Random(3).randbytes(10 * CHUNK + 1234))
     for spec in faults:
         sandbox.faults.add_spec(spec)
     outcome = upload_video(
-        channel_hub.catalog.catalog, _service(channel_hub), _asset(channel_hub), media,
+        channel_hub.db, _service(channel_hub), _asset(channel_hub), media,
         RESOURCE, chunk_bytes=CHUNK,
     )  # fmt: skip
     video = sandbox.state.snapshot()["videos"][outcome.video_id]

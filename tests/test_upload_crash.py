@@ -30,8 +30,8 @@ from media_hub.hub import Hub, init_hub
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.renditions import ensure_rendition
 from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
-from media_hub.publishing.youtube import scopes
-from media_hub.publishing.youtube.auth import save_credentials
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.auth import save_credentials
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
 
@@ -75,12 +75,10 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
         from media_hub.pipeline.ingest import ingest
 
         request = IngestRequest(clip, "reports", {"fr": "Reportage : le forum de l'emploi"})
-        asset_id = ingest(hub.catalog.catalog, hub.store, request).asset_id
-        ensure_rendition(
-            hub.catalog.catalog, hub.store, hub.settings.definitions_dir, asset_id, "youtube"
-        )
+        asset_id = ingest(hub.db, hub.store, request).asset_id
+        ensure_rendition(hub.db, hub.store, hub.settings.definitions_dir, asset_id, "youtube")
         place = ThumbnailPlace(hub.settings.definitions_dir, folder / "thumbnails")
-        make_thumbnails(hub.catalog.catalog, hub.store, place, asset_id, count=3)
+        make_thumbnails(hub.db, hub.store, place, asset_id, count=3)
         hub.close()
     finally:
         os.environ.update(saved)
@@ -129,7 +127,7 @@ def _rendition_bytes(hub_dir: Path) -> bytes:
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("MEDIA_HUB_")}
     try:
         hub = Hub(load_settings(hub_dir))
-        with hub.catalog.catalog.session() as session:
+        with hub.db.session() as session:
             key = session.scalars(select(Rendition.store_key)).one()
         with hub.store.open(key) as stream:
             data = stream.read()

@@ -52,12 +52,12 @@ def _clips(hub: Hub, folder: Path, count: int, seconds: float = 0.5) -> list[int
             "-c:a", "aac", str(path),
         )  # fmt: skip
         request = IngestRequest(path, "reports", {"fr": f"Clip {n}"})
-        ids.append(ingest(hub.catalog.catalog, hub.store, request).asset_id)
+        ids.append(ingest(hub.db, hub.store, request).asset_id)
     return ids
 
 
 def _enqueue(hub: Hub, asset_ids: list[int], profile: str = "tiny") -> list[int]:
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     return [
         queue.enqueue(catalog, "transcode", {"asset_id": a, "profile": profile}, a)
         for a in asset_ids
@@ -115,7 +115,7 @@ def _wait_for(condition: Callable[[], bool], what: str) -> None:
 
 
 def _running_by(hub: Hub, prefix: str) -> int | None:
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         return session.scalars(
             select(Job.id).where(Job.state == "running", Job.lease_owner.contains(prefix))
         ).first()
@@ -126,7 +126,7 @@ def _holds_a_job(hub: Hub, prefix: str) -> bool:
 
 
 def _states(hub: Hub) -> dict[str, int]:
-    return records.count_by_state(hub.catalog.catalog)
+    return records.count_by_state(hub.db)
 
 
 @pytest.mark.slow  # worker processes, SIGKILL
@@ -157,7 +157,7 @@ def test_killed_workers_jobs_are_taken_over_and_every_job_is_done_once(
     )
     assert sorted(done_lines) == sorted(job_ids)  # none lost
     assert max(done_lines.values()) == 1  # none recorded twice
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         counted = select(Rendition.asset_id, func.count()).group_by(Rendition.asset_id)
         per_asset: dict[int, int] = dict(session.execute(counted).all())
         results: dict[int, dict[str, Any] | None] = dict(
@@ -185,11 +185,11 @@ def test_sigterm_mid_job_finishes_and_records_it_then_exits(
     _wait_for(lambda: _running_by(hub, workers.owner_prefix(0)) == job_id, "the job to start")
     workers.processes[0].send_signal(signal.SIGTERM)
     assert workers.processes[0].wait(timeout=GUARD_S) == 0
-    record = records.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.db, job_id)
     assert record["state"] == "done"
     assert record["result"]["asset_id"] == asset_id
     assert DONE_LINE.findall(workers.output(0)) == [str(job_id)]
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         renditions = session.scalars(select(Rendition).where(Rendition.asset_id == asset_id))
         assert [r.profile for r in renditions] == ["youtube"]
 
@@ -226,11 +226,11 @@ def test_a_second_sigterm_hands_the_job_back_unrecorded_then_exits_1(
     output = workers.output(0)
     assert f"handed back job(s) {job_id}:" in output
     assert not DONE_LINE.findall(output)
-    record = records.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.db, job_id)
     assert (record["state"], record["attempts"], record["lease_owner"]) == ("queued", 0, None)
     assert (record["result"], record["error"]) == (None, None)  # nothing recorded
     _wait_for(lambda: not _live_in_session(first.pid), "the worker's ffmpeg to be gone")
-    with hub.catalog.catalog.session() as session:
+    with hub.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Rendition)) == 0
 
     workers.start(1, lease_s=600)  # another worker takes it at once and finishes it
@@ -238,13 +238,13 @@ def test_a_second_sigterm_hands_the_job_back_unrecorded_then_exits_1(
     workers.processes[1].send_signal(signal.SIGTERM)
     assert workers.processes[1].wait(timeout=GUARD_S) == 0
     assert DONE_LINE.findall(workers.output(1)) == [str(job_id)]
-    record = records.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.db, job_id)
     assert (record["attempts"], record["result"]["asset_id"]) == (1, asset_id)
 
 
 def test_a_job_that_cannot_succeed_is_parked_with_its_error(hub: Hub) -> None:
     """In process: a transcode of an asset that does not exist fails for good, at once."""
-    job_id = queue.enqueue(hub.catalog.catalog, "transcode", {"asset_id": 424242})
+    job_id = queue.enqueue(hub.db, "transcode", {"asset_id": 424242})
     stop = threading.Event()
     outcomes: list[Outcome] = []
 
@@ -258,6 +258,6 @@ def test_a_job_that_cannot_succeed_is_parked_with_its_error(hub: Hub) -> None:
     )  # fmt: skip
     assert outcomes == [Outcome.PARKED]
     assert tally.counts[Outcome.PARKED] == 1
-    record = records.show_job(hub.catalog.catalog, job_id)
+    record = records.show_job(hub.db, job_id)
     assert (record["state"], record["attempts"]) == ("parked", 1)
     assert "asset 424242 not found" in record["error"]

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from media_hub.catalog import audit, migrations
 from media_hub.errors import ConfigError, MediaHubError
-from media_hub.settings import mask_url_password
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,8 @@ def create_catalog_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
+        from media_hub.settings import mask_url_password  # pydantic-settings: errors only
+
         raise ConfigError(
             f"catalog.url {mask_url_password(url)!r} is not a database URL; "
             "use sqlite:///path or postgresql+psycopg://user@host/db"
@@ -67,11 +68,12 @@ class Catalog:
         self._sessions = sessionmaker(engine, class_=CatalogSession, expire_on_commit=False)
 
     @contextmanager
-    def session(self, *, dry_run: bool = False) -> Iterator[Session]:
+    def session(self, *, dry_run: bool = False, user: str | None = None) -> Iterator[Session]:
         """One unit of work: committed when the block ends (rolled back if it raises, or if
-        `dry_run`, which lets a command show what it would change)."""
+        `dry_run`, which lets a command show what it would change). Its changes are recorded
+        as `user`'s (a web app's signed-in person), else as the catalog's own user's."""
         with self._sessions() as session:
-            session.info[audit.USER_KEY] = self.user
+            session.info[audit.USER_KEY] = user or self.user
             transaction = session.begin()
             try:
                 yield session
@@ -94,6 +96,8 @@ def open_catalog(url: str, user: str, *, upgrade: bool = True) -> Catalog:
         if upgrade:
             migrations.ensure_current(engine)
     except OperationalError as exc:
+        from media_hub.settings import mask_url_password
+
         engine.dispose()
         raise MediaHubError(
             f"cannot open the catalog at {mask_url_password(url)}: {_first_line(exc)}; "

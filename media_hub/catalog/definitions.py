@@ -71,6 +71,9 @@ class SeriesDefinition(_Definition):
     playlists: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
     template: str
+    # Where the series' assets are published, by platform name; empty: the default platforms
+    # of the series' kind (checked against the installed platforms when publishing).
+    platforms: list[str] = Field(default_factory=list)
     # Languages every published video of the series has captions in (`catalog lint` checks).
     captions: list[str] = Field(default_factory=list)
 

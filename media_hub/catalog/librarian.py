@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from media_hub.catalog import bulk, lint, revert
 from media_hub.catalog.bulk import BulkOutcome
@@ -19,6 +18,7 @@ from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.editable import FieldChange
 from media_hub.catalog.query import AssetQuery, asset_records_by_id, find_asset_ids
 from media_hub.catalog.querylang import Assignment
+from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.spreadsheet import Sheet, SheetFormat, write_sheet
 from media_hub.errors import ValidationError
 
@@ -34,9 +34,11 @@ class LibrarianService:
             records = asset_records_by_id(session, ids)
         return write_sheet(path, (records[asset_id] for asset_id in ids), sheet_format)
 
-    def import_sheet(self, sheet: Sheet, *, dry_run: bool = False) -> BulkOutcome:
+    def import_sheet(
+        self, sheet: Sheet, *, dry_run: bool = False, user: str | None = None
+    ) -> BulkOutcome:
         """Apply the sheet's edits, all or none (`bulk.BulkEditError` says why none)."""
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             return bulk.import_sheet(session, sheet)
 
     def set_fields(
@@ -46,27 +48,30 @@ class LibrarianService:
         *,
         dry_run: bool = False,
         versions: Mapping[int, int] | None = None,
+        user: str | None = None,
     ) -> BulkOutcome:
         """Apply `assignments` to the matching assets (or, given a preview's `versions`, to
         exactly the assets previewed, at the versions previewed)."""
         if not assignments:
             raise ValidationError("set", "nothing to set; give FIELD=VALUE, as in status=ready")
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             return bulk.set_fields(session, query, assignments, versions=versions)
 
-    def lint(self, query: AssetQuery, definitions_dir: Path) -> tuple[int, list[lint.LintProblem]]:
+    def lint(
+        self, query: AssetQuery, definitions_dir: Path, rules: Sequence[lint.Rule] = lint.RULES
+    ) -> tuple[int, list[lint.LintProblem]]:
         """How many assets were checked, and their problems."""
         definitions = read_definitions(definitions_dir)
         with self.catalog.session() as session:
             ids = find_asset_ids(session, query)
             records = asset_records_by_id(session, ids)
             facts = lint.load_facts(session, ids, definitions, datetime.now(UTC))
-        return len(ids), lint.lint_records((records[i] for i in ids), facts)
+        return len(ids), lint.lint_records((records[i] for i in ids), facts, rules)
 
     def revert(
-        self, asset_id: int, version: int, *, dry_run: bool = False
-    ) -> tuple[dict[str, Any], list[FieldChange]]:
+        self, asset_id: int, version: int, *, dry_run: bool = False, user: str | None = None
+    ) -> tuple[AssetRecord, list[FieldChange]]:
         """The asset as restored to `version`, and the fields that changed."""
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             changes = revert.revert_asset(session, asset_id, version)
             return asset_records_by_id(session, [asset_id])[asset_id], changes

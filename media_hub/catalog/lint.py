@@ -17,13 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog import records, rules
-from media_hub.catalog.definitions import Definitions
+from media_hub.catalog.definitions import Definitions, TemplateDefinition
 from media_hub.catalog.models import Asset, Series
 from media_hub.catalog.pipeline_models import Caption, Thumbnail
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Numbering
 from media_hub.errors import ConventionsError, ValidationError
-from media_hub.publishing.deck_metadata import render_deck_metadata
-from media_hub.publishing.youtube_metadata import render_video_metadata
 
 # Every video has a title in these languages (the channel's audience reads one or the other).
 REQUIRED_TITLE_LANGUAGES = ("ar", "fr")
@@ -64,7 +62,7 @@ Rule = Callable[[Record, LintFacts], list[LintProblem]]
 
 
 def stored_texts(asset: Record, facts: LintFacts) -> list[LintProblem]:
-    """Titles and descriptions within the catalog's limits (YouTube's own), as stored."""
+    """Titles and descriptions within the catalog's limits (the strictest platform's), as stored."""
     problems = []
     for lang, title in asset["titles"].items():
         problems += _checked(asset, rules.title, lang, title)
@@ -73,35 +71,19 @@ def stored_texts(asset: Record, facts: LintFacts) -> list[LintProblem]:
     return problems
 
 
-def youtube_metadata(asset: Record, facts: LintFacts) -> list[LintProblem]:
-    """A video's metadata as its series' template renders it, within YouTube's limits."""
-    found = _template(asset, facts, AssetKind.VIDEO)
+def rendered_problems(
+    asset: Record,
+    facts: LintFacts,
+    kind: AssetKind,
+    render: Callable[[Record, TemplateDefinition, str], object],
+) -> list[LintProblem]:
+    """What a platform would refuse in an asset of `kind` as its series' template renders it
+    (`render(series, template, template_name)` raises the refusal); platforms call this."""
+    found = _template(asset, facts, kind)
     if not isinstance(found, tuple):
         return found
     series, name = found
-    template = facts.definitions.templates[name]
-    return _checked(
-        asset,
-        render_video_metadata,
-        asset,
-        series,
-        template,
-        name,
-        now=facts.now,
-        topics=facts.topic_names,
-    )
-
-
-def slideshare_metadata(asset: Record, facts: LintFacts) -> list[LintProblem]:
-    """A deck's metadata as its series' template renders it, within SlideShare's limits."""
-    found = _template(asset, facts, AssetKind.DECK)
-    if not isinstance(found, tuple):
-        return found
-    series, name = found
-    template = facts.definitions.templates[name]
-    return _checked(
-        asset, render_deck_metadata, asset, series, template, name, topics=facts.topic_names
-    )
+    return _checked(asset, render, series, facts.definitions.templates[name], name)
 
 
 def required_titles(asset: Record, facts: LintFacts) -> list[LintProblem]:
@@ -185,13 +167,16 @@ def required_captions(asset: Record, facts: LintFacts) -> list[LintProblem]:
 
 RULES: tuple[Rule, ...] = (
     stored_texts,
-    youtube_metadata,
-    slideshare_metadata,
     required_titles,
     episode_numbers,
     chosen_thumbnail,
     required_captions,
 )
+
+
+def with_platform_rules(platform_rules: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The catalog's rules with the platforms' own checks after the stored texts."""
+    return (RULES[0], *platform_rules, *RULES[1:])
 
 
 def lint_records(

@@ -17,9 +17,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, object_session, relationship
 
 from media_hub.catalog.base import Audited, Base
 from media_hub.catalog.types import portable_enum, utcnow
@@ -60,7 +61,7 @@ class Topic(Audited, Base):
 
 class Playlist(Audited, Base):
     __tablename__ = "playlists"
-    audit_attrs = ("slug", "kind", "names", "descriptions", "privacy", "order", "youtube_id")
+    audit_attrs = ("slug", "kind", "names", "descriptions", "privacy", "order")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -69,11 +70,17 @@ class Playlist(Audited, Base):
     descriptions: Mapped[dict[str, str]] = mapped_column(default=dict)
     privacy: Mapped[Privacy] = mapped_column(portable_enum(Privacy, "playlist_privacy"))
     order: Mapped[PlaylistOrder] = mapped_column(portable_enum(PlaylistOrder, "playlist_order"))
-    youtube_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     items: Mapped[list[PlaylistItem]] = relationship(
         back_populates="playlist", cascade="all, delete-orphan", order_by="PlaylistItem.position"
+    )
+    # The playlist's id on each platform it exists on, by platform name.
+    remote_id_rows: Mapped[dict[str, PlaylistRemoteId]] = relationship(
+        back_populates="playlist",
+        cascade="all, delete-orphan",
+        collection_class=attribute_keyed_dict("platform"),
+        lazy="selectin",
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -83,6 +90,56 @@ class Playlist(Audited, Base):
 
     def audit_version(self) -> int | None:
         return self.version
+
+    def remote_id(self, platform: str) -> str | None:
+        """The playlist's id on `platform`, or None when it has none there yet."""
+        row = self.remote_id_rows.get(platform)
+        return row.remote_id if row is not None else None
+
+    def set_remote_id(self, platform: str, remote_id: str | None) -> None:
+        """Record (or, with None, forget) the playlist's id on `platform`."""
+        key = str(platform)
+        row = self.remote_id_rows.get(key)
+        if remote_id is None:
+            if row is not None:
+                del self.remote_id_rows[key]
+        elif row is None:
+            self.remote_id_rows[key] = PlaylistRemoteId(platform=key, remote_id=remote_id)
+        else:
+            row.remote_id = remote_id
+
+    @property
+    def remote_ids(self) -> dict[str, str]:
+        """{platform name: the playlist's id there}."""
+        return {platform: row.remote_id for platform, row in sorted(self.remote_id_rows.items())}
+
+
+class PlaylistRemoteId(Audited, Base):
+    """A playlist's id on one platform; one per platform, and one
+    playlist per id on a platform. Platform names are plain text, checked by the code."""
+
+    __tablename__ = "playlist_remote_ids"
+    audit_attrs = ("remote_id",)
+
+    playlist_id: Mapped[int] = mapped_column(
+        ForeignKey("playlists.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(128))
+
+    playlist: Mapped[Playlist] = relationship(back_populates="remote_id_rows")
+
+    __table_args__ = (UniqueConstraint("platform", "remote_id"),)
+
+    def audit_record(self) -> tuple[str, int]:
+        return ("playlist", self.playlist_id)
+
+    def audit_field(self, attr: str) -> str:
+        return f"remote_id.{self.platform}"
+
+    def audit_version(self) -> int | None:
+        playlist = _session_get(self, Playlist, self.playlist_id)
+        return playlist.version if playlist else None
 
 
 class Series(Audited, Base):
@@ -260,7 +317,7 @@ class AssetTopic(Audited, Base):
 
 
 class PlaylistItem(Audited, Base):
-    """An asset's place in one of media-hub's playlists (and its item id on YouTube)."""
+    """An asset's place in one of media-hub's playlists (and its item id on the platform)."""
 
     __tablename__ = "playlist_items"
     audit_attrs = ("playlist_id", "position")
@@ -323,6 +380,7 @@ __all__ = [
     "AuditEntry",
     "Playlist",
     "PlaylistItem",
+    "PlaylistRemoteId",
     "Series",
     "Topic",
 ]

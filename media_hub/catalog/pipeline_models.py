@@ -13,8 +13,8 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from media_hub.catalog.base import Base
-from media_hub.catalog.types import portable_enum, utcnow
-from media_hub.catalog.vocabulary import JobState, Platform
+from media_hub.catalog.types import portable_enum, text_enum, utcnow
+from media_hub.catalog.vocabulary import JobState, PublicationState
 
 
 class Rendition(Base):
@@ -80,8 +80,10 @@ class Publication(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
-    platform: Mapped[Platform] = mapped_column(portable_enum(Platform, "publication_platform"))
-    state: Mapped[str] = mapped_column(String(20), default="pending")
+    platform: Mapped[str] = mapped_column(String(32))  # a registered platform's name
+    state: Mapped[PublicationState] = mapped_column(
+        text_enum(PublicationState, "publication_state"), default=PublicationState.PENDING
+    )
     remote_id: Mapped[str | None] = mapped_column(String(128))
     url: Mapped[str | None] = mapped_column(String(255))
     session_uri: Mapped[str | None] = mapped_column(Text)
@@ -129,7 +131,7 @@ class QuotaEntry(Base):
     __tablename__ = "quota_ledger"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[Platform] = mapped_column(portable_enum(Platform, "quota_platform"))
+    platform: Mapped[str] = mapped_column(String(32))  # a registered platform's name
     bucket: Mapped[str] = mapped_column(String(32))
     day: Mapped[date]
     method: Mapped[str] = mapped_column(String(64))
@@ -158,7 +160,7 @@ class StatsRow(Base):
     snapshot_id: Mapped[int] = mapped_column(
         ForeignKey("stats_snapshots.id", ondelete="CASCADE"), index=True
     )
-    platform: Mapped[Platform] = mapped_column(portable_enum(Platform, "stats_platform"))
+    platform: Mapped[str] = mapped_column(String(32))  # a registered platform's name
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="SET NULL"))
     playlist_id: Mapped[int | None] = mapped_column(ForeignKey("playlists.id", ondelete="SET NULL"))
     day: Mapped[date | None]

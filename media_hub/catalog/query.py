@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from media_hub.catalog.models import (
     Series,
     Topic,
 )
-from media_hub.catalog.records import ASSET_COLUMNS, asset_record_from_columns
+from media_hub.catalog.records import ASSET_COLUMNS, AssetRecord, asset_record_from_columns
 from media_hub.catalog.text import search_words
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.errors import ValidationError
@@ -52,10 +52,11 @@ class AssetQuery:
     text: str | None = None
     include_archived: bool = False
     limit: int | None = None
+    offset: int = 0  # matching assets skipped first, for pages (with `limit`)
     ranges: tuple[Range, ...] = ()
 
 
-def find_asset_records(session: Session, query: AssetQuery) -> list[dict[str, Any]]:
+def find_asset_records(session: Session, query: AssetQuery) -> list[AssetRecord]:
     """The matching assets in id order, as records (`records.asset_record`'s shape).
 
     Listing is the hot path (tens of thousands of rows for a long series): the filter runs
@@ -63,7 +64,7 @@ def find_asset_records(session: Session, query: AssetQuery) -> list[dict[str, An
     identity map, which costs ten times more here.
     """
     ids = find_asset_ids(session, query)
-    records: list[dict[str, Any]] = []
+    records: list[AssetRecord] = []
     for start in range(0, len(ids), _CHUNK):
         records += _records_of(session, ids[start : start + _CHUNK])
     return records
@@ -72,14 +73,16 @@ def find_asset_records(session: Session, query: AssetQuery) -> list[dict[str, An
 def find_asset_ids(session: Session, query: AssetQuery) -> list[int]:
     """The ids of the matching assets, in order."""
     matching = _filtered(session, query).order_by(Asset.id)
+    if query.offset:
+        matching = matching.offset(query.offset)
     if query.limit is not None:
         matching = matching.limit(query.limit)
     return list(session.scalars(matching))
 
 
-def asset_records_by_id(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def asset_records_by_id(session: Session, ids: Sequence[int]) -> dict[int, AssetRecord]:
     """The records of these assets (those that exist), with their playlists' slugs."""
-    records: dict[int, dict[str, Any]] = {}
+    records: dict[int, AssetRecord] = {}
     unique = sorted(set(ids))
     for start in range(0, len(unique), _CHUNK):
         chunk = unique[start : start + _CHUNK]
@@ -97,7 +100,7 @@ def asset_records_by_id(session: Session, ids: Sequence[int]) -> dict[int, dict[
     return records
 
 
-def _records_of(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+def _records_of(session: Session, ids: list[int]) -> list[AssetRecord]:
     # Core statements on the session's connection: plain rows, no ORM result processing.
     connection = session.connection()
     rows = connection.execute(
@@ -107,7 +110,7 @@ def _records_of(session: Session, ids: list[int]) -> list[dict[str, Any]]:
         .order_by(Asset.id)
     )
     names = (*ASSET_COLUMNS, "series")
-    records: dict[int, dict[str, Any]] = {}
+    records: dict[int, AssetRecord] = {}
     for row in rows.all():
         columns = dict(zip(names, row, strict=True))
         records[columns["id"]] = asset_record_from_columns(columns, columns["series"], {}, {}, [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from media_hub.catalog.models import Asset, AuditEntry, Playlist, Series, Topic
 
@@ -14,7 +14,30 @@ ASSET_COLUMNS = (
 )  # fmt: skip
 
 
-def asset_record(asset: Asset) -> dict[str, Any]:
+class AssetRecord(TypedDict):
+    """An asset as the library hands it out: plain values, JSON-ready, keys checked by mypy."""
+
+    id: int
+    kind: str
+    series: str | None
+    season: int | None
+    episode: int | None
+    default_language: str
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    topics: list[str]
+    recorded_date: str | None
+    source_checksum: str | None
+    status: str
+    version: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    playlists: NotRequired[list[str]]  # in `CatalogService.show`, by slug
+
+
+def asset_record(asset: Asset) -> AssetRecord:
     return asset_record_from_columns(
         {name: getattr(asset, name) for name in ASSET_COLUMNS},
         asset.series.slug if asset.series else None,
@@ -30,7 +53,7 @@ def asset_record_from_columns(
     titles: dict[str, str],
     descriptions: dict[str, str],
     topics: list[str],
-) -> dict[str, Any]:
+) -> AssetRecord:
     recorded = columns["recorded_date"]
     return {
         "id": columns["id"],
@@ -84,7 +107,7 @@ def playlist_record(playlist: Playlist, asset_ids: list[int] | None = None) -> d
         "descriptions": playlist.descriptions,
         "privacy": playlist.privacy.value,
         "order": playlist.order.value,
-        "youtube_id": playlist.youtube_id,
+        "remote_ids": playlist.remote_ids,
         "version": playlist.version,
     }
     if asset_ids is not None:

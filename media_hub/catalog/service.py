@@ -7,37 +7,47 @@ plain records (see `records`), so callers never hold a database session.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog import assets, lookup, records
-from media_hub.catalog.conventions import Change, apply_definitions
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.models import AuditEntry, Playlist, PlaylistItem, Series, Topic
 from media_hub.catalog.query import AssetQuery, find_asset_records, series_counts
+from media_hub.catalog.records import AssetRecord
 from media_hub.errors import NotFoundError
+
+if TYPE_CHECKING:  # the conventions' reader (Jinja, pydantic models) is needed by few commands
+    from media_hub.catalog.conventions import Change
 
 Record = dict[str, Any]
 
 
 class CatalogService:
+    """The catalog's operations for people. Each change is recorded as the `user` given to
+    the call (a web app serves many people), else as the catalog's configured user."""
+
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
     # Assets
 
-    def add(self, new: assets.NewAsset) -> Record:
-        with self.catalog.session() as session:
+    def add(self, new: assets.NewAsset, *, user: str | None = None) -> AssetRecord:
+        with self.catalog.session(user=user) as session:
             return self._full_record(session, assets.add_asset(session, new).id)
 
     def edit(
-        self, asset_id: int, edit: assets.AssetEdit, *, expected_version: int | None = None
-    ) -> tuple[Record, list[Record]]:
+        self,
+        asset_id: int,
+        edit: assets.AssetEdit,
+        *,
+        expected_version: int | None = None,
+        user: str | None = None,
+    ) -> tuple[AssetRecord, list[Record]]:
         """The asset after the edit, and the audit entries the edit wrote."""
-        with self.catalog.session() as session:
+        with self.catalog.session(user=user) as session:
             before = lookup.asset(session, asset_id).version
             asset = assets.edit_asset(session, asset_id, edit, expected_version=expected_version)
             changes = (
@@ -45,16 +55,18 @@ class CatalogService:
             )
             return self._full_record(session, asset_id), changes
 
-    def archive(self, asset_id: int, *, expected_version: int | None = None) -> Record:
-        with self.catalog.session() as session:
+    def archive(
+        self, asset_id: int, *, expected_version: int | None = None, user: str | None = None
+    ) -> AssetRecord:
+        with self.catalog.session(user=user) as session:
             assets.archive_asset(session, asset_id, expected_version=expected_version)
             return self._full_record(session, asset_id)
 
-    def show(self, asset_id: int) -> Record:
+    def show(self, asset_id: int) -> AssetRecord:
         with self.catalog.session() as session:
             return self._full_record(session, asset_id)
 
-    def find(self, query: AssetQuery) -> list[Record]:
+    def find(self, query: AssetQuery) -> list[AssetRecord]:
         with self.catalog.session() as session:
             return find_asset_records(session, query)
 
@@ -64,9 +76,14 @@ class CatalogService:
 
     # Conventions
 
-    def load_conventions(self, folder: Path, *, dry_run: bool = False) -> list[Change]:
+    def load_conventions(
+        self, folder: Path, *, dry_run: bool = False, user: str | None = None
+    ) -> list[Change]:
+        from media_hub.catalog.conventions import apply_definitions
+        from media_hub.catalog.definitions import read_definitions
+
         definitions = read_definitions(folder)
-        with self.catalog.session(dry_run=dry_run) as session:
+        with self.catalog.session(dry_run=dry_run, user=user) as session:
             return apply_definitions(session, definitions)
 
     def series(self) -> list[Record]:
@@ -109,7 +126,7 @@ class CatalogService:
 
     # Helpers
 
-    def _full_record(self, session: Session, asset_id: int) -> Record:
+    def _full_record(self, session: Session, asset_id: int) -> AssetRecord:
         asset = lookup.asset(session, asset_id)
         record = records.asset_record(asset)
         record["playlists"] = list(

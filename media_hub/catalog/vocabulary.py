@@ -54,6 +54,15 @@ class JobState(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Platform(StrEnum):
-    YOUTUBE = "youtube"
-    SLIDESHARE = "slideshare"
+class PublicationState(StrEnum):
+    """How far an asset's publication on a platform got; each platform goes through the
+    steps it has, and records each as it completes (what a rerun resumes from)."""
+
+    PENDING = "pending"  # nothing sent yet
+    SENDING = "sending"  # the call that creates it is out; its answer may be lost
+    UPLOADING = "uploading"  # a resumable upload session is open
+    UPLOADED = "uploaded"  # the platform has the file
+    THUMBNAIL = "thumbnail"  # its thumbnail is set
+    CONVERTING = "converting"  # the platform is still processing the file
+    FAILED = "failed"  # the platform could not process it: it is sent again
+    DONE = "done"

@@ -6,6 +6,7 @@ message and an exit status; `--debug` shows the traceback as well.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import traceback
@@ -14,28 +15,138 @@ from typing import Annotated, Any
 
 import typer
 from typer._click.core import Context as ClickContext  # typer.Context's base
-from typer.core import TyperGroup
 
 from media_hub import __version__
-from media_hub.cli import (
-    admin_commands,
-    adopt_commands,
-    catalog_commands,
-    conventions_commands,
-    jobs_commands,
-    librarian_commands,
-    media_commands,
-    sandbox_commands,
-    stats_commands,
-    thumbs_commands,
-    upload_commands,
-)
+from media_hub.cli.lazy import LazyCommand, LazyGroup, loader
 from media_hub.cli.state import CliState, state
 from media_hub.errors import ExitStatus, MediaHubError
 
 
-class HubGroup(TyperGroup):
-    """Turns library errors into `error: ...` on stderr and their exit status."""
+@functools.cache
+def _catalog_app() -> typer.Typer:
+    """`catalog`, with the librarian's commands added (once: tests build the app many times)."""
+    from media_hub.cli import catalog, catalog_bulk
+
+    catalog.app.command("export")(catalog_bulk.export)
+    catalog.app.command("import")(catalog_bulk.import_sheet)
+    catalog.app.command("set")(catalog_bulk.set_fields)
+    catalog.app.command("lint")(catalog_bulk.lint)
+    catalog.app.command("revert")(catalog_bulk.revert)
+    return catalog.app
+
+
+@functools.cache
+def _profiles_app() -> typer.Typer:
+    from media_hub.cli import profiles
+
+    profiles_app = typer.Typer(help="Transcoding profiles.", no_args_is_help=True)
+    profiles_app.command("list")(profiles.profiles_list)
+    return profiles_app
+
+
+# Every command, in the order `--help` lists them (commands, then groups, as Typer does), with
+# the first paragraph of its help: tests/test_cli_startup.py checks these against the modules.
+ROOT_COMMANDS = (
+    LazyCommand(
+        "init",
+        "Create a hub (settings, conventions, catalog, asset and thumbnail folders) and load it.",
+        loader("init", "init"),
+    ),
+    LazyCommand(
+        "ingest",
+        "Ingest files: copy each master into the store, probe it, and catalog it.",
+        loader("ingest", "ingest_command"),
+    ),
+    LazyCommand(
+        "transcode",
+        "Make each asset's rendition with a profile; a rendition already made is reused.",
+        loader("transcode", "transcode_command"),
+    ),
+    LazyCommand(
+        "export",
+        "Write a ready-to-upload bundle: the file, its thumbnail, captions and metadata to paste.",
+        loader("export", "export_command"),
+    ),
+    LazyCommand(
+        "upload",
+        "Publish videos and decks (pdf, pptx, odp, ppt) to the platforms of their series.",
+        loader("upload", "upload"),
+    ),
+    LazyCommand(
+        "publish",
+        "Keep the platforms in line with the catalog: texts, thumbnails, playlists.",
+        loader("publish", "publish"),
+    ),
+    LazyCommand(
+        "adopt",
+        "Create catalog records for what is already published and the catalog does not know;\n"
+        "upload nothing.",
+        loader("adopt", "adopt"),
+    ),
+    LazyCommand(
+        "worker",
+        "Run queued jobs until SIGTERM or Ctrl-C, which finish the jobs in hand, then exit;\n"
+        "a second one hands them back unrecorded instead and exits with status 1.",
+        loader("worker", "worker"),
+    ),
+    LazyCommand("catalog", "Add, find and edit the assets of the catalog.", _catalog_app),
+    LazyCommand(
+        "series",
+        "The series of the channel (from catalog/series.toml).",
+        loader("conventions", "series_app"),
+    ),
+    LazyCommand(
+        "playlists",
+        "The playlists (from catalog/playlists.toml).",
+        loader("conventions", "playlists_app"),
+    ),
+    LazyCommand(
+        "topics",
+        "The topic vocabulary (from catalog/topics.toml).",
+        loader("conventions", "topics_app"),
+    ),
+    LazyCommand(
+        "conventions",
+        "The channel's conventions under catalog/.",
+        loader("conventions", "conventions_app"),
+    ),
+    LazyCommand("config", "The hub's settings.", loader("config", "config_app")),
+    LazyCommand("db", "The catalog database's schema.", loader("db", "db_app")),
+    LazyCommand("profiles", "Transcoding profiles.", _profiles_app),
+    LazyCommand(
+        "thumbs",
+        "Thumbnails: candidate frames, the chosen one, the branded image.",
+        loader("thumbs", "app"),
+    ),
+    LazyCommand(
+        "sandbox",
+        "A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs and of "
+        "SlideShare's API v2.",
+        loader("sandbox", "app"),
+    ),
+    LazyCommand(
+        "auth",
+        "Connect media-hub to the channel's accounts.",
+        loader("auth", "auth_app"),
+    ),
+    LazyCommand(
+        "stats",
+        "View statistics: dated snapshots of the platforms' counts, and reports on them.",
+        loader("stats", "app"),
+    ),
+    LazyCommand(
+        "jobs",
+        "The job queue: pipeline steps waiting, running, done, or parked.",
+        loader("jobs", "jobs_app"),
+    ),
+)
+
+
+class HubGroup(LazyGroup):
+    """Turns library errors into `error: ...` on stderr and their exit status; imports a
+    command's module only when that command runs (see `lazy`)."""
+
+    lazy_commands = ROOT_COMMANDS
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
@@ -96,36 +207,6 @@ def root(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-
-
-app.add_typer(catalog_commands.app, name="catalog")
-catalog_commands.app.command("export")(librarian_commands.export)
-catalog_commands.app.command("import")(librarian_commands.import_sheet)
-catalog_commands.app.command("set")(librarian_commands.set_fields)
-catalog_commands.app.command("lint")(librarian_commands.lint)
-catalog_commands.app.command("revert")(librarian_commands.revert)
-app.add_typer(conventions_commands.series_app, name="series")
-app.add_typer(conventions_commands.playlists_app, name="playlists")
-app.add_typer(conventions_commands.topics_app, name="topics")
-app.add_typer(conventions_commands.conventions_app, name="conventions")
-app.add_typer(admin_commands.config_app, name="config")
-app.add_typer(admin_commands.db_app, name="db")
-app.command("init")(admin_commands.init)
-app.command("ingest")(media_commands.ingest_command)
-app.command("transcode")(media_commands.transcode_command)
-app.command("export")(media_commands.export_command)
-profiles_app = typer.Typer(help="Transcoding profiles.", no_args_is_help=True)
-profiles_app.command("list")(media_commands.profiles_list)
-app.add_typer(profiles_app, name="profiles")
-app.add_typer(thumbs_commands.app, name="thumbs")
-app.add_typer(sandbox_commands.app, name="sandbox")
-app.command("upload")(upload_commands.upload)
-app.command("publish")(upload_commands.publish)
-app.add_typer(upload_commands.auth_app, name="auth")
-app.add_typer(adopt_commands.app, name="adopt")
-app.add_typer(stats_commands.app, name="stats")
-app.command("worker")(jobs_commands.worker)
-app.add_typer(jobs_commands.jobs_app, name="jobs")
 
 
 def main() -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from typer._click.core import Context as ClickContext  # typer.Context's base
 
-from media_hub.catalog.service import CatalogService
-from media_hub.hub import Hub
-from media_hub.settings import Settings, load_settings
+if TYPE_CHECKING:  # the hub, its settings and catalog are imported when first used
+    from media_hub.catalog.service import CatalogService
+    from media_hub.hub import Hub
+    from media_hub.settings import Settings
 
 
 @dataclass
@@ -21,7 +23,9 @@ class CliState:
     @property
     def hub(self) -> Hub:
         if self._hub is None:
-            self._hub = Hub(load_settings(self.hub_folder))
+            from media_hub.publishing.hubs import open_hub
+
+            self._hub = open_hub(self.hub_folder)
         return self._hub
 
     @property

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from media_hub.errors import MediaHubError, ValidationError
@@ -23,9 +23,7 @@ def transcode(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Payload {"asset_id": int, "profile": str}: the asset's rendition, made once."""
     asset_id = _asset_id(payload, "transcode")
     profile = str(payload.get("profile", "youtube"))
-    made = ensure_rendition(
-        hub.catalog.catalog, hub.store, hub.settings.definitions_dir, asset_id, profile
-    )
+    made = ensure_rendition(hub.db, hub.store, hub.settings.definitions_dir, asset_id, profile)
     return asdict(made)
 
 
@@ -36,7 +34,7 @@ def thumbnails(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     asset_id = _asset_id(payload, "thumbnails")
     settings = hub.settings
     place = ThumbnailPlace(settings.definitions_dir, settings.path(settings.thumbnails.dir))
-    made = make_thumbnails(hub.catalog.catalog, hub.store, place, asset_id)
+    made = make_thumbnails(hub.db, hub.store, place, asset_id)
     return {"asset_id": asset_id, "branded": str(made.branded), "bytes": made.branded_bytes}
 
 
@@ -62,12 +60,11 @@ class StillProcessingError(MediaHubError):
 
 
 def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Payload {"asset_id": int, "privacy": str | None, "publish_at": ISO time | None}: a
-    staged video to YouTube or deck to SlideShare (see `pipeline.publisher.Publisher.stage`)."""
-    from media_hub.catalog.vocabulary import AssetKind
-    from media_hub.pipeline.publisher import UploadOptions
-    from media_hub.pipeline.publishers import check_youtube_quota, publisher_for
-    from media_hub.pipeline.youtube_upload import YouTubeUpload
+    """Payload {"asset_id": int, "platform": str | None, "privacy": str | None,
+    "publish_at": ISO time | None}: a staged asset to one of its series' platforms (the
+    first when none is named; see `platforms.publisher.Publisher.stage`)."""
+    from media_hub.platforms.publisher import UploadOptions
+    from media_hub.platforms.routing import platform_for
 
     asset_id = _asset_id(payload, "upload")
     publish_at = payload.get("publish_at")
@@ -75,9 +72,10 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
         privacy=payload.get("privacy"),
         publish_at=datetime.fromisoformat(publish_at) if isinstance(publish_at, str) else None,
     )
-    job = publisher_for(hub, AssetKind(hub.catalog.show(asset_id)["kind"]))
-    if isinstance(job, YouTubeUpload):
-        check_youtube_quota(job, asset_id)
+    name = payload.get("platform")
+    platform = platform_for(hub, hub.catalog.show(asset_id), str(name) if name else None)
+    job = platform.publisher(hub)
+    platform.check_quota(job, asset_id, datetime.now(UTC))
     done = job.publish_asset(asset_id, options)
     if not done.finished:
         raise StillProcessingError(

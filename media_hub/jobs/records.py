@@ -13,7 +13,7 @@ from media_hub.catalog.pipeline_models import Job
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
 from media_hub.errors import NotFoundError
-from media_hub.publishing.youtube.quota import PACIFIC
+from media_hub.platforms import registry
 
 QUOTA_MARK = "quota: "  # starts the error of a job deferred until a quota reset
 
@@ -79,13 +79,14 @@ def job_record(job: Job) -> dict[str, Any]:
 def quota_wait(state: str, run_after: datetime, error: str | None, now: datetime) -> str | None:
     """'waiting for the quota reset at ...' for a job deferred by `defer` and not yet due.
 
-    YouTube's quota day ends at midnight Pacific time; SlideShare's daily limit is put off
-    to midnight UTC, so each is shown in the zone where its reset is a midnight.
+    Each platform's quota resets at a midnight of its own zone, so the reset is shown in
+    that zone.
     """
     if state != JobState.QUEUED or run_after <= now or not (error or "").startswith(QUOTA_MARK):
         return None
     service = (error or "")[len(QUOTA_MARK) :].split(":", 1)[0]
-    zone, name = (UTC, "UTC") if service == "SlideShare" else (PACIFIC, "Pacific")
+    platform = registry.by_label(service)
+    zone, name = (platform.quota_zone, platform.quota_zone_name) if platform else (UTC, "UTC")
     return f"waiting for the quota reset at {run_after.astimezone(zone):%Y-%m-%d %H:%M} {name}"
 
 

@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -33,8 +33,6 @@ from media_hub.errors import MediaHubError, NotFoundError, QuotaError, Validatio
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.jobs.kinds import handler_for
-from media_hub.publishing.slideshare.errors import SERVICE as SLIDESHARE
-from media_hub.publishing.youtube.quota import next_reset
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +92,8 @@ class InHand:
 
 
 def quota_reset(error: QuotaError, now: datetime) -> datetime:
-    """When a job stopped by a spent quota may try again."""
-    if error.service == SLIDESHARE:
-        # SlideShare does not say when its daily limit resets: the next midnight UTC is a
-        # fair guess. A job that wakes before the real reset meets the limit once more (a
-        # refused call) and is put off again.
-        return datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(0), UTC)
-    return next_reset(now)  # YouTube: the next midnight Pacific time
+    """When a job stopped by a spent quota may try again: the platform's own reset."""
+    return error.resets_at(now)
 
 
 def new_worker_id() -> str:
@@ -173,7 +166,7 @@ def hand_back(hub_factory: Callable[[], Hub], in_hand: InHand) -> list[int]:
     try:
         for job_id, owner in sorted(in_hand.snapshot().items()):
             try:
-                if queue.release(hub.catalog.catalog, job_id, owner):
+                if queue.release(hub.db, job_id, owner):
                     released.append(job_id)
             except OperationalError as exc:  # its lease will expire and be taken over
                 log.warning("job %s: cannot hand it back: %s", job_id, exc.orig or exc)
@@ -222,7 +215,7 @@ def _slot(
 ) -> None:
     hub = hub_factory()
     try:
-        catalog = hub.catalog.catalog
+        catalog = hub.db
         while not stop_event.is_set():
             try:
                 job = queue.claim(catalog, owner, kinds, lease_s)
@@ -251,7 +244,7 @@ def _slot(
 
 def run_claimed(hub: Hub, job: queue.ClaimedJob, lease_s: float) -> Finished:
     """Run one claimed job under a renewed lease and record its outcome (if still ours)."""
-    catalog = hub.catalog.catalog
+    catalog = hub.db
     done = threading.Event()
     renewer = threading.Thread(
         target=_keep_lease,

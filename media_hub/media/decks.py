@@ -19,17 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-# pypdfium2 ships no type information (no py.typed): its objects are Any here.
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
-import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
-from PIL import Image
+from typing import TYPE_CHECKING, Any, Literal
 
 from media_hub.errors import MediaError
 from media_hub.media.libreoffice import INSTALL_HINT, convert, find_converter
 from media_hub.media.office_package import Package, PackageFacts, PackageFormat
 from media_hub.media.safety import checked_source
+
+if TYPE_CHECKING:  # PDFium and Pillow are imported where a PDF is opened or a picture made
+    # pypdfium2 ships no type information (no py.typed): its objects are Any here.
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    from PIL import Image
 
 DeckFormat = Literal["pdf", "pptx", "odp", "ppt"]
 DECK_FORMATS: dict[str, DeckFormat] = {".pdf": "pdf", ".pptx": "pptx", ".odp": "odp", ".ppt": "ppt"}
@@ -204,6 +204,9 @@ def _converted(source: Path, target: str, converter: Path, options: DeckOptions)
 @contextmanager
 def _open_pdf(pdf: Path, reported: Path) -> Iterator[pdfium.PdfDocument]:
     """A PDFium document with at least one page; `reported` is the file the user gave."""
+    import pypdfium2 as pdfium  # 0.1 s with Pillow: only when a PDF is read
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
+
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
@@ -239,6 +242,8 @@ def _probe_pdf(pdf: Path, reported: Path, fmt: DeckFormat, title: str | None) ->
 
 
 def _render_first_page(pdf: Path, reported: Path, width: int) -> Image.Image:
+    from PIL import Image
+
     with _open_pdf(pdf, reported) as document:
         page = document[0]
         try:
@@ -262,6 +267,8 @@ def _render_first_page(pdf: Path, reported: Path, width: int) -> Image.Image:
 
 def _preview_image(reported: Path, data: bytes, width: int) -> Image.Image:
     """The embedded preview, refused past Pillow's decompression-bomb limit."""
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -281,6 +288,8 @@ def _preview_image(reported: Path, data: bytes, width: int) -> Image.Image:
 
 def _checked_height(reported: Path, width: int, source_width: float, source_height: float) -> int:
     """The height keeping the aspect ratio, refused when the picture would be absurdly large."""
+    from PIL import Image
+
     height = max(1, round(width * source_height / source_width))
     if Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS:
         raise MediaError(

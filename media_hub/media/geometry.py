@@ -1,7 +1,7 @@
 """The arithmetic of a rendition: its size, keyframe interval and bitrate.
 
-Pure functions over numbers, so that the rules (never upscale, even sizes, YouTube's
-bitrate table) are checked by property tests rather than by encoding video.
+Pure functions over numbers, so that the rules (never upscale, even sizes, the
+profile's bitrate ladder) are checked by property tests rather than by encoding video.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The frame is cropped to 16:9 and scaled (never stretched). The title is set in the asset's
 language at the largest size that fits its box, on at most two lines; Arabic is shaped and
 right-aligned, Latin and Tifinagh left-aligned. The result is a 1280x720 RGB picture, saved as
-a JPEG under YouTube's 2 MB limit by `save_jpeg`.
+a JPEG under the platforms' 2 MB limit by `save_jpeg`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from media_hub.media.textshaping import Shaper, script_of
 from media_hub.media.thumbnail_style import ThumbnailStyle
 
 WIDTH, HEIGHT = 1280, 720
-JPEG_LIMIT = 2 * 1024 * 1024  # bytes: YouTube's documented limit for a custom thumbnail
+JPEG_LIMIT = 2 * 1024 * 1024  # bytes: the strictest documented limit for a custom thumbnail
 JPEG_QUALITIES = (90, 85, 80, 75, 70, 60, 50, 40)
 MAX_LOGO_WIDTH = 0.3  # of the thumbnail's width
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from media_hub.catalog.definitions import Definitions, TemplateDefinition, read_definitions
@@ -15,7 +16,7 @@ class SeriesTemplates:
         self._definitions: Definitions | None = None
         self._series: dict[str, dict[str, Any]] = {}
 
-    def of(self, asset: dict[str, Any]) -> tuple[dict[str, Any], TemplateDefinition, str]:
+    def of(self, asset: Mapping[str, Any]) -> tuple[dict[str, Any], TemplateDefinition, str]:
         """The asset's series record, its template and the template's name."""
         if asset["series"] is None:
             raise ValidationError(

@@ -14,8 +14,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from media_hub.platforms.slideshare import codes
 from media_hub.private_files import write_private
-from media_hub.publishing.slideshare import codes
 from media_hub.sandbox.slideshare_xml import ServiceError
 from media_hub.sandbox.state import Data, State
 

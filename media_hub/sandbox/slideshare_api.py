@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
-from media_hub.publishing.slideshare import codes
+from media_hub.platforms.slideshare import codes
 from media_hub.sandbox import slideshare_form as form
 from media_hub.sandbox.growth import DeckDaily, deck_total
 from media_hub.sandbox.slideshare_account import check_login, count_call, verify_signature

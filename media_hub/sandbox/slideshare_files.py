@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 # pypdfium2 ships no type information (no py.typed): its objects are Any here.
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-from media_hub.publishing.slideshare import codes
+from media_hub.platforms.slideshare import codes
 from media_hub.sandbox.slideshare_xml import ServiceError
 from media_hub.sandbox.wire import PIECE
 

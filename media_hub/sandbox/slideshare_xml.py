@@ -15,7 +15,7 @@ from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import escape
 
-from media_hub.publishing.slideshare.codes import SERVICE_ERRORS
+from media_hub.platforms.slideshare.codes import SERVICE_ERRORS
 from media_hub.sandbox.growth import DeckDaily
 from media_hub.sandbox.state import Data, parse_rfc3339
 from media_hub.sandbox.wire import Response

@@ -1,4 +1,4 @@
-"""The stored YouTube Analytics days of each playlist, summed over a period."""
+"""The stored daily numbers (Analytics) of each playlist, summed over a period."""
 
 from __future__ import annotations
 

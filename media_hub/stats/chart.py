@@ -1,6 +1,6 @@
 """The report's chart: views over time, one labelled line per group, as a PNG.
 
-By playlist, when YouTube Analytics days are stored for the period, the lines are the
+By playlist, when daily playlist numbers (Analytics) are stored for the period, the lines are the
 playlists' views summed day by day (cumulative: lines that only rise, ending on the period's
 total, are easier to compare than noisy daily counts); pulls may all fall on one day, days do
 not. Otherwise they are the lifetime views at each pull.
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from media_hub.errors import MediaHubError
 from media_hub.media.fonts import find_font
 from media_hub.media.textshaping import script_of
+from media_hub.platforms import registry
 from media_hub.stats.report import DayPoint, GroupLine, Report
 
 if TYPE_CHECKING:
@@ -90,9 +91,16 @@ def _notes(report: Report, plotted: list[GroupLine], drawn: list[GroupLine]) -> 
         notes.append(f"{len(drawn)} of {len(plotted)} shown (most views)")
     if report.days:
         left_out = [group for group in report.groups if group not in plotted]
-        decks = sum(1 for group in left_out if group.youtube is None)
+        daily = {p.name for p in registry.every() if p.daily_stats}
+        undated = [g for g in left_out if not any(g.counts.get(name) for name in daily)]
+        decks = len(undated)
         if decks:
-            notes.append(f"not drawn: {decks} deck playlist(s), SlideShare has no daily views")
+            labels = sorted(
+                {registry.get(name).label for g in undated for name, c in g.counts.items() if c}
+            )
+            notes.append(
+                f"not drawn: {decks} deck playlist(s), {' and '.join(labels)} has no daily views"
+            )
         if len(left_out) > decks:
             notes.append(f"not drawn: {len(left_out) - decks} playlist(s) without Analytics days")
     return notes
@@ -105,7 +113,7 @@ def _series(report: Report, keys: list[str]) -> tuple[Any, dict[str, list[float]
         return (
             [point.day for point in report.days],
             {key: _cumulative(report.days, key) for key in keys},
-            f"views since {first}, cumulative (YouTube Analytics, by day)",
+            f"views since {first}, cumulative ({_daily_labels()} Analytics, by day)",
         )
     return (
         [point.taken_at for point in report.timeline],
@@ -178,3 +186,7 @@ def _shapes_text() -> bool:
     from matplotlib import ft2font
 
     return bool(getattr(ft2font, "__libraqm_version__", ""))
+
+
+def _daily_labels() -> str:
+    return " and ".join(p.label for p in registry.every() if p.daily_stats)

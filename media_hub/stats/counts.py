@@ -7,9 +7,9 @@ from dataclasses import astuple, dataclass
 
 @dataclass(frozen=True)
 class Counts:
-    """YouTube fills views, likes and comments; SlideShare views, downloads, favourites and
-    comments. A change between two snapshots is a `Counts` too (it can be negative: YouTube
-    removes views it finds invalid)."""
+    """Each platform fills the counters it keeps (`Platform.stats_fields`), the others stay 0.
+    A change between two snapshots is a `Counts` too (it can be negative: a platform may
+    remove views it finds invalid)."""
 
     views: int = 0
     likes: int = 0

@@ -1,49 +1,39 @@
-"""`stats pull`: read every published video's and deck's counters into one dated snapshot.
+"""`stats pull`: read every published asset's counters into one dated snapshot.
 
-The platforms are read first, into memory: videos.list part=statistics 50 ids per call, the
-items of the catalog's YouTube playlists 50 per page, Analytics only for the days not stored
-yet, SlideShare's detailed listing 100 per call. Only then is the snapshot written, in one
-transaction, so an interrupted pull leaves nothing behind and a rerun starts afresh. (Reading
-inside the transaction would also block on SQLite: each list call writes the quota ledger.)
+Each platform with something published on it is read first, into memory, by its own
+`StatsReader` (YouTube: videos.list 50 ids per call, the playlists' items 50 per page,
+Analytics only for the days not stored yet; SlideShare: the detailed listing, 100 per call).
+Only then is the snapshot written, in one transaction, so an interrupted pull leaves nothing
+behind and a rerun starts afresh. (Reading inside the transaction would also block on
+SQLite: each list call writes the quota ledger.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.models import Playlist, PlaylistItem
+from media_hub.catalog.models import Asset, Playlist, PlaylistItem, PlaylistRemoteId
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import AssetKind, Platform
+from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ConfigError, MediaHubError
 from media_hub.hub import Hub
-from media_hub.publishing.youtube.quota import pacific_day
+from media_hub.platforms import registry
+from media_hub.platforms.base import Platform
+from media_hub.platforms.stats_source import StatsReader, StatsTargets
 from media_hub.stats.snapshots import PendingSnapshot, stored_days, write_snapshot
-from media_hub.stats.sources import DeckStatsSource, VideoStatsSource
 
-FIRST_PULL_DAYS = 28  # Analytics days read for a playlist none of whose videos has a date
-
-
-@dataclass(frozen=True)
-class Targets:
-    """What the catalog says is published, and the Analytics days already stored."""
-
-    videos: dict[str, int]  # YouTube video id -> asset id
-    published: dict[str, date]  # YouTube video id -> day published (Pacific), when known
-    video_playlists: dict[int, str]  # catalog playlist id -> YouTube playlist id
-    decks: dict[str, int]  # slideshow id -> asset id
-    deck_members: dict[int, list[int]]  # catalog deck playlist id -> asset ids
-    last_days: dict[int, date]  # catalog playlist id -> last Analytics day stored
+ReaderFactory = Callable[[], StatsReader]
 
 
 @dataclass
 class PullResult:
-    """What a pull read, wrote and spent."""
+    """What a pull read, wrote and spent, over every platform read."""
 
     snapshot_id: int
     taken_at: datetime
@@ -52,10 +42,12 @@ class PullResult:
     playlists: int = 0
     analytics_days: int = 0
     analytics_queries: int = 0
-    analytics: bool = False  # whether the token could read Analytics
-    list_calls: dict[str, int] = field(default_factory=dict)  # Data API calls by method
-    units: int = 0  # Data API quota units
-    slideshare_calls: int = 0
+    analytics: bool = False  # whether any platform's daily playlist numbers could be read
+    list_calls: dict[str, int] = field(default_factory=dict)  # calls by method, all platforms
+    units: int = 0  # quota units, all platforms
+    platform_calls: dict[str, dict[str, int]] = field(default_factory=dict)  # by method
+    platform_units: dict[str, int] = field(default_factory=dict)  # platform -> units spent
+    notes: list[str] = field(default_factory=list)  # what the platforms say of their reading
     missing: list[str] = field(default_factory=list)  # published, but gone from the platform
 
 
@@ -72,8 +64,7 @@ class PullInterruptedError(MediaHubError):
 
 def pull_stats(
     catalog: Catalog,
-    youtube: Callable[[], VideoStatsSource] | None,
-    slideshare: Callable[[], DeckStatsSource] | None,
+    readers: Mapping[str, ReaderFactory | None],
     *,
     now: datetime | None = None,
 ) -> PullResult:
@@ -81,130 +72,98 @@ def pull_stats(
     is not contacted (its factory is not called)."""
     now = now or datetime.now(UTC)
     with catalog.session() as session:
-        targets = read_targets(session)
+        targets = {name: read_targets(session, name) for name in readers}
+        kinds = _published_kinds(session)
     pending = PendingSnapshot(taken_at=now)
-    result = PullResult(snapshot_id=0, taken_at=now)
-    if targets.videos or targets.video_playlists:
-        if youtube is None:
-            raise ConfigError("videos are published on YouTube, but YouTube is not configured")
-        source = youtube()
+    for name, factory in readers.items():
+        wanted = targets[name]
+        if not wanted.published and not wanted.playlists:
+            continue
+        if factory is None:
+            label = registry.get(name).label
+            raise ConfigError(f"assets are published on {label}, but {label} is not set up")
+        reader = factory()
         try:
-            _read_youtube(source, targets, pending, result, pacific_day(now))
+            pending.readings[name] = reader.read(wanted, now)
         except MediaHubError as exc:
-            raise PullInterruptedError(exc, source.units) from exc
-    if targets.decks:
-        if slideshare is None:
-            raise ConfigError("decks are published on SlideShare, but SlideShare is not set up")
-        deck_source = slideshare()
-        try:
-            _read_slideshare(deck_source, targets, pending, result)
-        except MediaHubError as exc:
-            raise PullInterruptedError(exc, pending.units) from exc
+            raise PullInterruptedError(exc, pending.units + reader.units) from exc
+    result = _result(pending, kinds)
     with catalog.session() as session:
         result.snapshot_id, result.analytics_days = write_snapshot(session, pending)
     return result
 
 
-def read_targets(session: Session) -> Targets:
-    published = session.execute(
-        select(Publication.platform, Publication.remote_id, Publication.asset_id,
-               Publication.published_at)
-        .where(Publication.remote_id.is_not(None))
+def read_targets(session: Session, platform: str) -> StatsTargets:
+    """What the catalog has published on `platform`, and its playlists' ids and members."""
+    published: dict[str, int] = {}
+    published_at: dict[str, datetime] = {}
+    for remote_id, asset_id, when in session.execute(
+        select(Publication.remote_id, Publication.asset_id, Publication.published_at)
+        .where(Publication.platform == platform, Publication.remote_id.is_not(None))
         .order_by(Publication.asset_id)
-    )  # fmt: skip
-    videos: dict[str, int] = {}
-    days: dict[str, date] = {}
-    decks: dict[str, int] = {}
-    for platform, remote_id, asset_id, published_at in published:
-        if platform == Platform.YOUTUBE:
-            videos[str(remote_id)] = asset_id
-            if published_at is not None:
-                days[str(remote_id)] = pacific_day(published_at)
-        else:
-            decks[str(remote_id)] = asset_id
-    video_playlists = {
-        playlist_id: str(youtube_id)
-        for playlist_id, youtube_id in session.execute(
-            select(Playlist.id, Playlist.youtube_id).where(
-                Playlist.kind == AssetKind.VIDEO, Playlist.youtube_id.is_not(None)
-            )
+    ):
+        published[str(remote_id)] = asset_id
+        if when is not None:
+            published_at[str(remote_id)] = when
+    kinds = registry.get(platform).kinds if platform in registry.names() else frozenset()
+    playlists = {
+        playlist_id: str(remote_id)
+        for playlist_id, remote_id in session.execute(
+            select(Playlist.id, PlaylistRemoteId.remote_id)
+            .join(PlaylistRemoteId)
+            .where(Playlist.kind.in_(kinds), PlaylistRemoteId.platform == platform)
         )
     }
-    deck_members: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {}
     for playlist_id, asset_id in session.execute(
         select(PlaylistItem.playlist_id, PlaylistItem.asset_id)
         .join(Playlist, Playlist.id == PlaylistItem.playlist_id)
-        .where(Playlist.kind == AssetKind.DECK)
+        .where(Playlist.kind.in_(kinds))
         .order_by(PlaylistItem.playlist_id, PlaylistItem.position)
     ):
-        deck_members.setdefault(playlist_id, []).append(asset_id)
-    return Targets(videos, days, video_playlists, decks, deck_members, stored_days(session))
+        members.setdefault(playlist_id, []).append(asset_id)
+    return StatsTargets(published, published_at, playlists, members, stored_days(session))
 
 
-def _read_youtube(
-    source: VideoStatsSource,
-    targets: Targets,
-    pending: PendingSnapshot,
-    result: PullResult,
-    today: date,
-) -> None:
-    counts = source.video_counts(list(targets.videos))
-    result.missing += sorted(set(targets.videos) - set(counts))
-    pending.videos = {targets.videos[video_id]: n for video_id, n in counts.items()}
-    yesterday = today - timedelta(days=1)  # YouTube's day ends at midnight Pacific
-    for playlist_id, youtube_id in sorted(targets.video_playlists.items()):
-        on_channel = source.playlist_videos(youtube_id)
-        pending.members[playlist_id] = [
-            targets.videos[video_id] for video_id in on_channel if video_id in counts
-        ]
-        if not source.has_analytics or not on_channel:
-            continue
-        start = _first_day(targets, playlist_id, on_channel, yesterday)
-        if start <= yesterday:
-            pending.days[playlist_id] = source.playlist_days(youtube_id, start, yesterday)
-    pending.units = source.units
-    result.analytics = source.has_analytics
-    result.videos = len(pending.videos)
-    result.playlists = len(pending.members)
-    result.list_calls = dict(sorted(source.calls.items()))
-    result.units = source.units
-    result.analytics_queries = source.analytics_queries
-
-
-def _first_day(targets: Targets, playlist_id: int, videos: list[str], yesterday: date) -> date:
-    """The day after the last one stored, else the first day any of the videos was out."""
-    last = targets.last_days.get(playlist_id)
-    if last is not None:
-        return last + timedelta(days=1)
-    known = [targets.published[video_id] for video_id in videos if video_id in targets.published]
-    return min(known) if known else yesterday - timedelta(days=FIRST_PULL_DAYS - 1)
-
-
-def _read_slideshare(
-    source: DeckStatsSource, targets: Targets, pending: PendingSnapshot, result: PullResult
-) -> None:
-    counts = source.deck_counts()
-    result.missing += sorted(set(targets.decks) - set(counts))
-    pending.decks = {
-        asset_id: counts[deck_id]
-        for deck_id, asset_id in targets.decks.items()
-        if deck_id in counts
+def _published_kinds(session: Session) -> dict[int, AssetKind]:
+    return {
+        asset_id: AssetKind(kind)
+        for asset_id, kind in session.execute(
+            select(Asset.id, Asset.kind).join(Publication, Publication.asset_id == Asset.id)
+        )
     }
-    for playlist_id, assets in targets.deck_members.items():
-        pending.members[playlist_id] = [a for a in assets if a in pending.decks]
-    result.decks = len(pending.decks)
-    result.playlists = len(pending.members)
-    result.slideshare_calls = source.calls
+
+
+def _result(pending: PendingSnapshot, kinds: Mapping[int, AssetKind]) -> PullResult:
+    result = PullResult(snapshot_id=0, taken_at=pending.taken_at)
+    counted: set[int] = set()
+    for name, reading in pending.readings.items():
+        counted |= set(reading.counts)
+        result.playlists += len(reading.members)
+        result.analytics = result.analytics or reading.analytics
+        result.analytics_queries += reading.analytics_queries
+        for method, count in reading.calls.items():
+            result.list_calls[method] = result.list_calls.get(method, 0) + count
+        result.units += reading.units
+        result.platform_calls[name] = dict(sorted(reading.calls.items()))
+        result.platform_units[name] = reading.units
+        result.notes += reading.notes
+        result.missing += reading.missing
+    result.list_calls = dict(sorted(result.list_calls.items()))
+    result.videos = sum(1 for asset_id in counted if kinds.get(asset_id) is AssetKind.VIDEO)
+    result.decks = sum(1 for asset_id in counted if kinds.get(asset_id) is AssetKind.DECK)
+    return result
 
 
 def pull_hub(hub: Hub) -> PullResult:
-    """A pull of the hub's configured YouTube channel and SlideShare account."""
-    from media_hub.stats.slideshare_source import slideshare_stats_source
-    from media_hub.stats.youtube_source import youtube_stats_source
+    """A pull of every platform of the hub that keeps counters."""
+    readers: dict[str, ReaderFactory | None] = {
+        platform.name: _factory(platform, hub)
+        for platform in registry.every()
+        if platform.keeps_stats
+    }
+    return pull_stats(hub.db, readers)
 
-    catalog = hub.catalog.catalog
-    return pull_stats(
-        catalog,
-        lambda: youtube_stats_source(hub.settings, catalog),
-        lambda: slideshare_stats_source(hub.settings),
-    )
+
+def _factory(platform: Platform, hub: Hub) -> ReaderFactory:
+    return lambda: platform.stats_reader(hub)

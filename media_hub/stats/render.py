@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass
 from html import escape
 from typing import Any
 
-from media_hub.stats.counts import Counts
+from media_hub.platforms import registry
+from media_hub.platforms.base import Platform
 from media_hub.stats.report import GroupLine, Report
 
-YOUTUBE_FIELDS = ("views", "likes", "comments")
-SLIDESHARE_FIELDS = ("views", "downloads", "favorites", "comments")
+# How the text table heads each counter after a platform's views.
+SHORT_NAMES = {"likes": "likes", "comments": "comm.", "downloads": "downl.", "favorites": "fav."}
 
 
 @dataclass(frozen=True)
@@ -52,35 +53,36 @@ def _number(value: int | float | None) -> str:
     return f"{value:,.0f}" if isinstance(value, float) else f"{value:,}"
 
 
-def _platform(counts: Counts | None, fields: tuple[str, ...]) -> list[int | None]:
-    return [getattr(counts, name) if counts else None for name in fields]
+def _shown(report: Report) -> list[Platform]:
+    """The platforms of the report's columns: those that keep counters, in registry order."""
+    names = list(report.groups[0].counts) if report.groups else list(report.totals)
+    return [registry.get(name) for name in names if name in registry.names()]
 
 
-GROUP_COLUMNS = [
-    "key", "name", "assets",
-    "youtube_views", "youtube_views_change", "youtube_likes", "youtube_comments",
-    "slideshare_views", "slideshare_views_change", "slideshare_downloads",
-    "slideshare_favorites", "slideshare_comments",
-]  # fmt: skip
+def group_columns(report: Report) -> list[str]:
+    """`youtube_views`, `youtube_views_change`, `youtube_likes`... for each platform."""
+    columns = ["key", "name", "assets"]
+    for platform in _shown(report):
+        name = platform.name
+        columns += [f"{name}_views", f"{name}_views_change"]
+        columns += [f"{name}_{field}" for field in platform.stats_fields[1:]]
+    return columns
+
+
 ANALYTICS_COLUMNS = [
     "analytics_days", "analytics_views", "analytics_watch_hours",
     "analytics_average_view_seconds", "analytics_playlist_starts",
 ]  # fmt: skip
 
 
-def _group_values(group: GroupLine) -> list[Any]:
-    youtube, slideshare = group.youtube, group.slideshare
-    return [
-        group.key, group.name, group.assets,
-        youtube.views if youtube else None,
-        group.youtube_change.views if group.youtube_change else None,
-        youtube.likes if youtube else None, youtube.comments if youtube else None,
-        slideshare.views if slideshare else None,
-        group.slideshare_change.views if group.slideshare_change else None,
-        slideshare.downloads if slideshare else None,
-        slideshare.favorites if slideshare else None,
-        slideshare.comments if slideshare else None,
-    ]  # fmt: skip
+def _group_values(report: Report, group: GroupLine) -> list[Any]:
+    values: list[Any] = [group.key, group.name, group.assets]
+    for platform in _shown(report):
+        counts = group.counts.get(platform.name)
+        change = group.changes.get(platform.name)
+        values += [counts.views if counts else None, change.views if change else None]
+        values += [getattr(counts, f) if counts else None for f in platform.stats_fields[1:]]
+    return values
 
 
 def _analytics_values(group: GroupLine) -> list[Any]:
@@ -102,16 +104,18 @@ def tables(report: Report) -> list[Table]:
             for name, c in report.totals.items()
         ],
     )  # fmt: skip
+    heads: list[str] = [report.query.by.value, "name", "n"]
+    for platform in _shown(report):
+        heads += [f"{platform.label} views", "Δ"]
+        heads += [SHORT_NAMES.get(f, f) for f in platform.stats_fields[1:]]
     groups = Table(
         f"By {report.query.by.value}",
-        [report.query.by.value, "name", "n", "YouTube views", "Δ", "likes", "comm.",
-         "SlideShare views", "Δ", "downl.", "fav.", "comm."],
+        heads,
         [
-            [v[0], v[1], v[2], _number(v[3]), _signed(v[4]), _number(v[5]), _number(v[6]),
-             _number(v[7]), _signed(v[8]), _number(v[9]), _number(v[10]), _number(v[11])]
-            for v in map(_group_values, report.groups)
+            [v[0], v[1], v[2], *(_cell(heads[i], value) for i, value in enumerate(v[3:], 3))]
+            for v in (_group_values(report, group) for group in report.groups)
         ],
-    )  # fmt: skip
+    )
     top = Table(
         "Top assets",
         [report.query.by.value, "#", "asset", "title", "platform", "views", "change"],
@@ -127,7 +131,7 @@ def tables(report: Report) -> list[Table]:
     if with_days:
         result.append(
             Table(
-                "YouTube Analytics, days of the period summed",
+                f"{_daily_labels()} Analytics, days of the period summed",
                 ["playlist", "days", "views", "watch hours", "avg view (s)", "playlist starts"],
                 [
                     [group.key, *(_number(value) for value in _analytics_values(group))]
@@ -136,6 +140,14 @@ def tables(report: Report) -> list[Table]:
             )
         )
     return result
+
+
+def _daily_labels() -> str:
+    return " and ".join(p.label for p in registry.every() if p.daily_stats)
+
+
+def _cell(head: str, value: int | None) -> str:
+    return _signed(value) if head == "Δ" else _number(value)
 
 
 def text(report: Report) -> str:
@@ -152,13 +164,13 @@ def text(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
-    """One row per group, YouTube and SlideShare columns side by side."""
+    """One row per group, each platform's columns side by side."""
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*GROUP_COLUMNS, *ANALYTICS_COLUMNS, "top_assets"])
+    writer.writerow([*group_columns(report), *ANALYTICS_COLUMNS, "top_assets"])
     for group in report.groups:
         top = " | ".join(f"{line.asset_id}: {line.title} ({line.views})" for line in group.top)
-        values = [*_group_values(group), *_analytics_values(group), top]
+        values = [*_group_values(report, group), *_analytics_values(group), top]
         writer.writerow(["" if value is None else value for value in values])
     return stream.getvalue()
 
@@ -195,10 +207,11 @@ def _group(group: GroupLine) -> dict[str, Any]:
         "key": group.key,
         "name": group.name,
         "assets": group.assets,
-        "youtube": asdict(group.youtube) if group.youtube else None,
-        "youtube_change": asdict(group.youtube_change) if group.youtube_change else None,
-        "slideshare": asdict(group.slideshare) if group.slideshare else None,
-        "slideshare_change": asdict(group.slideshare_change) if group.slideshare_change else None,
+        **{name: asdict(counts) if counts else None for name, counts in group.counts.items()},
+        **{
+            f"{name}_change": asdict(change) if change else None
+            for name, change in group.changes.items()
+        },
         "analytics": (
             {**asdict(analytics), "first_day": analytics.first_day.isoformat(),
              "last_day": analytics.last_day.isoformat(),

@@ -3,9 +3,9 @@
 Totals are the lifetime counters of the last snapshot taken on or before `until`; the change
 over the period is those minus the counters of the last snapshot on or before `since` (from
 zero when there is none). A playlist's totals sum its own rows of each snapshot, so they follow
-its membership at that pull; series and topics follow the catalog as it is now. YouTube
-Analytics days are summed over `since`..`until`, and kept day by day for the chart (views over
-real days, where the pulls may all fall on one). Days are UTC days.
+its membership at that pull; series and topics follow the catalog as it is now. A platform's
+daily playlist numbers (Analytics) are summed over `since`..`until`, and kept day by day for
+the chart (views over real days, where the pulls may all fall on one). Days are UTC days.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, AssetText, AssetTopic, Playlist, Series, Topic
 from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
-from media_hub.catalog.vocabulary import Platform
 from media_hub.errors import NotFoundError, ValidationError
+from media_hub.platforms import registry
 from media_hub.stats.analytics import PlaylistAnalytics, playlist_analytics
 from media_hub.stats.counts import Counts
 
@@ -76,18 +76,14 @@ class GroupLine:
     key: str
     name: str
     assets: int
-    youtube: Counts | None
-    youtube_change: Counts | None
-    slideshare: Counts | None
-    slideshare_change: Counts | None
+    counts: dict[str, Counts | None]  # platform -> counters, in `stats_platforms` order
+    changes: dict[str, Counts | None]  # platform -> their change over the period
     top: tuple[AssetLine, ...]
     analytics: PlaylistAnalytics | None = None
 
     @property
     def views(self) -> int:
-        return (self.youtube.views if self.youtube else 0) + (
-            self.slideshare.views if self.slideshare else 0
-        )
+        return sum(counts.views for counts in self.counts.values() if counts)
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,7 @@ class Point:
 
 @dataclass(frozen=True)
 class DayPoint:
-    """YouTube Analytics views of each playlist (by key) on one day: the chart's daily data."""
+    """Daily views of each playlist (by key) on one day: the chart's daily data."""
 
     day: date
     views: dict[str, int]
@@ -118,8 +114,13 @@ class Report:
     days: tuple[DayPoint, ...] = ()  # by playlist only; empty when no Analytics day is stored
 
 
+def stats_platforms() -> list[str]:
+    """The platforms whose counters a report shows, in the registry's order."""
+    return [platform.name for platform in registry.every() if platform.keeps_stats]
+
+
 # (snapshot id, group key, asset id, platform) -> counters; one row per asset and group.
-_Rows = list[tuple[int, int | None, int | None, Platform, Counts]]
+_Rows = list[tuple[int, int | None, int | None, str, Counts]]
 
 
 def build_report(catalog: Catalog, query: ReportQuery) -> Report:
@@ -206,9 +207,9 @@ def _platform_totals(session: Session, snapshot_id: int) -> dict[str, Counts]:
         )
         .group_by(StatsRow.platform)
     )
-    totals = {platform.value: Counts() for platform in Platform}
+    totals = {platform: Counts() for platform in stats_platforms()}
     for platform, *numbers in session.execute(statement):
-        totals[Platform(platform).value] = Counts(*(int(n or 0) for n in numbers))
+        totals[platform] = Counts(*(int(n or 0) for n in numbers))
     return totals
 
 
@@ -262,7 +263,7 @@ def _groups(
     now = _sums(current)
     then = _sums(before)
     earlier = {(asset, platform): counts for _, _, asset, platform, counts in earlier_rows}
-    members: dict[int | None, list[tuple[int | None, Platform, Counts]]] = defaultdict(list)
+    members: dict[int | None, list[tuple[int | None, str, Counts]]] = defaultdict(list)
     for _, key, asset_id, platform, counts in current:
         members[key].append((asset_id, platform, counts))
     lines: list[GroupLine] = []
@@ -271,32 +272,31 @@ def _groups(
         platforms = {platform for _, platform, _ in assets}
         top = sorted(
             (
-                AssetLine(asset_id, titles.get(asset_id, ""), platform.value, counts.views,
+                AssetLine(asset_id, titles.get(asset_id, ""), platform, counts.views,
                           counts.views - earlier.get((asset_id, platform), Counts()).views)
                 for asset_id, platform, counts in assets if asset_id is not None
             ),
             key=lambda line: (-line.views, line.asset_id),
         )[: query.top]  # fmt: skip
 
-        youtube, youtube_change = _pair(Platform.YOUTUBE, key, platforms, now, then)
-        slideshare, slideshare_change = _pair(Platform.SLIDESHARE, key, platforms, now, then)
+        pairs = {name: _pair(name, key, platforms, now, then) for name in stats_platforms()}
         lines.append(
             GroupLine(
-                shown, name, len({a for a, _, _ in assets if a is not None}), youtube,
-                youtube_change,
-                slideshare, slideshare_change, tuple(top),
-                analytics.get(key) if key is not None else None,
+                shown, name, len({a for a, _, _ in assets if a is not None}),
+                {name: pair[0] for name, pair in pairs.items()},
+                {name: pair[1] for name, pair in pairs.items()},
+                tuple(top), analytics.get(key) if key is not None else None,
             )
         )  # fmt: skip
     return tuple(sorted(lines, key=lambda line: (-line.views, line.key)))
 
 
 def _pair(
-    platform: Platform,
+    platform: str,
     key: int | None,
-    platforms: set[Platform],
-    now: dict[tuple[int | None, Platform], Counts],
-    then: dict[tuple[int | None, Platform], Counts],
+    platforms: set[str],
+    now: dict[tuple[int | None, str], Counts],
+    then: dict[tuple[int | None, str], Counts],
 ) -> tuple[Counts | None, Counts | None]:
     """A group's counters on one platform and their change (None, None: not on it)."""
     if platform not in platforms:
@@ -305,8 +305,8 @@ def _pair(
     return total, total - then.get((key, platform), Counts())
 
 
-def _sums(rows: _Rows) -> dict[tuple[int | None, Platform], Counts]:
-    sums: dict[tuple[int | None, Platform], Counts] = defaultdict(Counts)
+def _sums(rows: _Rows) -> dict[tuple[int | None, str], Counts]:
+    sums: dict[tuple[int | None, str], Counts] = defaultdict(Counts)
     for _, key, _, platform, counts in rows:
         sums[key, platform] = sums[key, platform] + counts
     return sums

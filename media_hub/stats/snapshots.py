@@ -11,7 +11,7 @@ A snapshot holds three kinds of `StatsRow`:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -19,22 +19,21 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
-from media_hub.catalog.vocabulary import Platform
-from media_hub.stats.sources import DeckCounts, PlaylistDay, VideoCounts
+from media_hub.platforms.stats_source import PlaylistDay, StatsReading
 
 INSERT_BATCH = 5_000
 
 
 @dataclass
 class PendingSnapshot:
-    """A pull read into memory, not yet written."""
+    """A pull read into memory, not yet written: the platforms' readings, by platform name."""
 
     taken_at: datetime
-    videos: dict[int, VideoCounts] = field(default_factory=dict)  # asset id ->
-    decks: dict[int, DeckCounts] = field(default_factory=dict)  # asset id ->
-    members: dict[int, list[int]] = field(default_factory=dict)  # playlist id -> asset ids
-    days: dict[int, list[PlaylistDay]] = field(default_factory=dict)  # playlist id ->
-    units: int = 0
+    readings: dict[str, StatsReading] = field(default_factory=dict)
+
+    @property
+    def units(self) -> int:
+        return sum(reading.units for reading in self.readings.values())
 
 
 def stored_days(session: Session) -> dict[int, date]:
@@ -59,8 +58,9 @@ def write_snapshot(session: Session, pending: PendingSnapshot) -> tuple[int, int
     rows = _count_rows(snapshot.id, pending)
     last = stored_days(session)
     new_days = [
-        _day_row(snapshot.id, playlist_id, day)
-        for playlist_id, days in sorted(pending.days.items())
+        _day_row(snapshot.id, platform, playlist_id, day)
+        for platform, reading in sorted(pending.readings.items())
+        for playlist_id, days in sorted(reading.days.items())
         for day in days
         if playlist_id not in last or day.day > last[playlist_id]
     ]
@@ -71,27 +71,24 @@ def write_snapshot(session: Session, pending: PendingSnapshot) -> tuple[int, int
 
 
 def _count_rows(snapshot_id: int, pending: PendingSnapshot) -> list[dict[str, Any]]:
-    by_asset: dict[int, dict[str, Any]] = {}
-    for asset_id, video in pending.videos.items():
-        by_asset[asset_id] = {
-            "platform": Platform.YOUTUBE, "views": video.views, "likes": video.likes,
-            "comments": video.comments,
-        }  # fmt: skip
-    for asset_id, deck in pending.decks.items():
-        by_asset[asset_id] = {
-            "platform": Platform.SLIDESHARE, "views": deck.views, "downloads": deck.downloads,
-            "favorites": deck.favorites, "comments": deck.comments,
-        }  # fmt: skip
+    """An asset's counters once per platform, then again for each playlist it is in there."""
+    by_asset = {
+        (asset_id, platform): asdict(counts)
+        for platform, reading in pending.readings.items()
+        for asset_id, counts in reading.counts.items()
+    }
     rows = [
-        _row(snapshot_id, asset_id=asset_id, playlist_id=None, **counts)
-        for asset_id, counts in sorted(by_asset.items())
+        _row(snapshot_id, platform=platform, asset_id=asset_id, playlist_id=None, **counts)
+        for (asset_id, platform), counts in sorted(by_asset.items())
     ]
-    for playlist_id, assets in sorted(pending.members.items()):
-        rows += [
-            _row(snapshot_id, asset_id=asset_id, playlist_id=playlist_id, **by_asset[asset_id])
-            for asset_id in sorted(set(assets))
-            if asset_id in by_asset
-        ]
+    for platform, reading in sorted(pending.readings.items()):
+        for playlist_id, assets in sorted(reading.members.items()):
+            rows += [
+                _row(snapshot_id, platform=platform, asset_id=asset_id, playlist_id=playlist_id,
+                     **by_asset[asset_id, platform])
+                for asset_id in sorted(set(assets))
+                if (asset_id, platform) in by_asset
+            ]  # fmt: skip
     return rows
 
 
@@ -104,9 +101,9 @@ def _row(snapshot_id: int, **values: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _day_row(snapshot_id: int, playlist_id: int, day: PlaylistDay) -> dict[str, Any]:
+def _day_row(snapshot_id: int, platform: str, playlist_id: int, day: PlaylistDay) -> dict[str, Any]:
     return _row(
-        snapshot_id, platform=Platform.YOUTUBE, asset_id=None, playlist_id=playlist_id,
+        snapshot_id, platform=platform, asset_id=None, playlist_id=playlist_id,
         day=day.day, views=day.views, watch_minutes=day.watch_minutes,
         average_view_seconds=day.average_view_seconds, playlist_starts=day.playlist_starts,
     )  # fmt: skip

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # The revision this code expects; a test checks it is Alembic's head, so first use costs one
 # query instead of reading every migration script.
-HEAD = "0003"
+HEAD = "0004"
 
 _PG_LOCK_KEY = 0x6D656469  # any constant, shared by every media-hub process
 
@@ -46,12 +46,55 @@ def ensure_current(engine: Engine) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the pending migrations, one process at a time."""
-    with _migration_lock(engine), engine.begin() as connection:
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` (for tests and for going back to an older release)."""
+    _migrate(engine, "downgrade", revision)
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
+    from alembic import command
+
+    run = command.upgrade if direction == "upgrade" else command.downgrade
+    with (
+        _migration_lock(engine),
+        engine.connect() as connection,
+        _sqlite_foreign_keys_off(connection),
+        connection.begin(),
+    ):
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        from alembic import command
+        run(alembic_config(connection), revision)
+        _check_foreign_keys(connection)
 
-        command.upgrade(alembic_config(connection), revision)
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite changes a table by copying it, dropping it and renaming the copy; with foreign keys
+    on, dropping `playlists` would delete its items (ON DELETE CASCADE). The pragma only takes
+    effect outside a transaction, so it is set before the migration's and restored after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """On SQLite, refuse to commit a migration that left a row pointing at nothing."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
 
 
 @contextmanager

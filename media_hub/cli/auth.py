@@ -1,0 +1,81 @@
+"""`media-hub auth PLATFORM`: connect media-hub to the team's accounts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from media_hub.cli.state import state
+from media_hub.errors import ValidationError
+from media_hub.platforms.youtube.settings import youtube_settings
+
+auth_app = typer.Typer(help="Connect media-hub to the channel's accounts.", no_args_is_help=True)
+
+
+@auth_app.command("youtube")
+def auth_youtube(
+    ctx: typer.Context,
+    client_secrets: Annotated[
+        Path | None,
+        typer.Option(
+            "--client-secrets", help="OAuth client file (default: youtube.client_secrets)."
+        ),
+    ] = None,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the URL to open instead of opening it.")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="Loopback port for the redirect.")] = 0,
+) -> None:
+    """Authorize media-hub on the YouTube channel; the token is saved with mode 0600.
+
+    Example: media-hub auth youtube --client-secrets ~/Downloads/client_secret.json
+    """
+    from media_hub.errors import ConfigError
+    from media_hub.platforms.youtube.auth import authorize
+
+    settings = state(ctx).settings
+    secrets = client_secrets or youtube_settings(settings).client_secrets
+    if secrets is None:
+        raise ConfigError(
+            "no OAuth client file: give --client-secrets or set youtube.client_secrets"
+        )
+    path = authorize(settings, settings.path(secrets), open_browser=not no_browser, port=port)
+    typer.echo(f"authorized; token saved in {path} (readable by you only)")
+
+
+@auth_app.command("slideshare")
+def auth_slideshare(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Option("--username", help="The SlideShare account name.")],
+    api_key: Annotated[str, typer.Option("--api-key", help="The API key SlideShare issued.")],
+    stdin: Annotated[
+        bool,
+        typer.Option(
+            "--stdin", help="Read the shared secret and the password as two lines of stdin."
+        ),
+    ] = False,
+) -> None:
+    """Save the SlideShare account's credentials (mode 0600) after checking them with a call.
+
+    The shared secret and the password are asked without echo (or read from stdin), never
+    given as options, so they stay out of shell history. Example:
+    media-hub auth slideshare --username anapec --api-key AbCd1234
+    """
+    from media_hub.platforms.slideshare.auth import check_and_save
+    from media_hub.platforms.slideshare.credentials import SlideShareCredentials
+
+    settings = state(ctx).settings
+    if stdin:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < 2:
+            raise ValidationError("stdin", "give the shared secret and the password on two lines")
+        secret, password = lines[0], lines[1]
+    else:
+        secret = typer.prompt("Shared secret", hide_input=True)
+        password = typer.prompt("Password", hide_input=True)
+    credentials = SlideShareCredentials(username, api_key, secret, password)
+    path = check_and_save(settings, credentials)
+    typer.echo(f"checked and saved in {path} (readable by you only)")

@@ -1,0 +1,277 @@
+"""`media-hub catalog ...`: add, list, show, search, edit, archive and the history of assets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
+from media_hub.cli import output
+from media_hub.cli.output import Format
+from media_hub.cli.parsing import iso_date, language_texts
+from media_hub.cli.state import state
+
+app = typer.Typer(help="Add, find and edit the assets of the catalog.", no_args_is_help=True)
+
+TitleOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--title", "-t", metavar="LANG=TEXT", help="Title in a language (ar, fr, en, zgh)."
+    ),
+]
+DescriptionOpt = Annotated[
+    list[str] | None,
+    typer.Option("--description", "-d", metavar="LANG=TEXT", help="Description in a language."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+IfVersionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--if-version",
+        metavar="N",
+        help="Refuse the change unless the asset is still at version N (the one you read).",
+    ),
+]
+SeriesFilter = Annotated[str | None, typer.Option("--series", "-s", help="Only this series.")]
+TopicFilter = Annotated[str | None, typer.Option("--topic", help="Only assets with this topic.")]
+StatusFilter = Annotated[AssetStatus | None, typer.Option("--status", help="Only this status.")]
+KindFilter = Annotated[AssetKind | None, typer.Option("--kind", help="Only videos or decks.")]
+LanguageFilter = Annotated[
+    str | None, typer.Option("--language", "-l", help="Only assets with a text in this language.")
+]
+AllOpt = Annotated[bool, typer.Option("--all", help="Include archived assets.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")]
+OffsetOpt = Annotated[
+    int, typer.Option("--offset", min=0, help="Skip this many first (pages, with --limit).")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    kind: Annotated[AssetKind, typer.Option("--kind", help="video or deck.")],
+    title: TitleOpt = None,
+    series: Annotated[str | None, typer.Option("--series", "-s", help="Series slug.")] = None,
+    description: DescriptionOpt = None,
+    topic: Annotated[list[str] | None, typer.Option("--topic", help="Topic slug.")] = None,
+    playlist: Annotated[
+        list[str] | None,
+        typer.Option("--playlist", help="Extra playlist, beside the series' own."),
+    ] = None,
+    season: Annotated[int | None, typer.Option("--season", help="Season number.")] = None,
+    episode: Annotated[int | None, typer.Option("--episode", help="Episode number.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", "-l", help="Default language of the asset.")
+    ] = None,
+    recorded: Annotated[
+        str | None, typer.Option("--recorded", metavar="YYYY-MM-DD", help="Recording date.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an asset and print its id.
+
+    Example: media-hub catalog add --kind video --series advisory-clips --episode 3
+    --title "ar=كيف تكتب سيرتك الذاتية" --title "fr=Rédiger son CV" --topic cv
+    """
+    from media_hub.catalog.assets import NewAsset
+
+    new = NewAsset(
+        kind=kind,
+        series=series,
+        titles=language_texts("--title", title or []),
+        descriptions=language_texts("--description", description or []),
+        topics=topic or [],
+        playlists=playlist or [],
+        season=season,
+        episode=episode,
+        default_language=language,
+        recorded_date=iso_date("--recorded", recorded),
+    )
+    record = state(ctx).catalog.add(new)
+    if as_json:
+        output.print_json(record)
+    else:
+        typer.echo(record["id"])
+
+
+@app.command("list")
+def list_assets(
+    ctx: typer.Context,
+    series: SeriesFilter = None,
+    topic: TopicFilter = None,
+    status: StatusFilter = None,
+    kind: KindFilter = None,
+    language: LanguageFilter = None,
+    include_archived: AllOpt = False,
+    limit: LimitOpt = None,
+    offset: OffsetOpt = 0,
+    output_format: FormatOpt = Format.TABLE,
+    as_json: JsonOpt = False,
+) -> None:
+    """List assets, filtered by series, topic, status, kind or language.
+
+    Example: media-hub catalog list --series advisory-clips --format csv
+    """
+    from media_hub.catalog.query import AssetQuery
+
+    query = AssetQuery(series, topic, status, kind, language, None, include_archived, limit, offset)
+    output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to find in titles and descriptions.")],
+    series: SeriesFilter = None,
+    topic: TopicFilter = None,
+    status: StatusFilter = None,
+    kind: KindFilter = None,
+    language: LanguageFilter = None,
+    include_archived: AllOpt = False,
+    limit: LimitOpt = None,
+    offset: OffsetOpt = 0,
+    output_format: FormatOpt = Format.TABLE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find assets whose title or description holds every word, in any language.
+
+    Accents, case and Arabic short vowels do not matter: "entretien" finds "Entretien",
+    "سيرة" finds "السِّيرَة".
+
+    Example: media-hub catalog search "السيرة الذاتية" --series advisory-clips
+    """
+    from media_hub.catalog.query import AssetQuery
+
+    query = AssetQuery(series, topic, status, kind, language, text, include_archived, limit, offset)
+    output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    asset_id: Annotated[int, typer.Argument(metavar="ID", help="Asset id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one asset with all its texts.
+
+    Example: media-hub catalog show 12 --json
+    """
+    record = state(ctx).catalog.show(asset_id)
+    if as_json:
+        output.print_json(record)
+    else:
+        output.print_asset(record)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    asset_id: Annotated[int, typer.Argument(metavar="ID", help="Asset id.")],
+    title: TitleOpt = None,
+    description: DescriptionOpt = None,
+    drop_language: Annotated[
+        list[str] | None,
+        typer.Option("--drop-language", metavar="LANG", help="Remove the title and description."),
+    ] = None,
+    add_topic: Annotated[list[str] | None, typer.Option("--add-topic", help="Add a topic.")] = None,
+    remove_topic: Annotated[
+        list[str] | None, typer.Option("--remove-topic", help="Remove a topic.")
+    ] = None,
+    add_playlist: Annotated[
+        list[str] | None, typer.Option("--add-playlist", help="Put in a playlist.")
+    ] = None,
+    remove_playlist: Annotated[
+        list[str] | None, typer.Option("--remove-playlist", help="Take out of a playlist.")
+    ] = None,
+    season: Annotated[int | None, typer.Option("--season", help="Season number.")] = None,
+    episode: Annotated[int | None, typer.Option("--episode", help="Episode number.")] = None,
+    no_episode: Annotated[
+        bool, typer.Option("--no-episode", help="Clear the season and episode numbers.")
+    ] = False,
+    language: Annotated[
+        str | None, typer.Option("--language", "-l", help="Default language.")
+    ] = None,
+    recorded: Annotated[
+        str | None, typer.Option("--recorded", metavar="YYYY-MM-DD", help="Recording date.")
+    ] = None,
+    status: Annotated[AssetStatus | None, typer.Option("--status", help="New status.")] = None,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change an asset's texts, topics, playlists, numbers or status.
+
+    Example: media-hub catalog edit 12 --title "fr=Réussir son entretien" --add-topic job-interview
+    """
+    from media_hub.catalog.assets import KEEP, AssetEdit
+
+    titles: dict[str, str | None] = dict(language_texts("--title", title or []))
+    titles.update(dict.fromkeys(drop_language or []))
+    edit_ = AssetEdit(
+        titles=titles,
+        descriptions=language_texts("--description", description or []),
+        add_topics=add_topic or [],
+        remove_topics=remove_topic or [],
+        add_playlists=add_playlist or [],
+        remove_playlists=remove_playlist or [],
+        season=None if no_episode else (season if season is not None else KEEP),
+        episode=None if no_episode else (episode if episode is not None else KEEP),
+        default_language=language if language is not None else KEEP,
+        recorded_date=iso_date("--recorded", recorded) if recorded is not None else KEEP,
+        status=status if status is not None else KEEP,
+    )
+    record, changes = state(ctx).catalog.edit(asset_id, edit_, expected_version=if_version)
+    if as_json:
+        output.print_json({"asset": record, "changes": changes})
+        return
+    if not changes:
+        typer.echo(f"asset {asset_id}: nothing to change (version {record['version']})")
+        return
+    typer.echo(f"asset {asset_id}: now version {record['version']}")
+    output.print_changes(changes)
+
+
+@app.command("archive")
+def archive(
+    ctx: typer.Context,
+    asset_id: Annotated[int, typer.Argument(metavar="ID", help="Asset id.")],
+    if_version: IfVersionOpt = None,
+) -> None:
+    """Archive an asset: it leaves lists and searches (see --all) but keeps its history.
+
+    Example: media-hub catalog archive 12
+    """
+    record = state(ctx).catalog.archive(asset_id, expected_version=if_version)
+    typer.echo(f"asset {asset_id}: archived (version {record['version']})")
+
+
+@app.command("history")
+def history(
+    ctx: typer.Context,
+    asset_id: Annotated[int, typer.Argument(metavar="ID", help="Asset id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Every recorded change of an asset: when, who, field, old and new value.
+
+    Example: media-hub catalog history 12
+    """
+    entries = state(ctx).catalog.history(asset_id)
+    if as_json:
+        output.print_json(entries)
+        return
+    output.print_table(
+        f"asset {asset_id}",
+        ["when", "who", "version", "field", "old", "new"],
+        (
+            [
+                e["at"][:19].replace("T", " "),
+                e["user"],
+                e["version"],
+                e["field"],
+                e["old"],
+                e["new"],
+            ]
+            for e in entries
+        ),
+    )

@@ -1,0 +1,195 @@
+"""`media-hub stats pull` and `media-hub stats report`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from media_hub.cli import output
+from media_hub.cli.state import state
+from media_hub.errors import MediaHubError, ValidationError
+
+if TYPE_CHECKING:
+    from media_hub.stats.pull import PullResult
+    from media_hub.stats.report import Report
+
+app = typer.Typer(
+    help="View statistics: dated snapshots of the platforms' counts, and reports on them.",
+    no_args_is_help=True,
+)
+
+
+class By(StrEnum):
+    PLAYLIST = "playlist"
+    SERIES = "series"
+    TOPIC = "topic"
+    ASSET = "asset"
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    HTML = "html"
+
+
+@app.command("pull")
+def pull(
+    ctx: typer.Context,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="Leave the pull to 'media-hub worker' (a job).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Read every published video's and deck's counts into one dated snapshot.
+
+    Each platform is read as cheaply as it allows (views, likes, comments, downloads,
+    favourites; playlist membership; daily playlist numbers where the platform keeps them).
+    Written whole or not at all; says the quota it spent.
+    Example: media-hub stats pull
+    """
+    from media_hub.platforms import registry
+    from media_hub.stats.pull import pull_hub
+
+    cli_state = state(ctx)
+    if queue:
+        from media_hub.jobs.queue import enqueue
+
+        job_id = enqueue(cli_state.hub.db, "stats-pull", {})
+        if as_json:
+            output.print_json({"job_id": job_id, "queued": True})
+        else:
+            typer.echo(f"statistics pull queued as job {job_id} (run 'media-hub worker')")
+        return
+    result = pull_hub(cli_state.hub)
+    if as_json:
+        output.print_json(_pull_record(result))
+        return
+    typer.echo(
+        f"snapshot {result.snapshot_id} taken {result.taken_at:%Y-%m-%d %H:%M} UTC: "
+        f"{result.videos} video(s), {result.decks} deck(s), {result.playlists} playlist(s)"
+    )
+    for name, calls in result.platform_calls.items():
+        platform = registry.get(name)
+        if platform.daily_units:
+            methods = ", ".join(f"{method} {count}" for method, count in calls.items())
+            units = f"{platform.label}: {result.platform_units.get(name, 0)} quota unit(s)"
+            typer.echo(units + (f" ({methods})" if methods else ""))
+        elif calls:
+            typer.echo(f"{platform.label}: {sum(calls.values())} call(s)")
+    for note in result.notes:
+        typer.echo(note)
+    if result.missing:
+        typer.echo(
+            f"warning: {len(result.missing)} published item(s) no longer on their platform: "
+            + " ".join(result.missing[:10])
+            + (" ..." if len(result.missing) > 10 else ""),
+            err=True,
+        )
+
+
+def _pull_record(result: PullResult) -> dict[str, Any]:
+    record = asdict(result)
+    record["taken_at"] = result.taken_at.isoformat()
+    return record
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    by: Annotated[By, typer.Option("--by", help="Group by playlist, series, topic or asset.")] = (
+        By.PLAYLIST
+    ),
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Start of the period (YYYY-MM-DD, UTC)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help="End of the period (default: the last pull)."),
+    ] = None,
+    report_format: Annotated[
+        ReportFormat, typer.Option("--format", help="table, csv, json or html.")
+    ] = ReportFormat.TABLE,
+    chart: Annotated[
+        Path | None,
+        typer.Option("--chart", metavar="FILE.png", help="Also draw views over time (PNG)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="Top assets shown per group.")] = 5,
+    language: Annotated[
+        str, typer.Option("--language", "-l", help="Language of names and titles.")
+    ] = "fr",
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file, not stdout."),
+    ] = None,
+) -> None:
+    """Totals, change over the period and top assets, each platform side by side.
+
+    The change is between the last pull on or before --until and the last on or before
+    --since. --format html writes one self-contained page with the tables and the chart.
+    Example: media-hub stats report --by playlist --since 2026-11-01 --chart views.png
+    """
+    from media_hub.stats import render
+    from media_hub.stats.report import Grouping, ReportQuery, build_report
+
+    if chart is not None and chart.suffix.lower() != ".png":
+        raise ValidationError("--chart", f"{chart}: give a file name ending in .png")
+    query = ReportQuery(
+        by=Grouping(by.value), since=_day("--since", since), until=_day("--until", until),
+        top=top, language=language,
+    )  # fmt: skip
+    result = build_report(state(ctx).hub.db, query)
+    png = _chart(result) if chart is not None or report_format is ReportFormat.HTML else None
+    if chart is not None and png is not None:
+        _write(chart, png, "--chart")
+    if report_format is ReportFormat.TABLE and out is None:
+        _print_tables(result)
+        return
+    text = {
+        ReportFormat.TABLE: lambda: render.text(result),
+        ReportFormat.CSV: lambda: render.to_csv(result),
+        ReportFormat.JSON: lambda: render.to_json_text(result),
+        ReportFormat.HTML: lambda: render.to_html(result, png),
+    }[report_format]()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write(out, text.encode("utf-8"), "--output")
+
+
+def _day(option: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(option, f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _chart(result: Report) -> bytes:
+    from media_hub.stats.chart import views_chart
+
+    return views_chart(result)
+
+
+def _write(path: Path, data: bytes, option: str) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise MediaHubError(f"{option}: cannot write {path} ({exc.strerror})") from None
+
+
+def _print_tables(result: Report) -> None:
+    from media_hub.stats import render
+
+    for line in render.heading(result):
+        typer.echo(line)
+    for table in render.tables(result):
+        output.print_table(table.title, table.columns, table.rows)

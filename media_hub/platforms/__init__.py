@@ -1,0 +1,1 @@
+"""The platforms media-hub publishes to, one folder each, found through `registry`."""

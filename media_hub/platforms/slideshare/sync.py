@@ -1,0 +1,122 @@
+"""`publish --plan/--apply` for decks: edit_slideshow where SlideShare's title, description or
+tags differ from what the series' template renders now.
+
+The account is read 100 slideshows per call (get_slideshows_by_user, detailed for the tags);
+one edit per deck that differs. A slideshow deleted on SlideShare is reported, not re-sent:
+`upload` does that, deliberately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.query import asset_records_by_id
+from media_hub.catalog.vocabulary import PublicationState
+from media_hub.errors import QuotaError, ValidationError
+from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.slideshare import SLIDESHARE
+from media_hub.platforms.slideshare.client import PAGE_SIZE, Slideshow
+from media_hub.platforms.slideshare.publisher import SlideShareUpload
+
+TEXT_FIELDS = ("slideshow_title", "slideshow_description", "slideshow_tags")
+
+
+@dataclass(frozen=True)
+class DeckEdit:
+    method: str
+    target: str
+    detail: str
+    run: Callable[[], None]
+    units: int = 0  # SlideShare counts calls, not units
+
+
+@dataclass(frozen=True)
+class DeckSyncPlan:
+    calls: list[DeckEdit]
+    reads: int
+    missing: list[str] = field(default_factory=list)  # decks not synced, and why
+
+
+@dataclass(frozen=True)
+class DeckSyncResult:
+    done: list[DeckEdit]
+    left: list[DeckEdit]
+    stopped: QuotaError | None = None
+
+
+def plan_deck_sync(job: SlideShareUpload) -> DeckSyncPlan:
+    published = _published(job)
+    if not published:
+        return DeckSyncPlan([], 0)
+    remote = {slideshow.id: slideshow for slideshow in job.client.slideshows(detailed=True)}
+    reads = max(1, -(-len(remote) // PAGE_SIZE))
+    with job.catalog.session() as session:
+        records = asset_records_by_id(session, [asset_id for asset_id, _ in published])
+    calls: list[DeckEdit] = []
+    missing: list[str] = []
+    for asset_id, slideshow_id in published:
+        have = remote.get(slideshow_id)
+        if have is None:
+            missing.append(
+                f"asset {asset_id}: slideshow {slideshow_id} is gone from SlideShare; "
+                "'media-hub upload' sends it again"
+            )
+            continue
+        try:
+            want = job.fields(asset_id, UploadOptions(), records[asset_id])
+        except ValidationError as exc:  # e.g. an adopted deck with no series yet
+            missing.append(f"not synced: {exc}")
+            continue
+        changed = _changed(want, have)
+        if changed:
+            texts = {name: want[name] for name in TEXT_FIELDS}
+            target = f"asset {asset_id} (slideshow {slideshow_id})"
+            edit = _edit(job, slideshow_id, texts)
+            calls.append(DeckEdit("edit_slideshow", target, ", ".join(changed), edit))
+    return DeckSyncPlan(calls, reads, missing)
+
+
+def apply_deck_sync(plan: DeckSyncPlan) -> DeckSyncResult:
+    """Run the edits in order; the account's daily limit stops them, a rerun continues."""
+    done: list[DeckEdit] = []
+    for index, call in enumerate(plan.calls):
+        try:
+            call.run()
+        except QuotaError as exc:
+            return DeckSyncResult(done, plan.calls[index:], exc)
+        done.append(call)
+    return DeckSyncResult(done, [])
+
+
+def _changed(want: dict[str, str], have: Slideshow) -> list[str]:
+    changed = []
+    if want["slideshow_title"].strip() != have.title.strip():
+        changed.append("title")
+    if want["slideshow_description"].strip() != have.description.strip():
+        changed.append("description")
+    wanted_tags = {tag.strip().casefold() for tag in want["slideshow_tags"].split(",") if tag}
+    if wanted_tags != {tag.strip().casefold() for tag in have.tags}:
+        changed.append("tags")
+    return changed
+
+
+def _edit(job: SlideShareUpload, slideshow_id: str, texts: dict[str, str]) -> Callable[[], None]:
+    return lambda: job.client.edit_slideshow(slideshow_id, texts)
+
+
+def _published(job: SlideShareUpload) -> list[tuple[int, str]]:
+    with job.catalog.session() as session:
+        rows = session.execute(
+            select(Publication.asset_id, Publication.remote_id)
+            .where(
+                Publication.platform == SLIDESHARE,
+                Publication.state.in_((PublicationState.CONVERTING, PublicationState.DONE)),
+                Publication.remote_id.is_not(None),
+            )
+            .order_by(Publication.asset_id)
+        )
+        return [(asset_id, str(remote_id)) for asset_id, remote_id in rows]

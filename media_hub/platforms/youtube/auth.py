@@ -1,0 +1,127 @@
+"""The YouTube OAuth token: obtained once with the installed-app flow, kept private, refreshed.
+
+The token file is written with mode 0600 (atomically, so a crash never leaves half a token)
+and is never printed or logged. Production and sandbox differ only by `youtube.token_uri`
+and the client secrets' auth URI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from google.auth.exceptions import RefreshError
+from google.auth.transport.requests import Request
+from google.oauth2.credentials import Credentials
+
+from media_hub.errors import ConfigError
+from media_hub.platforms.youtube import scopes
+from media_hub.platforms.youtube.settings import youtube_settings
+from media_hub.private_files import read_private, write_private
+from media_hub.settings import Settings
+
+AUTH_HINT = "run 'media-hub auth youtube' first"
+
+
+def token_path(settings: Settings) -> Path:
+    return settings.path(youtube_settings(settings).token_file)
+
+
+def save_credentials(path: Path, credentials: Credentials) -> None:
+    """Write the token privately (mode 0600 from the start, then renamed into place)."""
+    write_private(path, credentials.to_json())  # type: ignore[no-untyped-call]
+
+
+def load_credentials(settings: Settings) -> Credentials:
+    """The saved token, refreshed when expired; the token endpoint is the configured one."""
+    path = token_path(settings)
+    try:
+        info = json.loads(read_private(path, AUTH_HINT))
+    except ValueError as exc:
+        raise ConfigError(f"{path} is not a media-hub token file; {AUTH_HINT}") from exc
+    credentials = _from_saved(info, youtube_settings(settings).token_uri, path)
+    if not credentials.valid and credentials.refresh_token:
+        try:
+            credentials.refresh(_requests_transport(settings))  # type: ignore[no-untyped-call]
+        except RefreshError as exc:
+            raise ConfigError(
+                f"the YouTube token was refused ({exc.args[0]}); {AUTH_HINT}"
+            ) from exc
+        save_credentials(path, credentials)
+    return credentials
+
+
+def authorize(
+    settings: Settings,
+    client_secrets: Path,
+    requested: Sequence[str] = scopes.ALL,
+    *,
+    open_browser: bool = True,
+    port: int = 0,
+) -> Path:
+    """Run the installed-app flow on a loopback port and save the token; returns its path."""
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    if not client_secrets.is_file():
+        raise ConfigError(
+            f"{client_secrets}: no OAuth client file; download one from the Google Cloud "
+            "console (an OAuth client of type 'Desktop app')"
+        )
+    flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(requested))
+    _trust(flow.oauth2session, settings)
+    credentials = flow.run_local_server(
+        host="127.0.0.1", port=port, open_browser=open_browser, access_type="offline",
+        prompt="consent",
+    )  # fmt: skip
+    path = token_path(settings)
+    save_credentials(path, credentials)
+    return path
+
+
+def _from_saved(info: dict[str, object], token_uri: str, path: Path) -> Credentials:
+    """Credentials from the saved token, with the configured token endpoint.
+
+    (google-auth's `from_authorized_user_info` always puts Google's endpoint back, which would
+    send the sandbox's refresh token to Google.)
+    """
+    refresh_token, client_id = info.get("refresh_token"), info.get("client_id")
+    if not (isinstance(refresh_token, str) and isinstance(client_id, str)):
+        raise ConfigError(f"{path} lacks a refresh token or client id; {AUTH_HINT}")
+    scopes_saved = info.get("scopes")
+    expiry_text = info.get("expiry")
+    expiry = None
+    if isinstance(expiry_text, str):
+        expiry = datetime.strptime(expiry_text.rstrip("Z").split(".")[0], "%Y-%m-%dT%H:%M:%S")
+    credentials: Credentials = Credentials(  # type: ignore[no-untyped-call]
+        token=info.get("token"),
+        refresh_token=refresh_token,
+        token_uri=token_uri,
+        client_id=client_id,
+        client_secret=info.get("client_secret"),
+        scopes=scopes_saved if isinstance(scopes_saved, list) else None,
+        expiry=expiry,
+    )
+    return credentials
+
+
+def _requests_transport(settings: Settings) -> Request:
+    import requests
+
+    session = requests.Session()
+    _trust(session, settings)
+    return Request(session)
+
+
+def _trust(session: Any, settings: Settings) -> None:
+    """Trust the configured CA (the sandbox's) for the token endpoint.
+
+    requests lets REQUESTS_CA_BUNDLE from the environment win over `session.verify`, so with
+    a CA configured the environment is not consulted for this session.
+    """
+    ca_bundle = youtube_settings(settings).ca_bundle
+    if ca_bundle is not None:
+        session.verify = str(settings.path(ca_bundle))
+        session.trust_env = False

@@ -1,0 +1,240 @@
+"""After the upload: the thumbnail, the playlists (kept in episode order) and the captions.
+
+Each call is recorded as it completes (a playlist's YouTube id, an item's id, a caption's id)
+so that a rerun skips what is done, and each call's quota is written to the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from googleapiclient.errors import HttpError
+from googleapiclient.http import MediaFileUpload
+from sqlalchemy import select
+
+from media_hub.catalog.db import Catalog
+from media_hub.catalog.models import Asset, Playlist, PlaylistItem
+from media_hub.catalog.pipeline_models import Caption, Publication
+from media_hub.catalog.vocabulary import PlaylistOrder
+from media_hub.platforms.youtube import YOUTUBE, quota
+from media_hub.platforms.youtube.errors import reason_of, translate
+from media_hub.platforms.youtube.reading import ChannelReader
+
+log = logging.getLogger(__name__)
+
+THUMBNAIL_ATTEMPTS = 6
+RETRIES = 5
+
+
+def set_thumbnail(
+    catalog: Catalog,
+    youtube: Any,
+    asset_id: int,
+    video_id: str,
+    jpeg: Path,
+    *,
+    store_key: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """thumbnails.set, waiting out the videoNotFound that can follow a fresh upload."""
+    for attempt in range(THUMBNAIL_ATTEMPTS):
+        request = youtube.thumbnails().set(
+            videoId=video_id, media_body=MediaFileUpload(str(jpeg), mimetype="image/jpeg")
+        )
+        try:
+            request.execute(num_retries=RETRIES)
+        except HttpError as exc:
+            _spent(catalog, "thumbnails.set")
+            if reason_of(exc) == "videoNotFound" and attempt + 1 < THUMBNAIL_ATTEMPTS:
+                delay = min(60.0, 2.0**attempt) * (0.5 + random.random() / 2)  # noqa: S311
+                log.info("video %s not visible yet; thumbnail again in %.1f s", video_id, delay)
+                sleep(delay)
+                continue
+            raise translate(exc, f"setting the thumbnail of asset {asset_id}") from exc
+        with catalog.session() as session:
+            quota.record(session, "thumbnails.set")
+            publication = session.scalars(
+                select(Publication).where(
+                    Publication.asset_id == asset_id, Publication.platform == YOUTUBE
+                )
+            ).first()
+            if publication is not None:
+                publication.thumbnail_key = store_key
+        return
+
+
+def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
+    """The playlist's id on the channel, created (in manual order) when missing."""
+    with catalog.session() as session:
+        playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
+        known = playlist.remote_id(YOUTUBE)
+        if known:
+            return known
+        names, descriptions = dict(playlist.names), dict(playlist.descriptions)
+        privacy = playlist.privacy.value
+    language = "ar" if "ar" in names else next(iter(names))
+    found = _find_playlist(catalog, youtube, names[language])
+    if found is not None:  # made by a run that died before recording it
+        return _record_playlist(catalog, slug, found)
+    body = {
+        "snippet": {
+            "title": names[language],
+            "description": descriptions.get(language, ""),
+            "defaultLanguage": language,
+        },
+        "status": {"privacyStatus": privacy},
+        "localizations": {
+            lang: {"title": name, "description": descriptions.get(lang, "")}
+            for lang, name in names.items()
+            if lang != language
+        },
+    }
+    try:
+        created = (
+            youtube.playlists().insert(part=",".join(body), body=body).execute(num_retries=RETRIES)
+        )
+    except HttpError as exc:
+        _spent(catalog, "playlists.insert")
+        raise translate(exc, f"creating playlist {slug}") from exc
+    with catalog.session() as session:
+        quota.record(session, "playlists.insert")
+    return _record_playlist(catalog, slug, str(created["id"]))
+
+
+def _record_playlist(catalog: Catalog, slug: str, youtube_id: str) -> str:
+    with catalog.session() as session:
+        playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
+        playlist.set_remote_id(YOUTUBE, youtube_id)
+    return youtube_id
+
+
+def _find_playlist(catalog: Catalog, youtube: Any, title: str) -> str | None:
+    """The channel's playlist with this title, read 50 per call."""
+    for item in ChannelReader(catalog, youtube).playlists():
+        if item.get("snippet", {}).get("title") == title:
+            return str(item["id"])
+    return None
+
+
+def _find_item(catalog: Catalog, youtube: Any, playlist_id: str, video_id: str) -> str | None:
+    for item in ChannelReader(catalog, youtube).playlist_items(playlist_id):
+        if item.get("snippet", {}).get("resourceId", {}).get("videoId") == video_id:
+            return str(item["id"])
+    return None
+
+
+def add_to_playlist(
+    catalog: Catalog, youtube: Any, slug: str, asset_id: int, video_id: str
+) -> None:
+    """Insert the video in the playlist once, at its episode's place when ordered by episode."""
+    playlist_id = youtube_playlist_id(catalog, youtube, slug)
+    with catalog.session() as session:
+        playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
+        item = session.get(PlaylistItem, (playlist.id, asset_id))
+        if item is not None and item.remote_item_id:
+            return
+        position = _position(session, playlist, asset_id)
+    existing = _find_item(catalog, youtube, playlist_id, video_id)
+    if existing is not None:  # inserted by a run that died before recording it
+        _record_item(catalog, slug, asset_id, existing)
+        return
+    snippet: dict[str, Any] = {
+        "playlistId": playlist_id,
+        "resourceId": {"kind": "youtube#video", "videoId": video_id},
+    }
+    if position is not None:
+        snippet["position"] = position
+    try:
+        inserted = (
+            youtube.playlistItems()
+            .insert(part="snippet", body={"snippet": snippet})
+            .execute(num_retries=RETRIES)
+        )
+    except HttpError as exc:
+        _spent(catalog, "playlistItems.insert")
+        raise translate(exc, f"adding asset {asset_id} to playlist {slug}") from exc
+    with catalog.session() as session:
+        quota.record(session, "playlistItems.insert")
+    _record_item(catalog, slug, asset_id, str(inserted["id"]))
+
+
+def _record_item(catalog: Catalog, slug: str, asset_id: int, item_id: str) -> None:
+    with catalog.session() as session:
+        playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
+        item = session.get(PlaylistItem, (playlist.id, asset_id))
+        if item is None:
+            item = PlaylistItem(playlist_id=playlist.id, asset_id=asset_id)
+            session.add(item)
+        item.remote_item_id = item_id
+
+
+def _position(session: Any, playlist: Playlist, asset_id: int) -> int | None:
+    """How many published items of an episode-ordered playlist come before this asset."""
+    if playlist.order is not PlaylistOrder.EPISODE:
+        return None
+    asset = session.get(Asset, asset_id)
+    if asset is None or asset.episode is None:
+        return None
+    key = (asset.season or 0, asset.episode)
+    earlier = 0
+    rows = session.execute(
+        select(Asset.season, Asset.episode)
+        .join(PlaylistItem, PlaylistItem.asset_id == Asset.id)
+        .where(PlaylistItem.playlist_id == playlist.id, PlaylistItem.remote_item_id.is_not(None))
+    )
+    for season, episode in rows:
+        if episode is not None and (season or 0, episode) < key:
+            earlier += 1
+    return earlier
+
+
+def captions_beside(media: Path) -> list[tuple[str, Path]]:
+    """Caption files named after the media file: `clip.ar.srt`, `clip.fr.vtt`."""
+    found = []
+    for path in sorted(media.parent.glob(f"{media.stem}.*")):
+        parts = path.name[len(media.stem) :].split(".")
+        if len(parts) == 3 and parts[2].lower() in ("srt", "vtt") and path.is_file():
+            found.append((parts[1], path))
+    return found
+
+
+def upload_caption(
+    catalog: Catalog, youtube: Any, asset_id: int, video_id: str, lang: str, path: Path,
+    store_key: str,
+) -> None:  # fmt: skip
+    """captions.insert once per language (it needs the youtube.force-ssl scope)."""
+    with catalog.session() as session:
+        caption = session.scalars(
+            select(Caption).where(Caption.asset_id == asset_id, Caption.lang == lang)
+        ).first()
+        if caption is not None and caption.remote_id:
+            return
+    body = {"snippet": {"videoId": video_id, "language": lang, "name": lang, "isDraft": False}}
+    try:
+        created = youtube.captions().insert(
+            part="snippet", body=body,
+            media_body=MediaFileUpload(str(path), mimetype="application/octet-stream"),
+        ).execute(num_retries=RETRIES)  # fmt: skip
+    except HttpError as exc:
+        _spent(catalog, "captions.insert")
+        raise translate(exc, f"uploading the {lang} captions of asset {asset_id}") from exc
+    with catalog.session() as session:
+        quota.record(session, "captions.insert")
+        caption = session.scalars(
+            select(Caption).where(Caption.asset_id == asset_id, Caption.lang == lang)
+        ).first() or Caption(asset_id=asset_id, lang=lang)
+        caption.format = path.suffix.lower().lstrip(".")
+        caption.store_key = store_key
+        caption.remote_id = str(created["id"])
+        session.add(caption)
+
+
+def _spent(catalog: Catalog, method: str) -> None:
+    """Refused calls cost quota too."""
+    with catalog.session() as session:
+        quota.record(session, method)

@@ -1,0 +1,46 @@
+"""Opening and creating hubs with every installed platform's settings declared and checked:
+what the CLI, a web app and scheduled jobs start from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from media_hub.hub import Hub, init_hub
+from media_hub.platforms import registry
+from media_hub.settings import DeclaredSetting, Origin, Settings, effective_settings, load_settings
+
+if TYPE_CHECKING:
+    from media_hub.catalog.conventions import Change
+
+
+def open_hub(folder: Path | None = None) -> Hub:
+    """The hub in `folder` (else $MEDIA_HUB_HOME, else here); its settings checked whole,
+    the platforms' sections included, so a mistake in any is found before any work."""
+    return Hub(load_settings(folder, registry.settings_sections()))
+
+
+@dataclass(frozen=True)
+class CreatedHub:
+    folder: Path
+    created: list[Path]  # files and folders made now (none when all existed)
+    changes: list[Change]  # conventions added to the catalog
+    catalog_url: str
+
+
+def create_hub(folder: Path) -> CreatedHub:
+    """Make the hub's files where missing, open its catalog and load its conventions."""
+    created = init_hub(folder, registry.settings_sections())
+    hub = open_hub(folder)
+    try:
+        changes = hub.catalog.load_conventions(hub.settings.definitions_dir)
+    finally:
+        hub.close()
+    return CreatedHub(folder, created, changes, hub.settings.catalog_url)
+
+
+def describe_settings(settings: Settings) -> Iterator[tuple[DeclaredSetting, str, Origin]]:
+    """Every setting, the platforms' too, with its shown value and where it comes from."""
+    return effective_settings(settings, registry.settings_sections())

@@ -1,1 +1,0 @@
-"""SlideShare: the REST API v2 client, its credentials and errors, and conversion polling."""

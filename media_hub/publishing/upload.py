@@ -1,0 +1,148 @@
+"""`upload`: files to every platform of their series, as a batch that a rerun completes.
+
+The batch goes on past a file that fails (its error is kept) and stops at a spent quota,
+naming the files not done yet; a rerun sends only what is missing. The CLI, the workers
+and a web app call these functions and render their typed results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from media_hub.catalog.definitions import read_definitions
+from media_hub.errors import MediaHubError, QuotaError, ValidationError
+from media_hub.hub import Hub
+from media_hub.jobs.queue import enqueue
+from media_hub.pipeline.ingest import IngestRequest
+from media_hub.platforms.base import Platform
+from media_hub.platforms.publisher import Published, UploadOptions, UploadPlan
+from media_hub.platforms.routing import series_platforms
+
+Mode = Literal["publish", "plan", "queue"]
+
+
+class UploadProgress(Protocol):
+    """How a caller shows a file's long steps (the CLI draws bars; a web app may stream)."""
+
+    def transcode(self, path: Path) -> AbstractContextManager[Callable[[float], None]]: ...
+    def upload(self, path: Path, size: int) -> AbstractContextManager[Callable[[int], None]]: ...
+
+
+class NoProgress:
+    @contextmanager
+    def transcode(self, path: Path) -> Iterator[Callable[[float], None]]:
+        yield lambda fraction: None
+
+    @contextmanager
+    def upload(self, path: Path, size: int) -> Iterator[Callable[[int], None]]:
+        yield lambda count: None
+
+
+@dataclass(frozen=True)
+class FileUploaded:
+    """One file on one platform: published, planned or queued."""
+
+    file: Path
+    platform: Platform
+    asset_id: int
+    published: Published | None = None
+    plan: UploadPlan | None = None
+    job_id: int | None = None
+
+
+@dataclass
+class UploadBatch:
+    """What a batch did; `failures` lists the files refused, `not_done` those a spent quota
+    left for a rerun."""
+
+    done: list[FileUploaded] = field(default_factory=list)
+    failures: list[tuple[Path, MediaHubError]] = field(default_factory=list)
+    not_done: list[Path] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures)
+
+
+def upload_files(
+    hub: Hub,
+    files: Sequence[Path],
+    request: IngestRequest,
+    options: UploadOptions,
+    *,
+    mode: Mode = "publish",
+    progress: UploadProgress | None = None,
+    on_error: Callable[[Path, MediaHubError], None] | None = None,
+) -> UploadBatch:
+    """Each file of `files` (the request gives their shared texts and series) to each
+    platform of the series: published now, planned (nothing sent) or queued for workers."""
+    if request.series is None:
+        raise ValidationError("series", "give --series: its template makes the metadata")
+    platforms = series_platforms(read_definitions(hub.settings.definitions_dir), request.series)
+    shown = progress or NoProgress()
+    batch = UploadBatch()
+    for index, path in enumerate(files):
+        one = replace(request, path=path)
+        try:
+            for platform in platforms:
+                batch.done.append(_one(hub, platform, one, options, mode, shown))
+        except QuotaError as exc:
+            batch.failures.append((path, exc))
+            batch.not_done = list(files[index:])
+            if on_error:
+                on_error(path, exc)
+            break
+        except MediaHubError as exc:
+            batch.failures.append((path, exc))
+            if on_error:
+                on_error(path, exc)
+    return batch
+
+
+def _one(
+    hub: Hub,
+    platform: Platform,
+    request: IngestRequest,
+    options: UploadOptions,
+    mode: Mode,
+    progress: UploadProgress,
+) -> FileUploaded:
+    job = platform.publisher(hub)
+    path = request.path
+    if mode == "plan":
+        plan = job.prepare(request, options)
+        return FileUploaded(path, platform, plan.asset_id, plan=plan)
+    if mode == "queue":
+        asset_id, job_id = enqueue_upload(hub, platform, job.stage(request, options), options)
+        return FileUploaded(path, platform, asset_id, job_id=job_id)
+    size = path.stat().st_size if path.is_file() else 0
+    with (
+        platform.reaching(hub),
+        progress.transcode(path) as on_transcode,
+        progress.upload(path, size) as advance,
+    ):
+        sent = [0]
+
+        def on_bytes(done: int, total: int) -> None:
+            advance(done - sent[0])
+            sent[0] = done
+
+        done = job.publish(request, options, on_bytes=on_bytes, on_transcode=on_transcode)
+    return FileUploaded(path, platform, done.asset_id, published=done)
+
+
+def enqueue_upload(
+    hub: Hub, platform: Platform, asset_id: int, options: UploadOptions
+) -> tuple[int, int]:
+    """A staged asset's upload as a job for any worker; (asset id, job id)."""
+    payload: dict[str, Any] = {
+        "asset_id": asset_id,
+        "platform": platform.name,
+        "privacy": options.privacy,
+        "publish_at": options.publish_at.isoformat() if options.publish_at else None,
+    }
+    return asset_id, enqueue(hub.db, "upload", payload, asset_id)

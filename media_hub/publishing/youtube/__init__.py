@@ -1,1 +1,0 @@
-"""Publishing to YouTube with the real google-api-python-client (or against the sandbox)."""
