@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import pytest
 
+from media_hub.catalog.assets import NewAsset
 from media_hub.catalog.models import Asset
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ConfigError, ValidationError
@@ -19,6 +20,7 @@ from media_hub.pipeline.ingest import IngestRequest
 from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
 from media_hub.platforms.publisher import Published, Publisher, UploadOptions, UploadPlan
+from media_hub.platforms.routing import rendition_profile
 from media_hub.publishing.upload import upload_files
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -141,6 +143,31 @@ def test_a_series_naming_an_unknown_or_unfit_platform_is_refused(hub: Hub, shelf
         upload_files(hub, [DECK], clip, UploadOptions())
     with pytest.raises(ValidationError, match="unknown series 'nope'"):
         upload_files(hub, [DECK], IngestRequest(DECK, "nope"), UploadOptions())
+
+
+class Reel(Platform):
+    """A video platform sent the `web` rendition rather than YouTube's."""
+
+    name = "reel"
+    label = "The Reel"
+    kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.VIDEO})
+    default_route = False
+    upload_profile = "web"
+
+
+def test_a_rendition_defaults_to_the_profile_of_the_assets_platform(hub: Hub) -> None:
+    registry.add(Reel())
+    try:
+        _route(hub, "reports", '["reel", "youtube"]')
+        routed = hub.catalog.add(
+            NewAsset(kind=AssetKind.VIDEO, series="reports", titles={"fr": "x"})
+        )
+        loose = hub.catalog.add(NewAsset(kind=AssetKind.VIDEO, titles={"fr": "y"}))
+        assert rendition_profile(hub, routed["id"], None) == "web"
+        assert rendition_profile(hub, loose["id"], None) == "youtube"  # the kind's default
+        assert rendition_profile(hub, routed["id"], "youtube") == "youtube"  # given wins
+    finally:
+        registry.remove("reel")
 
 
 def test_a_platform_must_say_its_name_label_and_kinds() -> None:

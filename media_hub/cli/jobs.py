@@ -32,8 +32,14 @@ def add(
     kind: Annotated[str, typer.Argument(help=f"Job kind: {', '.join(known_kinds())}.")],
     asset_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Asset ids.")],
     profile: Annotated[
-        str, typer.Option("--profile", "-p", help="Transcoding profile (transcode jobs).")
-    ] = "youtube",
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Transcoding profile (transcode jobs); default: the one of the asset's platform.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Queue a job per asset for the workers; a job already queued or running is reused.
@@ -44,8 +50,9 @@ def add(
 
     handler_for(kind)
     catalog = state(ctx).hub.db
+    given = {"profile": profile} if profile is not None else {}
     ids = [
-        queue.enqueue(catalog, kind, {"asset_id": asset_id, "profile": profile}, asset_id)
+        queue.enqueue(catalog, kind, {"asset_id": asset_id, **given}, asset_id)
         for asset_id in asset_ids
     ]
     if as_json:

@@ -16,8 +16,15 @@ def transcode_command(
     ctx: typer.Context,
     asset_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Asset ids.")],
     profile: Annotated[
-        str, typer.Option("--profile", "-p", help="Transcoding profile (see 'profiles list').")
-    ] = "youtube",
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Transcoding profile (see 'profiles list'); default: the one of the asset's "
+            "platform.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Make each asset's rendition with a profile; a rendition already made is reused.
@@ -25,16 +32,16 @@ def transcode_command(
     Example: media-hub transcode 12 13 --profile youtube
     """
     from media_hub.pipeline.renditions import ensure_rendition
+    from media_hub.platforms.routing import rendition_profile
 
     cli_state = state(ctx)
     catalog, store = cli_state.hub.db, cli_state.hub.store
     definitions = cli_state.settings.definitions_dir
     results = []
     for asset_id in asset_ids:
-        with fraction_progress(f"transcode asset {asset_id} ({profile})") as advance:
-            results.append(
-                ensure_rendition(catalog, store, definitions, asset_id, profile, advance)
-            )
+        chosen = rendition_profile(cli_state.hub, asset_id, profile)
+        with fraction_progress(f"transcode asset {asset_id} ({chosen})") as advance:
+            results.append(ensure_rendition(catalog, store, definitions, asset_id, chosen, advance))
     if as_json:
         output.print_json([asdict(result) for result in results])
         return

@@ -20,9 +20,13 @@ Handler = Callable[[Hub, Mapping[str, Any]], dict[str, Any]]
 
 
 def transcode(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Payload {"asset_id": int, "profile": str}: the asset's rendition, made once."""
+    """Payload {"asset_id": int, "profile": str | None}: the asset's rendition, made once
+    (by default in the profile its platform is sent)."""
+    from media_hub.platforms.routing import rendition_profile
+
     asset_id = _asset_id(payload, "transcode")
-    profile = str(payload.get("profile", "youtube"))
+    given = payload.get("profile")
+    profile = rendition_profile(hub, asset_id, str(given) if given else None)
     made = ensure_rendition(hub.db, hub.store, hub.settings.definitions_dir, asset_id, profile)
     return asdict(made)
 

@@ -105,6 +105,7 @@ class Platform:
     remote_id_word: ClassVar[str] = "remote_id"  # the JSON key of its ids ("video_id")
     daily_units: ClassVar[int | None] = None  # its shared daily quota, if it counts in units
     settings_model: ClassVar[type[PlatformSettings] | None] = None  # its [name] section
+    upload_profile: ClassVar[str | None] = None  # transcoding profile of what it is sent
     keeps_stats: ClassVar[bool] = False  # whether `stats_reader` can read its counters
     stats_fields: ClassVar[tuple[str, ...]] = ("views",)  # the counters it keeps, views first
     daily_stats: ClassVar[bool] = False  # whether it keeps daily numbers per playlist

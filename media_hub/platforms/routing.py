@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from media_hub.catalog.definitions import Definitions, read_definitions
+from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ConfigError, ValidationError
 from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
@@ -63,3 +64,20 @@ def platform_for(hub: Hub, asset: Mapping[str, Any], name: str | None) -> Platfo
         f"series {asset['series']!r} does not publish to {name!r}",
         record=f"asset {asset['id']}",
     )
+
+
+def rendition_profile(hub: Hub, asset_id: int, profile: str | None) -> str:
+    """`profile` if given, else the profile the asset's first platform is sent (by its
+    series; an asset without one goes where its kind goes by default). An asset no platform
+    transcodes for gets the default video platform's, and the rendition step says why not."""
+    if profile is not None:
+        return profile
+    asset = hub.catalog.show(asset_id)
+    if asset.get("series") is None:
+        routes = registry.defaults_for(AssetKind(asset["kind"]))
+    else:
+        routes = asset_platforms(hub, asset)
+    for platform in [*routes, *registry.defaults_for(AssetKind.VIDEO)]:
+        if platform.upload_profile is not None:
+            return platform.upload_profile
+    raise ConfigError("no installed platform has a transcoding profile; give --profile")

@@ -13,7 +13,8 @@ from media_hub.pipeline.renditions import ensure_rendition
 from media_hub.platforms.base import ExportedTexts
 from media_hub.platforms.folder.files import copy_from_store, file_stem
 from media_hub.platforms.publisher import UploadOptions
-from media_hub.platforms.youtube.publisher import UPLOAD_PROFILE, YouTubeUpload
+from media_hub.platforms.youtube import UPLOAD_PROFILE
+from media_hub.platforms.youtube.publisher import YouTubeUpload
 
 if TYPE_CHECKING:
     from media_hub.catalog.records import AssetRecord

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import QuotaError
 from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced, SyncedCall
-from media_hub.platforms.youtube import YOUTUBE, clock
+from media_hub.platforms.youtube import UPLOAD_PROFILE, YOUTUBE, clock
 from media_hub.platforms.youtube.settings import YouTubeSettings, youtube_settings
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class YouTube(Platform):
     remote_id_word = "video_id"
     daily_units = clock.DAILY_UNITS
     settings_model = YouTubeSettings
+    upload_profile = UPLOAD_PROFILE
     keeps_stats = True
     stats_fields = ("views", "likes", "comments")
     daily_stats = True

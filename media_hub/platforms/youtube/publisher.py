@@ -34,12 +34,10 @@ from media_hub.platforms.publisher import (
     UploadPlan,
     mark_published,
 )
-from media_hub.platforms.youtube import YOUTUBE, channel, quota
+from media_hub.platforms.youtube import UPLOAD_PROFILE, YOUTUBE, channel, quota
 from media_hub.platforms.youtube.metadata import render_video_metadata
 from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.platforms.youtube.uploader import upload_video
-
-UPLOAD_PROFILE = "youtube"
 
 
 class YouTubeUpload(Publisher[Any]):
