@@ -13,6 +13,7 @@ import pytest
 
 from media_hub.catalog.assets import NewAsset
 from media_hub.catalog.models import Asset
+from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ConfigError, ValidationError
 from media_hub.hub import Hub
@@ -21,6 +22,7 @@ from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
 from media_hub.platforms.publisher import Published, Publisher, UploadOptions, UploadPlan
 from media_hub.platforms.routing import rendition_profile
+from media_hub.publishing.sync import platforms_in_use, sync_platforms
 from media_hub.publishing.upload import upload_files
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -168,6 +170,18 @@ def test_a_rendition_defaults_to_the_profile_of_the_assets_platform(hub: Hub) ->
         assert rendition_profile(hub, routed["id"], "youtube") == "youtube"  # given wins
     finally:
         registry.remove("reel")
+
+
+def test_publish_leaves_out_a_platform_it_cannot_sync(hub: Hub, shelf: Shelf) -> None:
+    asset = hub.catalog.add(NewAsset(kind=AssetKind.DECK, series="cv-flyers", titles={"fr": "x"}))
+    with hub.db.session() as session:
+        session.add(Publication(asset_id=asset["id"], platform=shelf.name, remote_id="s-1"))
+    assert [p.name for p in platforms_in_use(hub)] == ["youtube"]  # shelf has no sync
+    with hub.db.session() as session:
+        session.add(Publication(asset_id=asset["id"], platform="slideshare", remote_id="9"))
+    assert [p.name for p in platforms_in_use(hub)] == ["slideshare"]
+    with pytest.raises(ConfigError, match="The Shelf cannot be kept in line"):
+        sync_platforms(hub, ["shelf"], apply=False)
 
 
 def test_a_platform_must_say_its_name_label_and_kinds() -> None:

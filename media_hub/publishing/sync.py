@@ -47,10 +47,15 @@ class SyncReport:
 
 
 def platforms_in_use(hub: Hub) -> list[Platform]:
-    """Platforms the catalog has publications on (the video default when there are none)."""
+    """Platforms the catalog has publications on and that can be synced (the video default
+    when there are none); one without a listing API is left out, not refused."""
     with hub.db.session() as session:
         used = {str(name) for name in session.scalars(select(Publication.platform).distinct())}
-    found = [platform for platform in registry.every() if platform.name in used]
+    found = [
+        platform
+        for platform in registry.every()
+        if platform.name in used and type(platform).sync is not Platform.sync
+    ]
     return found or registry.defaults_for(AssetKind.VIDEO)[:1]
 
 
