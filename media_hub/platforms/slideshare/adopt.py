@@ -23,6 +23,7 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, PublicationState
 from media_hub.errors import MediaHubError
 from media_hub.hub import Hub
+from media_hub.platforms.adopted_texts import adopted_texts
 from media_hub.platforms.base import AdoptReport
 from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.client import (
@@ -31,7 +32,6 @@ from media_hub.platforms.slideshare.client import (
     SlideShareClient,
     Slideshow,
 )
-from media_hub.platforms.youtube.adopt import video_texts
 
 SERIES_SEPARATOR = " | "
 
@@ -83,9 +83,7 @@ def _adopt_one(
     series = _series_of(slideshow.title, all_series)
     title = _without_suffix(slideshow.title, series)
     try:
-        texts = video_texts(
-            {"id": slideshow.id, "snippet": {"title": title, "description": slideshow.description}}
-        )
+        texts = adopted_texts(f"slideshow {slideshow.id}", title, slideshow.description)
     except MediaHubError as exc:
         report.skipped[slideshow.id] = str(exc)
         return

@@ -11,7 +11,6 @@ video id, so a rerun adds only what is new. Every write goes through one catalog
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,13 +19,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from media_hub.catalog import rules
 from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.models import Playlist, PlaylistItem, Series
 from media_hub.catalog.pipeline_models import Publication
-from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus, PublicationState
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus, PublicationState
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
+from media_hub.platforms.adopted_texts import AdoptedTexts, adopted_texts
 from media_hub.platforms.base import AdoptReport
 from media_hub.platforms.youtube import YOUTUBE
 from media_hub.platforms.youtube.reading import ChannelReader
@@ -40,7 +39,6 @@ TITLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("reportage", "reports"),
     ("روبورتاج", "reports"),
 )
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 @dataclass(frozen=True)
@@ -54,13 +52,6 @@ class AdoptedVideo:
     @property
     def remote_id(self) -> str:
         return self.video_id
-
-
-@dataclass(frozen=True)
-class _Texts:
-    default_language: str
-    titles: dict[str, str]
-    descriptions: dict[str, str]
 
 
 class _ChannelReader(ChannelReader):
@@ -193,41 +184,19 @@ def _adopt_one(
     )
 
 
-def video_texts(video: dict[str, Any]) -> _Texts:
-    """Titles and descriptions by catalog language, checked by the catalog's rules.
-
-    The default language is the snippet's (its first subtag), else guessed from the script
-    of the title; localizations in languages the catalog does not have are left out.
-    """
+def video_texts(video: dict[str, Any]) -> AdoptedTexts:
+    """A video's snippet and localizations as the catalog's texts."""
     snippet = video.get("snippet", {})
-    title = str(snippet.get("title", ""))
-    language = _language(snippet.get("defaultLanguage")) or (
-        "ar" if _ARABIC.search(title) else "fr"
+    return adopted_texts(
+        f"video {video.get('id')}",
+        str(snippet.get("title", "")),
+        str(snippet.get("description", "")),
+        snippet.get("defaultLanguage"),
+        video.get("localizations"),
     )
-    record = f"video {video.get('id')}"
-    titles = {language: rules.title(language, title, record=record)}
-    descriptions = {
-        language: rules.description(language, str(snippet.get("description", "")), record=record)
-    }
-    for code, localized in sorted((video.get("localizations") or {}).items()):
-        lang = _language(code)
-        if lang is None or lang in titles or not str(localized.get("title", "")).strip():
-            continue
-        titles[lang] = rules.title(lang, str(localized["title"]), record=record)
-        descriptions[lang] = rules.description(
-            lang, str(localized.get("description", "")), record=record
-        )
-    return _Texts(language, titles, descriptions)
 
 
-def _language(code: object) -> str | None:
-    if not isinstance(code, str) or not code:
-        return None
-    primary = code.split("-")[0].lower()
-    return primary if primary in LANGUAGES else None
-
-
-def _series_for(session: Session, playlist_slugs: list[str], texts: _Texts) -> str | None:
+def _series_for(session: Session, playlist_slugs: list[str], texts: AdoptedTexts) -> str | None:
     """The series owning one of the video's playlists, else the first title pattern's."""
     all_series = list(session.scalars(select(Series).where(Series.kind == AssetKind.VIDEO)))
     for slug in sorted(playlist_slugs):
