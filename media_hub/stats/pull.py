@@ -1,10 +1,9 @@
 """`stats pull`: read every published asset's counters into one dated snapshot.
 
 Each platform with something published on it is read first, into memory, by its own
-`StatsReader` (YouTube: videos.list 50 ids per call, the playlists' items 50 per page,
-Analytics only for the days not stored yet; SlideShare: the detailed listing, 100 per call).
-Only then is the snapshot written, in one transaction, so an interrupted pull leaves nothing
-behind and a rerun starts afresh. (Reading inside the transaction would also block on
+`StatsReader`, in the fewest list calls it allows, daily numbers only for the days not
+stored yet. Only then is the snapshot written, in one transaction, so an interrupted pull
+leaves nothing behind and a rerun starts afresh. (Reading inside the transaction would also block on
 SQLite: each list call writes the quota ledger.)
 """
 

@@ -60,7 +60,7 @@ def _shown(report: Report) -> list[Platform]:
 
 
 def group_columns(report: Report) -> list[str]:
-    """`youtube_views`, `youtube_views_change`, `youtube_likes`... for each platform."""
+    """`NAME_views`, `NAME_views_change`, then `NAME_COUNTER` for each platform NAME."""
     columns = ["key", "name", "assets"]
     for platform in _shown(report):
         name = platform.name
