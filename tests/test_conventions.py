@@ -111,3 +111,26 @@ def test_a_mistake_names_the_file_and_key_and_changes_nothing(
 def _audit_count(hub: Hub) -> int:
     with hub.db.session() as session:
         return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+
+@pytest.mark.parametrize(
+    ("platforms", "message"),
+    [
+        ('["vimeo"]', "unknown platform 'vimeo'; known: youtube, slideshare"),
+        ('["slideshare"]', "holds videos, which SlideShare does not take"),
+    ],
+)
+def test_a_series_naming_a_platform_it_cannot_use_is_refused(
+    hub: Hub, runner: CliRunner, platforms: str, message: str
+) -> None:
+    path: Path = hub.settings.definitions_dir / "series.toml"
+    text = path.read_text()
+    assert 'platforms = ["youtube"]' in text
+    path.write_text(text.replace('platforms = ["youtube"]', f"platforms = {platforms}", 1))
+    before = _audit_count(hub)
+    result = runner.invoke(app, ["conventions", "load"])
+    assert result.exit_code == 5
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: series.toml: series 'advisory-clips'")
+    assert message in line
+    assert _audit_count(hub) == before

@@ -121,9 +121,11 @@ def conventions_load(
 
     Example: media-hub conventions load --dry-run
     """
+    from media_hub.publishing.hubs import load_conventions
+
     cli_state = state(ctx)
     folder = cli_state.settings.definitions_dir
-    changes = cli_state.catalog.load_conventions(folder, dry_run=dry_run)
+    changes = load_conventions(cli_state.hub, dry_run=dry_run)
     prefix = "would be " if dry_run else ""
     applied = [c for c in changes if c.action != "not in files"]
     for change in changes:

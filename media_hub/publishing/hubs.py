@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from media_hub.catalog.definitions import read_definitions
 from media_hub.hub import Hub, init_hub
 from media_hub.platforms import registry
+from media_hub.platforms.routing import series_platforms
 from media_hub.settings import DeclaredSetting, Origin, Settings, effective_settings, load_settings
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ def create_hub(folder: Path) -> CreatedHub:
     created = init_hub(folder, registry.settings_sections())
     hub = open_hub(folder)
     try:
-        changes = hub.catalog.load_conventions(hub.settings.definitions_dir)
+        changes = load_conventions(hub)
     finally:
         hub.close()
     return CreatedHub(folder, created, changes, hub.settings.catalog_url)
@@ -44,3 +46,13 @@ def create_hub(folder: Path) -> CreatedHub:
 def describe_settings(settings: Settings) -> Iterator[tuple[DeclaredSetting, str, Origin]]:
     """Every setting, the platforms' too, with its shown value and where it comes from."""
     return effective_settings(settings, registry.settings_sections())
+
+
+def load_conventions(hub: Hub, *, dry_run: bool = False) -> list[Change]:
+    """Apply catalog/*.toml to the catalog, after checking that every series' platforms are
+    installed and take its kind (one line naming series.toml; nothing applied otherwise)."""
+    folder = hub.settings.definitions_dir
+    definitions = read_definitions(folder)
+    for slug in definitions.series:
+        series_platforms(definitions, slug)
+    return hub.catalog.load_conventions(folder, dry_run=dry_run)
