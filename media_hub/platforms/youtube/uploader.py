@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 CHUNK_BYTES = 32 * 1024 * 1024  # a multiple of 256 KiB, as the protocol requires
 RETRIES = 6
 TRANSPORT_RETRIES = 8  # dropped connections in a row before giving up
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})  # what Google's upload sample retries
 
 
 class ChunkedFile(MediaFileUpload):  # type: ignore[misc]  # googleapiclient is untyped
@@ -146,11 +147,32 @@ def _open_session(catalog: Catalog, request: Any, asset_id: int, size: int) -> s
     headers["X-Upload-Content-Type"] = request.resumable.mimetype()
     headers["X-Upload-Content-Length"] = str(size)
     headers["content-length"] = str(request.body_size)
-    response, content = request.http.request(
-        request.uri, method=request.method, body=request.body, headers=headers
-    )
-    with catalog.session() as session:
-        quota.record(session, "videos.insert")
+    attempt = 0
+    while True:
+        try:
+            response, content = request.http.request(
+                request.uri, method=request.method, body=request.body, headers=headers
+            )
+        except (OSError, httplib2.HttpLib2Error) as exc:
+            failed = f"connection lost ({exc})"
+        else:
+            with catalog.session() as session:
+                quota.record(session, "videos.insert")
+            if response.status not in RETRIED_STATUSES:
+                break
+            failed = f"HTTP {response.status}"
+        # Nothing was uploaded yet: a new session costs a call, never a second video.
+        attempt += 1
+        if attempt > TRANSPORT_RETRIES:
+            raise RemoteError(
+                "YouTube", "connection",
+                f"uploading asset {asset_id}: the upload session could not be opened "
+                f"({failed}); rerun to try again",
+            )  # fmt: skip
+        delay = min(30.0, 2.0**attempt) * (0.5 + random.random() / 2)  # noqa: S311
+        log.warning("asset %s: opening the upload failed (%s); retrying in %.1f s",
+                    asset_id, failed, delay)  # fmt: skip
+        time.sleep(delay)
     if response.status != 200 or "location" not in response:
         raise translate(
             HttpError(response, content, uri=request.uri), f"uploading asset {asset_id}"
