@@ -176,7 +176,8 @@ RULES: tuple[Rule, ...] = (
 
 def with_platform_rules(platform_rules: Sequence[Rule]) -> tuple[Rule, ...]:
     """The catalog's rules with the platforms' own checks after the stored texts."""
-    return (RULES[0], *platform_rules, *RULES[1:])
+    rest = tuple(rule for rule in RULES if rule is not stored_texts)
+    return (stored_texts, *platform_rules, *rest)
 
 
 def lint_records(

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from media_hub.catalog.definitions import read_definitions
 from media_hub.hub import Hub, init_hub
 from media_hub.platforms import registry
-from media_hub.platforms.routing import series_platforms
 from media_hub.settings import DeclaredSetting, Origin, Settings, effective_settings, load_settings
 
 if TYPE_CHECKING:
@@ -51,6 +49,9 @@ def describe_settings(settings: Settings) -> Iterator[tuple[DeclaredSetting, str
 def load_conventions(hub: Hub, *, dry_run: bool = False) -> list[Change]:
     """Apply catalog/*.toml to the catalog, after checking that every series' platforms are
     installed and take its kind (one line naming series.toml; nothing applied otherwise)."""
+    from media_hub.catalog.definitions import read_definitions
+    from media_hub.platforms.routing import series_platforms
+
     folder = hub.settings.definitions_dir
     definitions = read_definitions(folder)
     for slug in definitions.series:

@@ -22,7 +22,7 @@ from media_hub.errors import MediaHubError
 from media_hub.media.fonts import find_font
 from media_hub.media.textshaping import script_of
 from media_hub.platforms import registry
-from media_hub.stats.report import DayPoint, GroupLine, Report
+from media_hub.stats.report import DayPoint, GroupLine, Report, daily_labels
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -113,7 +113,7 @@ def _series(report: Report, keys: list[str]) -> tuple[Any, dict[str, list[float]
         return (
             [point.day for point in report.days],
             {key: _cumulative(report.days, key) for key in keys},
-            f"views since {first}, cumulative ({_daily_labels()} Analytics, by day)",
+            f"views since {first}, cumulative ({daily_labels()} Analytics, by day)",
         )
     return (
         [point.taken_at for point in report.timeline],
@@ -186,7 +186,3 @@ def _shapes_text() -> bool:
     from matplotlib import ft2font
 
     return bool(getattr(ft2font, "__libraqm_version__", ""))
-
-
-def _daily_labels() -> str:
-    return " and ".join(p.label for p in registry.every() if p.daily_stats)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,7 +71,8 @@ def pull_stats(
     is not contacted (its factory is not called)."""
     now = now or datetime.now(UTC)
     with catalog.session() as session:
-        targets = {name: read_targets(session, name) for name in readers}
+        last_days = stored_days(session)
+        targets = {name: read_targets(session, name, last_days) for name in readers}
         kinds = _published_kinds(session)
     pending = PendingSnapshot(taken_at=now)
     for name, factory in readers.items():
@@ -92,7 +93,7 @@ def pull_stats(
     return result
 
 
-def read_targets(session: Session, platform: str) -> StatsTargets:
+def read_targets(session: Session, platform: str, last_days: dict[int, date]) -> StatsTargets:
     """What the catalog has published on `platform`, and its playlists' ids and members."""
     published: dict[str, int] = {}
     published_at: dict[str, datetime] = {}
@@ -121,7 +122,7 @@ def read_targets(session: Session, platform: str) -> StatsTargets:
         .order_by(PlaylistItem.playlist_id, PlaylistItem.position)
     ):
         members.setdefault(playlist_id, []).append(asset_id)
-    return StatsTargets(published, published_at, playlists, members, stored_days(session))
+    return StatsTargets(published, published_at, playlists, members, last_days)
 
 
 def _published_kinds(session: Session) -> dict[int, AssetKind]:

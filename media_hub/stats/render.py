@@ -15,7 +15,7 @@ from typing import Any
 
 from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
-from media_hub.stats.report import GroupLine, Report
+from media_hub.stats.report import GroupLine, Report, daily_labels
 
 # How the text table heads each counter after a platform's views.
 SHORT_NAMES = {"likes": "likes", "comments": "comm.", "downloads": "downl.", "favorites": "fav."}
@@ -131,7 +131,7 @@ def tables(report: Report) -> list[Table]:
     if with_days:
         result.append(
             Table(
-                f"{_daily_labels()} Analytics, days of the period summed",
+                f"{daily_labels()} Analytics, days of the period summed",
                 ["playlist", "days", "views", "watch hours", "avg view (s)", "playlist starts"],
                 [
                     [group.key, *(_number(value) for value in _analytics_values(group))]
@@ -140,10 +140,6 @@ def tables(report: Report) -> list[Table]:
             )
         )
     return result
-
-
-def _daily_labels() -> str:
-    return " and ".join(p.label for p in registry.every() if p.daily_stats)
 
 
 def _cell(head: str, value: int | None) -> str:
