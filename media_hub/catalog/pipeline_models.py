@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from media_hub.catalog.base import Base
-from media_hub.catalog.types import portable_enum, text_enum, utcnow
+from media_hub.catalog.types import portable_enum, utcnow
 from media_hub.catalog.vocabulary import JobState, PublicationState
 
 
@@ -82,7 +82,8 @@ class Publication(Base):
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(32))  # a registered platform's name
     state: Mapped[PublicationState] = mapped_column(
-        text_enum(PublicationState, "publication_state"), default=PublicationState.PENDING
+        portable_enum(PublicationState, "publication_state", checked=False),
+        default=PublicationState.PENDING,
     )
     remote_id: Mapped[str | None] = mapped_column(String(128))
     url: Mapped[str | None] = mapped_column(String(255))

@@ -39,26 +39,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def text_enum(enum_class: type[PyEnum], name: str) -> Enum:
-    """VARCHAR without a CHECK constraint, values stored as their text: a value added to the
-    enum needs no migration."""
+def portable_enum(enum_class: type[PyEnum], name: str, *, checked: bool = True) -> Enum:
+    """VARCHAR, values stored as their text: the same on both engines. With `checked`, a
+    CHECK constraint too; without, a value added to the enum needs no migration."""
     return Enum(
         enum_class,
         name=name,
         native_enum=False,
-        create_constraint=False,
-        values_callable=lambda members: [member.value for member in members],
-        length=20,
-    )
-
-
-def portable_enum(enum_class: type[PyEnum], name: str) -> Enum:
-    """VARCHAR plus a CHECK constraint, values stored as their text: the same on both engines."""
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
+        create_constraint=checked,
         values_callable=lambda members: [member.value for member in members],
         length=20,
     )

@@ -8,6 +8,7 @@ import typer
 
 from media_hub.catalog.vocabulary import JobState
 from media_hub.cli import output
+from media_hub.cli.options import ProfileOpt
 from media_hub.cli.state import state
 from media_hub.jobs.kinds import handler_for, known_kinds  # `jobs add`'s help lists the kinds
 
@@ -31,15 +32,7 @@ def add(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help=f"Job kind: {', '.join(known_kinds())}.")],
     asset_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Asset ids.")],
-    profile: Annotated[
-        str | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            help="Transcoding profile (transcode jobs); default: the one of the asset's platform.",
-            show_default=False,
-        ),
-    ] = None,
+    profile: ProfileOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Queue a job per asset for the workers; a job already queued or running is reused.

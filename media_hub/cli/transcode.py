@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from media_hub.cli import output
+from media_hub.cli.options import ProfileOpt
 from media_hub.cli.progress import fraction_progress
 from media_hub.cli.state import state
 
@@ -15,16 +16,7 @@ from media_hub.cli.state import state
 def transcode_command(
     ctx: typer.Context,
     asset_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Asset ids.")],
-    profile: Annotated[
-        str | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            help="Transcoding profile (see 'profiles list'); default: the one of the asset's "
-            "platform.",
-            show_default=False,
-        ),
-    ] = None,
+    profile: ProfileOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Make each asset's rendition with a profile; a rendition already made is reused.
