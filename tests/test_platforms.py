@@ -192,7 +192,7 @@ def test_a_platform_must_say_its_name_label_and_kinds() -> None:
 
 
 def test_an_installed_package_adds_a_platform_by_entry_point(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A real distribution on sys.path (a dist-info folder with entry_points.txt), found
     through importlib.metadata as pip-installed plugins are."""
@@ -203,6 +203,12 @@ def test_an_installed_package_adds_a_platform_by_entry_point(
     (info / "entry_points.txt").write_text(
         "[media_hub.platforms]\ndrawer = media_hub_drawer:Drawer\n"
         "youtube = media_hub_drawer:Drawer\n"  # may not replace a built-in
+        "broken = media_hub_drawer_broken:Broken\n"
+    )
+    (site / "media_hub_drawer_broken.py").write_text(
+        "from media_hub.platforms.base import Platform\n\n\n"
+        "class Broken(Platform):\n"
+        "    name = 'broken'\n"
     )
     (site / "media_hub_drawer.py").write_text(
         "from media_hub.catalog.vocabulary import AssetKind\n"
@@ -220,9 +226,13 @@ def test_an_installed_package_adds_a_platform_by_entry_point(
         assert (drawer.label, drawer.kinds) == ("The Drawer", frozenset({AssetKind.VIDEO}))
         assert registry.get("youtube").label == "YouTube"
         assert [p.name for p in registry.defaults_for(AssetKind.VIDEO)] == ["youtube", "drawer"]
+        assert "platform 'broken'" in caplog.text  # a broken plugin is left out, with a warning
         with pytest.raises(ConfigError, match="takes no uploads"):
             drawer.publisher(Hub.__new__(Hub))
+        with pytest.raises(ConfigError, match=r"'broken' .* cannot be loaded: .*must set label"):
+            registry.get("broken")
     finally:
         shutil.rmtree(site)
         sys.modules.pop("media_hub_drawer", None)
+        sys.modules.pop("media_hub_drawer_broken", None)
         registry._declared.cache_clear()

@@ -13,6 +13,7 @@ no platform code.
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Iterator
 from functools import cache
 
@@ -21,6 +22,8 @@ from pydantic import BaseModel
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import ConfigError
 from media_hub.platforms.base import Platform
+
+log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "media_hub.platforms"
 BUILT_IN: dict[str, str] = {
@@ -47,7 +50,8 @@ def _load(name: str, target: str) -> Platform:
     module_name, _, class_name = target.partition(":")
     try:
         cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as exc:
+    except (ImportError, AttributeError, TypeError) as exc:  # TypeError: a class without
+        # its name, label or kinds (Platform.__init_subclass__) fails as it is defined
         raise ConfigError(f"platform {name!r} ({target}) cannot be loaded: {exc}") from exc
     if not (isinstance(cls, type) and issubclass(cls, Platform)) or cls.name != name:
         raise ConfigError(f"platform {name!r} ({target}) is not a Platform named {name!r}")
@@ -69,8 +73,15 @@ def get(name: str) -> Platform:
 
 
 def every() -> Iterator[Platform]:
+    """Every platform that loads: an installed plugin that does not is skipped with a
+    warning (naming it reaches its one-line error), so it cannot stop every command."""
     for name in names():
-        yield get(name)
+        try:
+            yield get(name)
+        except ConfigError as exc:
+            if name in BUILT_IN:
+                raise
+            log.warning("%s; it is left out", exc)
 
 
 def by_label(label: str) -> Platform | None:
