@@ -71,9 +71,14 @@ class Shelf(Platform):
 
     def __init__(self) -> None:
         self.shelf: dict[str, bytes] = {}
+        self.clients = 0  # how often a publisher made its client
 
     def publisher(self, hub: Hub) -> ShelfUpload:
-        return ShelfUpload(hub, lambda: self.shelf)
+        return ShelfUpload(hub, self._client)
+
+    def _client(self) -> dict[str, bytes]:
+        self.clients += 1
+        return self.shelf
 
 
 @pytest.fixture
@@ -120,6 +125,14 @@ def test_a_platform_defined_here_publishes_through_the_same_library(hub: Hub, sh
     assert second.published is not None
     assert (second.asset_id, second.published.uploaded_now) == (done.asset_id, False)
     assert len(shelf.shelf) == 1
+
+
+def test_a_batch_makes_the_platform_client_once(hub: Hub, shelf: Shelf) -> None:
+    _route(hub, "cv-flyers", '["shelf"]')
+    files = [DECK, DATA / "habibi.pdf"]
+    batch = upload_files(hub, files, IngestRequest(DECK, "cv-flyers"), UploadOptions())
+    assert not batch.failures
+    assert (len(shelf.shelf), shelf.clients) == (2, 1)
 
 
 def test_a_series_may_publish_to_two_platforms(hub: Hub, shelf: Shelf) -> None:

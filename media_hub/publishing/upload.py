@@ -19,7 +19,7 @@ from media_hub.hub import Hub
 from media_hub.jobs.queue import enqueue
 from media_hub.pipeline.ingest import IngestRequest
 from media_hub.platforms.base import Platform
-from media_hub.platforms.publisher import Published, UploadOptions, UploadPlan
+from media_hub.platforms.publisher import Published, Publisher, UploadOptions, UploadPlan
 from media_hub.platforms.routing import series_platforms
 
 Mode = Literal["publish", "plan", "queue"]
@@ -83,13 +83,15 @@ def upload_files(
     if request.series is None:
         raise ValidationError("series", "give --series: its template makes the metadata")
     platforms = series_platforms(read_definitions(hub.settings.definitions_dir), request.series)
+    # One publisher a platform for the whole batch: each makes its client once, when needed.
+    publishers = [(platform, platform.publisher(hub)) for platform in platforms]
     shown = progress or NoProgress()
     batch = UploadBatch()
     for index, path in enumerate(files):
         one = replace(request, path=path)
         try:
-            for platform in platforms:
-                batch.done.append(_one(hub, platform, one, options, mode, shown))
+            for platform, job in publishers:
+                batch.done.append(_one(hub, platform, job, one, options, mode, shown))
         except QuotaError as exc:
             batch.failures.append((path, exc))
             batch.not_done = list(files[index:])
@@ -106,12 +108,12 @@ def upload_files(
 def _one(
     hub: Hub,
     platform: Platform,
+    job: Publisher[Any],
     request: IngestRequest,
     options: UploadOptions,
     mode: Mode,
     progress: UploadProgress,
 ) -> FileUploaded:
-    job = platform.publisher(hub)
     path = request.path
     if mode == "plan":
         plan = job.prepare(request, options)
