@@ -86,7 +86,9 @@ def test_0004_moves_playlist_ids_and_accepts_new_platform_names(catalog_url: str
                 (3, "youtube", "PLcccccccccccccccccccccccccccccccc"),
             ]
             # Rebuilding `playlists` on SQLite must not cascade to what points at it.
-            assert _rows(connection, "playlist_items") == [(1, 1, 0, "item-1"), (3, 2, 0, None)]
+            assert _rows(
+                connection, "playlist_items", "playlist_id, asset_id, position, remote_item_id"
+            ) == [(1, 1, 0, "item-1"), (3, 2, 0, None)]
             assert _rows(connection, "stats_rows", "id, platform, playlist_id") == [
                 (1, "youtube", None),
                 (2, "youtube", 1),
@@ -168,6 +170,10 @@ def test_0004_moves_playlist_ids_and_accepts_new_platform_names(catalog_url: str
         # Going back refuses while rows name platforms 0003 cannot hold...
         with pytest.raises(RuntimeError, match="peertube"):
             migrations.downgrade(engine, BEFORE_REMOTE_IDS)
+        with engine.connect() as connection:  # all of it refused, on SQLite too
+            assert migrations.current_revision(connection) == migrations.HEAD
+            columns = {c["name"] for c in inspect(connection).get_columns("quota_ledger")}
+            assert "confirmed" in columns
         with engine.begin() as connection:
             for table in ("publications", "quota_ledger", "stats_rows", "playlist_remote_ids"):
                 connection.execute(text(f"DELETE FROM {table} WHERE platform = 'peertube'"))  # noqa: S608
@@ -182,7 +188,9 @@ def test_0004_moves_playlist_ids_and_accepts_new_platform_names(catalog_url: str
                 (2, None),
                 (3, "PLcccccccccccccccccccccccccccccccc"),
             ]
-            assert _rows(connection, "playlist_items") == [(1, 1, 0, "item-1"), (3, 2, 0, None)]
+            assert _rows(
+                connection, "playlist_items", "playlist_id, asset_id, position, remote_item_id"
+            ) == [(1, 1, 0, "item-1"), (3, 2, 0, None)]
             assert len(_rows(connection, "stats_rows")) == 3
         for statement, refused_by in (
             (
@@ -203,6 +211,33 @@ def test_0004_moves_playlist_ids_and_accepts_new_platform_names(catalog_url: str
         migrations.upgrade(engine)
         with engine.connect() as connection:
             assert len(_rows(connection, "playlist_remote_ids")) == 2
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.empty_catalog
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_0005_counts_old_ledger_rows_as_confirmed_and_marks_nothing(catalog_url: str) -> None:
+    engine = create_catalog_engine(catalog_url)
+    try:
+        migrations.upgrade(engine, BEFORE_REMOTE_IDS)
+        _fill_release_0003(engine)
+
+        migrations.upgrade(engine)
+
+        with engine.connect() as connection:
+            assert _rows(connection, "quota_ledger", "units, confirmed") == [(50, True)]
+            assert _rows(
+                connection, "playlist_items", "asset_id, remote_item_id, insert_sent_at"
+            ) == [(1, "item-1", None), (2, None, None)]
+            assert sorted(_rows(connection, "publications", "remote_id, texts_as_published")) == [
+                ("deck-2", False),
+                ("video-1", False),
+            ]
+        migrations.downgrade(engine, "0004")
+        with engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("quota_ledger")}
+            assert "confirmed" not in columns
     finally:
         engine.dispose()
 

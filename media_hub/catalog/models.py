@@ -330,6 +330,9 @@ class PlaylistItem(Audited, Base):
     )
     position: Mapped[int] = mapped_column(default=0)
     remote_item_id: Mapped[str | None] = mapped_column(String(128))
+    # Set before playlistItems.insert is sent, cleared when its item id is recorded: only an
+    # insert that may have landed unrecorded is looked for on the platform.
+    insert_sent_at: Mapped[datetime | None]
 
     playlist: Mapped[Playlist] = relationship(back_populates="items")
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from media_hub.catalog.base import Base
@@ -92,6 +101,8 @@ class Publication(Base):
     total_bytes: Mapped[int | None] = mapped_column(BigInteger)
     metadata_checksum: Mapped[str | None] = mapped_column(String(64))
     thumbnail_key: Mapped[str | None] = mapped_column(String(255))  # the one set on the platform
+    # Adopted texts that did not match the series' template: sent as they are, not rendered.
+    texts_as_published: Mapped[bool] = mapped_column(default=False, server_default=false())
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -138,6 +149,9 @@ class QuotaEntry(Base):
     method: Mapped[str] = mapped_column(String(64))
     units: Mapped[int]
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Written before the call is sent, confirmed when it answers: a crash between the two
+    # leaves the cost counted, as YouTube counts it.
+    confirmed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     __table_args__ = (Index("ix_quota_ledger_day", "platform", "bucket", "day"),)
 

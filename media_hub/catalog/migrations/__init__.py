@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 # The revision this code expects; a test checks it is Alembic's head, so first use costs one
 # query instead of reading every migration script.
-HEAD = "0004"
+HEAD = "0005"
 
 _PG_LOCK_KEY = 0x6D656469  # any constant, shared by every media-hub process
 
@@ -63,6 +64,7 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
         engine.connect() as connection,
         _sqlite_foreign_keys_off(connection),
         connection.begin(),
+        _sqlite_transactional_ddl(connection),
     ):
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
@@ -86,6 +88,26 @@ def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
         connection.rollback()
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         connection.commit()
+
+
+@contextmanager
+def _sqlite_transactional_ddl(connection: Connection) -> Iterator[None]:
+    """Python's sqlite3 opens a transaction only before INSERT, UPDATE or DELETE, so the
+    CREATE, DROP and RENAME of a table copy commit one by one, and a migration that fails
+    halfway leaves half a schema. Here the migration's own BEGIN holds all of it, as on
+    PostgreSQL (SQLAlchemy's recipe for pysqlite: driver autocommit, then an explicit BEGIN)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    level = driver.isolation_level
+    driver.isolation_level = None
+    try:
+        connection.exec_driver_sql("BEGIN")
+        yield
+    finally:
+        driver.isolation_level = level
 
 
 def _check_foreign_keys(connection: Connection) -> None:
