@@ -219,6 +219,23 @@ def test_an_event_shows_its_date_and_sends_it_as_the_recording_date(
     assert "2014" not in undated.description
 
 
+def test_a_template_that_prints_a_missing_episode_is_refused_not_written_as_none(
+    definitions: Definitions,
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        render_video_metadata(
+            asset_record(series="advisory-clips", episode=None),
+            series_record(definitions, "advisory-clips"),
+            definitions.templates["advisory"],
+            "advisory",
+            now=NOW,
+        )
+    assert str(refused.value) == (
+        "asset 12: episode: templates/advisory.toml uses it and the asset has none; "
+        "set it (catalog edit 12 --episode N)"
+    )
+
+
 def test_a_template_that_needs_no_series_renders_without_one(definitions: Definitions) -> None:
     metadata = render_video_metadata(
         asset_record(series=None),

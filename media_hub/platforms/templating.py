@@ -22,7 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from media_hub.catalog.definitions import TemplateDefinition
 from media_hub.catalog.vocabulary import LANGUAGES
-from media_hub.errors import ConventionsError
+from media_hub.errors import ConventionsError, ValidationError
 
 # Languages that stand in when a footer or a topic name is missing in the asset's language:
 # the two every series has, French first since readers of an English or Tamazight
@@ -35,6 +35,27 @@ MAX_EXPONENT = 64
 
 # Jinja2 names the source of a template built from a string "<template>".
 _TEMPLATE_FILENAME = "<template>"
+
+# Asset values a template may use that an asset need not have; `catalog edit` sets each.
+OPTIONAL_VALUES = {
+    "episode": "--episode N",
+    "season": "--season N",
+    "recorded_date": "--recorded YYYY-MM-DD",
+}
+
+
+class MissingValueError(jinja2.UndefinedError):
+    """A template printed (or computed with) a value the asset does not have."""
+
+
+class MissingValue(jinja2.StrictUndefined):
+    """A value the asset does not have: false in `{% if episode %}`, an error when printed,
+    so a title never says "episode None"."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True)
@@ -89,10 +110,24 @@ def _compile(source: str) -> jinja2.Template:
     return _ENVIRONMENT.from_string(source)
 
 
-def render_text(source: str, context: Mapping[str, Any], *, template_path: str, key: str) -> str:
-    """Render one template text; any failure is a `ConventionsError` on `template_path`."""
+def render_text(
+    source: str,
+    context: Mapping[str, Any],
+    *,
+    template_path: str,
+    key: str,
+    record: str | None = None,
+) -> str:
+    """Render one template text; a value the asset lacks is a `ValidationError` on the asset
+    (`record`), any other failure a `ConventionsError` on `template_path`."""
     try:
         return _compile(source).render(dict(context)).strip()
+    except MissingValueError as exc:
+        name = str(exc)
+        how = f" (catalog edit {record.split()[-1]} {OPTIONAL_VALUES[name]})" if record else ""
+        raise ValidationError(
+            name, f"{template_path} uses it and the asset has none; set it{how}", record=record
+        ) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ConventionsError(template_path, f"{key}: line {exc.lineno}: {exc.message}") from exc
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
@@ -164,19 +199,20 @@ def build_context(
     descriptions: Mapping[str, str] = asset.get("descriptions") or {}
     default_language = asset["default_language"]
     slugs = list(asset.get("topics") or [])
-    return {
+    context = {
         "title": titles.get(lang, ""),
         "description": descriptions.get(lang) or descriptions.get(default_language) or "",
         "series": series_view(series),
-        "episode": asset.get("episode"),
-        "season": asset.get("season"),
         "lang": lang,
         "default_language": default_language,
         "topics": slugs,
         "topic_names": topic_names(slugs, lang, topics),
-        "recorded_date": asset.get("recorded_date"),
         "footer": footer(template, lang),
     }
+    for name in OPTIONAL_VALUES:
+        value = asset.get(name)
+        context[name] = MissingValue(hint=name, exc=MissingValueError) if value is None else value
+    return context
 
 
 @dataclass(frozen=True)
@@ -256,9 +292,11 @@ def _renderer(
     template_name: str, asset: Mapping[str, Any], lang: str, context: Mapping[str, Any]
 ) -> Callable[[str, str], str]:
     path = template_path(template_name)
-    label = f"asset {asset.get('id')} in {lang}"
+    record = f"asset {asset.get('id')}"
 
     def render(key: str, source: str) -> str:
-        return render_text(source, context, template_path=path, key=f"{key} ({label})")
+        return render_text(
+            source, context, template_path=path, key=f"{key} ({record} in {lang})", record=record
+        )
 
     return render
