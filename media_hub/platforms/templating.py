@@ -54,7 +54,7 @@ class MissingValue(jinja2.StrictUndefined):
 
     __slots__ = ()
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # type: ignore[override]  # StrictUndefined's raises
         return False
 
 
