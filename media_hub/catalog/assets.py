@@ -28,6 +28,7 @@ from media_hub.catalog.models import (
     PlaylistItem,
     Series,
 )
+from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.text import search_document
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Numbering
@@ -73,6 +74,8 @@ class AssetEdit:
     default_language: str | Literal[Keep.KEEP] = KEEP
     recorded_date: date | Literal[Keep.KEEP] | None = KEEP
     status: AssetStatus | Literal[Keep.KEEP] = KEEP
+    # Adopted texts kept as published go through the series' template from now on.
+    use_template: bool = False
 
 
 def add_asset(session: Session, new: NewAsset) -> Asset:
@@ -136,12 +139,34 @@ def edit_asset(
         _edit_topics(session, asset, edit.add_topics, edit.remove_topics)
         _join_playlists(session, asset, edit.add_playlists)
         _leave_playlists(session, asset, edit.remove_playlists)
+        templated = _use_template(session, asset) if edit.use_template else []
         if not _has_changes(session):
             return asset
         asset.updated_at = utcnow()
         asset.updated_by = session.info.get(USER_KEY, "unknown")
     _flush(session, asset)
+    if templated:  # publications are not audited rows: the log gets the change by hand
+        session.add(
+            AuditEntry(
+                user=asset.updated_by, record_type="asset", record_id=asset.id,
+                version=asset.version, action="update", field="texts",
+                old_value=f"as published on {', '.join(templated)}", new_value="from the template",
+            )
+        )  # fmt: skip
+        session.flush()
     return asset
+
+
+def _use_template(session: Session, asset: Asset) -> list[str]:
+    """Clear the asset's texts-as-published marks; the platforms they were on."""
+    marked = session.scalars(
+        select(Publication)
+        .where(Publication.asset_id == asset.id, Publication.texts_as_published)
+        .order_by(Publication.platform)
+    ).all()
+    for publication in marked:
+        publication.texts_as_published = False
+    return [publication.platform for publication in marked]
 
 
 def archive_asset(session: Session, asset_id: int, *, expected_version: int | None = None) -> Asset:

@@ -35,6 +35,8 @@ class AssetRecord(TypedDict):
     updated_at: str
     updated_by: str
     playlists: NotRequired[list[str]]  # in `CatalogService.show`, by slug
+    # In `CatalogService.show`: platforms whose adopted texts are sent as they are.
+    texts_as_published: NotRequired[list[str]]
 
 
 def asset_record(asset: Asset) -> AssetRecord:

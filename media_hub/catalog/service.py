@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from media_hub.catalog import assets, lookup, records
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import AuditEntry, Playlist, PlaylistItem, Series, Topic
+from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import AssetQuery, find_asset_records, series_counts
 from media_hub.catalog.records import AssetRecord
 from media_hub.errors import NotFoundError
@@ -135,6 +136,13 @@ class CatalogService:
                 .join(PlaylistItem, PlaylistItem.playlist_id == Playlist.id)
                 .where(PlaylistItem.asset_id == asset_id)
                 .order_by(Playlist.slug)
+            )
+        )
+        record["texts_as_published"] = list(
+            session.scalars(
+                select(Publication.platform)
+                .where(Publication.asset_id == asset_id, Publication.texts_as_published)
+                .order_by(Publication.platform)
             )
         )
         return record

@@ -197,6 +197,13 @@ def edit(
         str | None, typer.Option("--recorded", metavar="YYYY-MM-DD", help="Recording date.")
     ] = None,
     status: Annotated[AssetStatus | None, typer.Option("--status", help="New status.")] = None,
+    use_template: Annotated[
+        bool,
+        typer.Option(
+            "--use-template",
+            help="Send adopted texts kept as published through the series' template.",
+        ),
+    ] = False,
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -220,6 +227,7 @@ def edit(
         default_language=language if language is not None else KEEP,
         recorded_date=iso_date("--recorded", recorded) if recorded is not None else KEEP,
         status=status if status is not None else KEEP,
+        use_template=use_template,
     )
     record, changes = state(ctx).catalog.edit(asset_id, edit_, expected_version=if_version)
     if as_json:

@@ -241,6 +241,7 @@ def print_asset(asset: Mapping[str, Any]) -> None:
         ("topics", ", ".join(asset["topics"])),
         ("playlists", ", ".join(asset.get("playlists", []))),
         ("recorded", asset["recorded_date"] or ""),
+        ("texts", _as_published(asset.get("texts_as_published", []))),
         ("checksum", asset["source_checksum"] or ""),
         ("updated", f"{asset['updated_at'][:16]} by {asset['updated_by']}"),
     ]
@@ -252,6 +253,15 @@ def print_asset(asset: Mapping[str, Any]) -> None:
         description = asset["descriptions"].get(lang)
         if description:
             out.print(f"  description.{lang:<5}{description}", markup=False)
+
+
+def _as_published(platforms: Sequence[str]) -> str:
+    if not platforms:
+        return ""
+    from media_hub.platforms import registry
+
+    labels = [registry.get(name).label for name in platforms]
+    return f"as on {' and '.join(labels)} (catalog edit ID --use-template to render them)"
 
 
 def print_changes(changes: list[dict[str, Any]]) -> None:

@@ -64,6 +64,10 @@ class Adopted(Protocol):
     def series(self) -> str | None: ...
     @property
     def title(self) -> str: ...
+    @property
+    def texts_as_published(self) -> bool:
+        """The texts did not fit the series' template and are kept as published."""
+        ...
 
 
 @dataclass

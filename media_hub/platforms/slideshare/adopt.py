@@ -42,6 +42,7 @@ class AdoptedDeck:
     asset_id: int | None  # None in a dry run
     series: str | None
     title: str
+    texts_as_published: bool = False
 
     @property
     def remote_id(self) -> str:

@@ -13,20 +13,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from media_hub.catalog import rules
 from media_hub.catalog.assets import NewAsset, add_asset
-from media_hub.catalog.models import Playlist, PlaylistItem, Series
+from media_hub.catalog.models import Asset, Playlist, PlaylistItem, Series
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, PublicationState
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
+from media_hub.pipeline.series_templates import SeriesTemplate, SeriesTemplates
 from media_hub.platforms.adopted_texts import AdoptedTexts, adopted_texts
 from media_hub.platforms.base import AdoptReport
+from media_hub.platforms.unrender import CatalogTexts, PublishedTexts, unrender
 from media_hub.platforms.youtube import YOUTUBE
 from media_hub.platforms.youtube.reading import ChannelReader
 
@@ -48,6 +51,7 @@ class AdoptedVideo:
     series: str | None
     playlists: list[str]
     title: str
+    texts_as_published: bool = False
 
     @property
     def remote_id(self) -> str:
@@ -89,11 +93,22 @@ def adopt_youtube(
         return report
     membership = _membership(reader, names, report)
     videos = reader.videos(new_ids)
+    templates = _video_series_templates(hub)
     with catalog.session(dry_run=dry_run) as session:
         _record_playlists(session, report.playlists)
         for video in videos:
-            _adopt_one(session, video, membership.get(str(video["id"]), {}), report)
+            _adopt_one(session, video, membership.get(str(video["id"]), {}), templates, report)
     return report
+
+
+def _video_series_templates(hub: Hub) -> dict[str, SeriesTemplate]:
+    """Every video series' record and template, read before the write transaction."""
+    templates = SeriesTemplates(hub)
+    with hub.db.session() as session:
+        slugs = session.scalars(
+            select(Series.slug).where(Series.kind == AssetKind.VIDEO).order_by(Series.slug)
+        ).all()
+    return {slug: templates.for_series(slug) for slug in slugs}
 
 
 def _known_video_ids(session: Session) -> set[str]:
@@ -142,7 +157,11 @@ def _record_playlists(session: Session, found: dict[str, str]) -> None:
 
 
 def _adopt_one(
-    session: Session, video: dict[str, Any], items: dict[str, str], report: AdoptReport
+    session: Session,
+    video: dict[str, Any],
+    items: dict[str, str],
+    templates: dict[str, SeriesTemplate],
+    report: AdoptReport,
 ) -> None:
     video_id = str(video["id"])
     try:
@@ -150,13 +169,22 @@ def _adopt_one(
     except MediaHubError as exc:  # kept out rather than stopping the whole adoption
         report.skipped[video_id] = str(exc)
         return
-    series = _series_for(session, list(items), texts)
+    by_playlist = _playlist_series(session, list(items))
+    fitted = _fit_series(session, by_playlist, texts, templates)
+    series: str | None
+    if fitted is not None:
+        series, numbers = fitted
+    else:  # kept as published, in the series its playlists or its title point to
+        numbers = CatalogTexts(texts.titles, texts.descriptions)
+        series = by_playlist or series_from_title(list(texts.titles.values()), set(templates))
+    titles, descriptions = numbers.titles, numbers.descriptions
     asset = add_asset(
         session,
         NewAsset(
-            kind=AssetKind.VIDEO, titles=texts.titles, series=series,
-            descriptions=texts.descriptions, playlists=list(items),
-            default_language=texts.default_language,
+            kind=AssetKind.VIDEO, titles=titles, series=series, descriptions=descriptions,
+            playlists=list(items), default_language=texts.default_language,
+            season=numbers.season, episode=numbers.episode,
+            recorded_date=_date(numbers.recorded_date),
         ),
     )  # fmt: skip
     asset.status = AssetStatus.PUBLISHED
@@ -170,6 +198,7 @@ def _adopt_one(
             asset_id=asset.id, platform=YOUTUBE, remote_id=video_id,
             url=WATCH_URL + video_id, state=PublicationState.DONE,
             published_at=_published_at(video.get("snippet", {}).get("publishedAt")),
+            texts_as_published=fitted is None,
         )
     )  # fmt: skip
     session.flush()
@@ -179,9 +208,50 @@ def _adopt_one(
             None if report.dry_run else asset.id,
             series,
             sorted(items),
-            texts.titles[texts.default_language],
+            titles[texts.default_language],
+            texts_as_published=fitted is None,
         )
     )
+
+
+def _fit_series(
+    session: Session,
+    playlist_series: str | None,
+    texts: AdoptedTexts,
+    templates: dict[str, SeriesTemplate],
+) -> tuple[str, CatalogTexts] | None:
+    """The series whose template gives back the video's texts exactly (its playlists' series
+    only, when they name one), with the texts and numbers the template was given."""
+    published = PublishedTexts(texts.default_language, texts.titles, texts.descriptions)
+    candidates = [playlist_series] if playlist_series is not None else list(templates)
+    for slug in candidates:
+        series, template, template_name = templates[slug]
+        found = unrender(published, template, template_name, series)
+        if found is None or not _fits_catalog(session, slug, found):
+            continue
+        return slug, found
+    return None
+
+
+def _fits_catalog(session: Session, series: str, texts: CatalogTexts) -> bool:
+    """The catalog takes the texts (its own limits) and the episode is still free."""
+    try:
+        for lang, title in texts.titles.items():
+            rules.title(lang, title)
+    except MediaHubError:
+        return False
+    if texts.episode is None:
+        return True
+    taken = session.scalar(
+        select(Asset.id)
+        .join(Series, Asset.series_id == Series.id)
+        .where(
+            Series.slug == series,
+            Asset.episode == texts.episode,
+            func.coalesce(Asset.season, 0) == (texts.season or 0),
+        )
+    )
+    return taken is None
 
 
 def video_texts(video: dict[str, Any]) -> AdoptedTexts:
@@ -196,14 +266,16 @@ def video_texts(video: dict[str, Any]) -> AdoptedTexts:
     )
 
 
-def _series_for(session: Session, playlist_slugs: list[str], texts: AdoptedTexts) -> str | None:
-    """The series owning one of the video's playlists, else the first title pattern's."""
-    all_series = list(session.scalars(select(Series).where(Series.kind == AssetKind.VIDEO)))
+def _playlist_series(session: Session, playlist_slugs: list[str]) -> str | None:
+    """The video series owning one of the video's playlists (the first by slug)."""
+    all_series = session.scalars(
+        select(Series).where(Series.kind == AssetKind.VIDEO).order_by(Series.slug)
+    ).all()
     for slug in sorted(playlist_slugs):
-        for series in sorted(all_series, key=lambda s: s.slug):
+        for series in all_series:
             if slug in series.playlist_slugs:
                 return series.slug
-    return series_from_title(list(texts.titles.values()), {s.slug for s in all_series})
+    return None
 
 
 def series_from_title(titles: list[str], known: set[str]) -> str | None:
@@ -213,6 +285,10 @@ def series_from_title(titles: list[str], known: set[str]) -> str | None:
         if slug in known and any(pattern.casefold() in title for title in lowered):
             return slug
     return None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _published_at(value: object) -> datetime | None:

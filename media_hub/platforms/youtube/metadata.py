@@ -19,7 +19,12 @@ from media_hub.catalog import rules
 from media_hub.catalog.definitions import TemplateDefinition
 from media_hub.catalog.vocabulary import Privacy
 from media_hub.errors import ValidationError
-from media_hub.platforms.templating import other_languages, render_tags, render_texts
+from media_hub.platforms.templating import (
+    RenderedTexts,
+    other_languages,
+    render_tags,
+    render_texts,
+)
 from media_hub.platforms.youtube import limits as youtube_limits
 
 
@@ -38,7 +43,7 @@ class VideoMetadata:
     asset_id: int | None
     title: str
     description: str
-    tags: tuple[str, ...]
+    tags: tuple[str, ...] | None  # None: left as the video has them (texts as published)
     category_id: str | None
     default_language: str
     default_audio_language: str
@@ -65,10 +70,11 @@ class VideoMetadata:
         snippet: dict[str, Any] = {
             "title": self.title,
             "description": self.description,
-            "tags": list(self.tags),
             "defaultLanguage": self.default_language,
             "defaultAudioLanguage": self.default_audio_language,
         }
+        if self.tags is not None:
+            snippet["tags"] = list(self.tags)
         if self.category_id is not None:
             snippet["categoryId"] = self.category_id
         status: dict[str, Any] = {
@@ -107,11 +113,14 @@ def render_video_metadata(
     publish_at: datetime | None = None,
     now: datetime,
     topics: Mapping[str, Mapping[str, str]] | None = None,
+    as_published: bool = False,
 ) -> VideoMetadata:
     """Build and check the metadata of `asset` (an `asset_record`) from its series'
     template. `privacy` overrides the template's; `publish_at` schedules the publication
     (and makes the video private, unless a privacy other than private was asked for, which
     is refused). `topics` (slug: names by language) adds the topics' names to the tags.
+    `as_published` sends the catalog's texts as they are, for adopted texts that did not
+    fit the template, and leaves the tags as the video has them.
     Raises `ValidationError` for what YouTube would refuse, `ConventionsError` for a
     template that cannot be rendered."""
     record = f"asset {asset['id']}"
@@ -124,17 +133,27 @@ def render_video_metadata(
             f"the asset has no title in its default language {default_language}; add one",
             record=record,
         )
-    main = render_texts(template, template_name, asset, series, default_language, topics=topics)
+
+    def texts(lang: str) -> RenderedTexts:
+        if as_published:
+            return RenderedTexts(titles[lang], (asset.get("descriptions") or {}).get(lang, ""))
+        return render_texts(template, template_name, asset, series, lang, topics=topics)
+
+    main = texts(default_language)
     localizations = {}
     for lang in other_languages(titles, default_language):
         rules.language(lang, f"localizations.{lang}", record=record)
-        texts = render_texts(template, template_name, asset, series, lang, topics=topics)
-        localizations[lang] = Localization(title=texts.title, description=texts.description)
+        localized = texts(lang)
+        localizations[lang] = Localization(title=localized.title, description=localized.description)
     metadata = VideoMetadata(
         asset_id=asset["id"],
         title=main.title,
         description=main.description,
-        tags=tuple(render_tags(template, template_name, asset, series, topics=topics)),
+        tags=(
+            None
+            if as_published
+            else tuple(render_tags(template, template_name, asset, series, topics=topics))
+        ),
         category_id=template.category,
         default_language=default_language,
         default_audio_language=default_language,
@@ -196,7 +215,8 @@ def validate_video_metadata(metadata: VideoMetadata, *, now: datetime) -> VideoM
     rules.language(metadata.default_audio_language, "snippet.defaultAudioLanguage", record=record)
     youtube_limits.title(metadata.title, "snippet.title", record=record)
     youtube_limits.description(metadata.description, "snippet.description", record=record)
-    youtube_limits.tags(metadata.tags, "snippet.tags", record=record)
+    if metadata.tags is not None:
+        youtube_limits.tags(metadata.tags, "snippet.tags", record=record)
     youtube_limits.category(metadata.category_id, "snippet.categoryId", record=record)
     for lang, localization in metadata.localizations.items():
         field = f"localizations.{lang}"

@@ -138,7 +138,11 @@ def _video_calls(
     changed = [
         name
         for name, want, have in (
-            ("snippet", _comparable(desired["snippet"]), _comparable(actual.get("snippet", {}))),
+            (
+                "snippet",
+                _comparable(desired["snippet"], desired["snippet"]),
+                _comparable(actual.get("snippet", {}), desired["snippet"]),
+            ),
             ("status", status, actual.get("status", {})),
             ("localizations", localizations, actual.get("localizations", {})),
         )
@@ -173,9 +177,11 @@ def _video_calls(
     return calls
 
 
-def _comparable(snippet: dict[str, Any]) -> dict[str, Any]:
+def _comparable(snippet: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
+    """The managed fields the catalog has a value for (tags of texts kept as published and
+    a category the template leaves out are the channel's to keep)."""
     keys = ("title", "description", "tags", "categoryId", "defaultLanguage")
-    return {key: snippet.get(key) for key in keys}
+    return {key: snippet.get(key) for key in keys if key in desired}
 
 
 def _writable(snippet: dict[str, Any]) -> dict[str, Any]:
