@@ -42,6 +42,11 @@ def test_existing_decks_are_adopted_once_with_their_series(
         {"slideshow_title": "إضاءة على المهن", "slideshow_description": "", "slideshow_tags": tags},
         file=DATA / "habibi.pdf",
     )
+    by_hand = client.upload_slideshow(  # the series' name typed by hand, no footer
+        {"slideshow_title": "Modèle de lettre | Lettres de motivation",
+         "slideshow_description": "Un modèle à adapter.", "slideshow_tags": tags},
+        file=DATA / "pdflatex-4-pages.pdf",
+    )  # fmt: skip
     uploaded = runner.invoke(
         app, ["upload", str(DATA / "google-doc-document.pdf"), "--series", "cover-letters",
               "-t", "fr=Une lettre"],
@@ -50,15 +55,21 @@ def test_existing_decks_are_adopted_once_with_their_series(
     before = len(sandbox.state.snapshot()["slideshare"]["slideshows"])
 
     dry = _adopt(runner, "--dry-run")
-    assert (dry["seen"], dry["known"], dry["added"]) == (3, 1, 2)
+    assert (dry["seen"], dry["known"], dry["added"]) == (4, 1, 3)
     assert len(deck_hub.catalog.find(AssetQuery())) == 1  # a dry run writes nothing
 
     done = _adopt(runner)
-    assert done["added"] == 2
+    assert done["added"] == 3
     by_id = {item["slideshow_id"]: item for item in done["adopted"]}  # type: ignore[attr-defined]
     assert by_id[flyer]["series"] == "cv-flyers"
     assert by_id[flyer]["title"] == "Le CV en une page"  # the template's suffix taken off
     assert by_id[arabic]["series"] is None
+    assert not by_id[flyer]["texts_as_published"]
+    assert by_id[by_hand]["series"] == "cover-letters"  # by the name ending its title
+    assert by_id[by_hand]["texts_as_published"]
+    assert deck_hub.catalog.show(by_id[by_hand]["asset_id"])["titles"] == {
+        "fr": "Modèle de lettre | Lettres de motivation"
+    }
     record = deck_hub.catalog.show(by_id[flyer]["asset_id"])
     assert record["kind"] == "deck"
     assert record["status"] == "published"
@@ -72,3 +83,5 @@ def test_existing_decks_are_adopted_once_with_their_series(
     changes = {c["target"]: c["detail"] for c in json.loads(plan.stdout)["calls"]}
     # title and description re-render exactly; only the template's fuller tag list differs
     assert changes[f"asset {by_id[flyer]['asset_id']} (slideshow {flyer})"] == "tags"
+    # Texts kept as published are sent as they are: nothing to change on that deck.
+    assert f"asset {by_id[by_hand]['asset_id']} (slideshow {by_hand})" not in changes

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import select
 
 from media_hub.catalog.assets import AssetEdit
 from media_hub.catalog.db import Catalog
+from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetStatus
 from media_hub.errors import ValidationError
 from media_hub.hub import Hub
@@ -73,6 +76,8 @@ class Publisher(ABC, Generic[Client]):
     It holds what the publishers share: the hub, its catalog, the series' templates, and the
     platform client, made on first use (a plan or an export never connects)."""
 
+    platform: ClassVar[str]  # the platform's name, as in the catalog's publications
+
     def __init__(self, hub: Hub, client_factory: Callable[[], Client]) -> None:
         self.hub = hub
         self._client_factory = client_factory
@@ -88,6 +93,16 @@ class Publisher(ABC, Generic[Client]):
         if self._client is None:
             self._client = self._client_factory()
         return self._client
+
+    def texts_as_published(self, asset_id: int) -> bool:
+        """Whether the asset's adopted texts go out as they are, not through the template."""
+        with self.catalog.session() as session:
+            marked = session.scalar(
+                select(Publication.texts_as_published).where(
+                    Publication.asset_id == asset_id, Publication.platform == self.platform
+                )
+            )
+        return bool(marked)
 
     def ingested(self, request: IngestRequest) -> int:
         """The request's asset id, ingested now if it is new; its series is required."""

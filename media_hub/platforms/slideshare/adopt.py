@@ -1,11 +1,13 @@
 """`adopt slideshare`: catalog records for the decks already on the SlideShare account.
 
 The account is read 100 slideshows per call. A slideshow with no SlideShare publication in the
-catalog becomes a deck asset (published once converted), its series the deck series whose
-name ends its title (" | Flyers CV", the form the deck template gives). The series' template
-suffix and footer are taken off the title and description, so `publish` re-renders the same
-texts instead of doubling them. Keyed on the slideshow id: a rerun adds only what is new.
-One audited catalog session, rolled back with `dry_run`.
+catalog becomes a deck asset (published once converted). Its title and description are taken
+back through each deck series' template (`unrender`): the first series whose template gives
+them back exactly is the deck's, and the catalog keeps the texts without the series' suffix
+and footer, so `publish` renders the same texts instead of doubling them. A deck no template
+gives back keeps its texts as published (marked, sent as they are), in the series whose name
+ends its title (" | Flyers CV"), if any. Keyed on the slideshow id: a rerun adds only what is
+new. One audited catalog session, rolled back with `dry_run`.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.assets import NewAsset, add_asset
-from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.models import Series
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, PublicationState
 from media_hub.errors import MediaHubError
 from media_hub.hub import Hub
-from media_hub.platforms.adopted_texts import adopted_texts
+from media_hub.pipeline.series_templates import SeriesTemplate, SeriesTemplates
+from media_hub.platforms.adopted_texts import AdoptedTexts, adopted_texts
 from media_hub.platforms.base import AdoptReport
 from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.client import (
@@ -32,6 +34,7 @@ from media_hub.platforms.slideshare.client import (
     SlideShareClient,
     Slideshow,
 )
+from media_hub.platforms.unrender import CatalogTexts, PublishedTexts, unrender
 
 SERIES_SEPARATOR = " | "
 
@@ -49,13 +52,6 @@ class AdoptedDeck:
         return self.slideshow_id
 
 
-@dataclass(frozen=True)
-class _DeckSeries:
-    slug: str
-    names: dict[str, str]
-    footers: dict[str, str]
-
-
 def adopt_slideshare(
     hub: Hub, client_factory: Callable[[], SlideShareClient], *, dry_run: bool = False
 ) -> AdoptReport:
@@ -66,7 +62,11 @@ def adopt_slideshare(
     catalog = hub.db
     with catalog.session() as session:
         known = _known_ids(session)
-        series = _deck_series(hub, session)
+        slugs = session.scalars(
+            select(Series.slug).where(Series.kind == AssetKind.DECK).order_by(Series.slug)
+        ).all()
+    templates = SeriesTemplates(hub)
+    series = {slug: templates.for_series(slug) for slug in slugs}
     new = [s for s in slideshows if s.id not in known]
     report.known = report.seen - len(new)
     with catalog.session(dry_run=dry_run) as session:
@@ -76,29 +76,31 @@ def adopt_slideshare(
 
 
 def _adopt_one(
-    session: Session, slideshow: Slideshow, all_series: list[_DeckSeries], report: AdoptReport
+    session: Session,
+    slideshow: Slideshow,
+    all_series: dict[str, SeriesTemplate],
+    report: AdoptReport,
 ) -> None:
     if slideshow.status is ConversionStatus.FAILED:
         report.skipped[slideshow.id] = "SlideShare could not convert it; nothing to adopt"
         return
-    series = _series_of(slideshow.title, all_series)
-    title = _without_suffix(slideshow.title, series)
     try:
-        texts = adopted_texts(f"slideshow {slideshow.id}", title, slideshow.description)
+        texts = adopted_texts(f"slideshow {slideshow.id}", slideshow.title, slideshow.description)
     except MediaHubError as exc:
         report.skipped[slideshow.id] = str(exc)
         return
     lang = texts.default_language
-    description = texts.descriptions[lang]
-    footer = series.footers.get(lang, "") if series is not None else ""
-    if footer and description.rstrip().endswith(footer.strip()):
-        description = description.rstrip()[: -len(footer.strip())].rstrip()
+    fitted = _fit_series(texts, all_series)
+    series, catalog_texts = fitted or (
+        _series_of(slideshow.title, all_series),
+        CatalogTexts(texts.titles, texts.descriptions),
+    )
     converted = slideshow.status is ConversionStatus.CONVERTED
     asset = add_asset(
         session,
         NewAsset(
-            kind=AssetKind.DECK, titles=texts.titles, descriptions={lang: description},
-            series=series.slug if series is not None else None, default_language=lang,
+            kind=AssetKind.DECK, titles=catalog_texts.titles,
+            descriptions=catalog_texts.descriptions, series=series, default_language=lang,
         ),
     )  # fmt: skip
     if converted:
@@ -108,7 +110,7 @@ def _adopt_one(
             asset_id=asset.id, platform=SLIDESHARE, remote_id=slideshow.id,
             url=slideshow.url or None,
             state=PublicationState.DONE if converted else PublicationState.CONVERTING,
-            published_at=slideshow.created,
+            published_at=slideshow.created, texts_as_published=fitted is None,
         )
     )  # fmt: skip
     session.flush()
@@ -116,10 +118,23 @@ def _adopt_one(
         AdoptedDeck(
             slideshow.id,
             None if report.dry_run else asset.id,
-            series.slug if series is not None else None,
-            texts.titles[lang],
+            series,
+            catalog_texts.titles[lang],
+            texts_as_published=fitted is None,
         )
     )
+
+
+def _fit_series(
+    texts: AdoptedTexts, all_series: dict[str, SeriesTemplate]
+) -> tuple[str, CatalogTexts] | None:
+    """The first deck series whose template gives back the slideshow's texts exactly."""
+    published = PublishedTexts(texts.default_language, texts.titles, texts.descriptions)
+    for slug, (series, template, template_name) in all_series.items():
+        found = unrender(published, template, template_name, series)
+        if found is not None and all(title.strip() for title in found.titles.values()):
+            return slug, found
+    return None
 
 
 def _known_ids(session: Session) -> set[str]:
@@ -127,33 +142,11 @@ def _known_ids(session: Session) -> set[str]:
     return {row for row in rows if row}
 
 
-def _deck_series(hub: Hub, session: Session) -> list[_DeckSeries]:
-    templates = read_definitions(hub.settings.definitions_dir).templates
-    found = []
-    for series in session.scalars(
-        select(Series).where(Series.kind == AssetKind.DECK).order_by(Series.slug)
-    ):
-        template = templates.get(series.template)
-        footers = dict(template.footer) if template is not None else {}
-        found.append(_DeckSeries(series.slug, dict(series.names), footers))
-    return found
-
-
-def _series_of(title: str, all_series: list[_DeckSeries]) -> _DeckSeries | None:
+def _series_of(title: str, all_series: dict[str, SeriesTemplate]) -> str | None:
     """The series whose name (in any language) ends the title, after the separator."""
     folded = title.casefold().rstrip()
-    for series in all_series:
-        for name in series.names.values():
+    for slug, (series, _, _) in all_series.items():
+        for name in (series.get("names") or {}).values():
             if folded.endswith((SERIES_SEPARATOR + name).casefold()):
-                return series
+                return slug
     return None
-
-
-def _without_suffix(title: str, series: _DeckSeries | None) -> str:
-    if series is None:
-        return title
-    for name in series.names.values():
-        suffix = SERIES_SEPARATOR + name
-        if title.rstrip().casefold().endswith(suffix.casefold()):
-            return title.rstrip()[: -len(suffix)].rstrip()
-    return title

@@ -31,15 +31,14 @@ class DeckMetadata:
 
     title: str
     description: str
-    tags: tuple[str, ...]
+    tags: tuple[str, ...] | None  # None: left as the slideshow has them (texts as published)
 
     def to_params(self) -> dict[str, str]:
         """The form parameters of upload_slideshow and edit_slideshow."""
-        return {
-            "slideshow_title": self.title,
-            "slideshow_description": self.description,
-            "slideshow_tags": ",".join(self.tags),
-        }
+        params = {"slideshow_title": self.title, "slideshow_description": self.description}
+        if self.tags is not None:
+            params["slideshow_tags"] = ",".join(self.tags)
+        return params
 
 
 def render_deck_metadata(
@@ -49,9 +48,12 @@ def render_deck_metadata(
     template_name: str,
     *,
     topics: Mapping[str, Mapping[str, str]] | None = None,
+    as_published: bool = False,
 ) -> DeckMetadata:
     """Build and check the metadata of a deck (an `asset_record`) from its series'
-    template, in the deck's default language (SlideShare holds one language per deck)."""
+    template, in the deck's default language (SlideShare holds one language per deck).
+    `as_published` takes the catalog's texts as they are and leaves the tags alone (adopted
+    texts that did not fit the template)."""
     record = f"asset {asset['id']}"
     lang: str = asset["default_language"]
     if not (asset.get("titles") or {}).get(lang, "").strip():
@@ -60,6 +62,11 @@ def render_deck_metadata(
             f"the deck has no title in its default language {lang}; add one",
             record=record,
         )
+    if as_published:
+        metadata = DeckMetadata(
+            asset["titles"][lang], (asset.get("descriptions") or {}).get(lang, ""), None
+        )
+        return validate_deck_metadata(metadata, record=record)
     texts = render_texts(template, template_name, asset, series, lang, topics=topics)
     metadata = DeckMetadata(
         title=texts.title,
@@ -89,7 +96,7 @@ def validate_deck_metadata(metadata: DeckMetadata, *, record: str | None = None)
             f"most {DECK_DESCRIPTION_MAX_CHARS}; shorten the deck's description or the footer",
             record=record,
         )
-    for tag in metadata.tags:
+    for tag in metadata.tags or ():
         field = f"slideshow_tags ({tag!r})"
         if not tag.strip():
             raise ValidationError(field, "an empty tag; remove it from the template", record=record)

@@ -92,7 +92,7 @@ class SlideShare(Platform):
         fields = job.fields(asset["id"], UploadOptions(), asset)
         source_key, _ = job.source(asset["id"])
         copy_from_store(hub, source_key, folder / f"{file_stem(asset)}{Path(source_key).suffix}")
-        tags = [tag for tag in fields["slideshow_tags"].split(",") if tag]
+        tags = [tag for tag in fields.get("slideshow_tags", "").split(",") if tag]
         private = fields["make_slideshow_private"] == "Y"
         texts = {
             "platform": self.name,

@@ -118,7 +118,10 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         if asset["kind"] != AssetKind.DECK.value:
             raise ValidationError("kind", "only decks go to SlideShare", record=f"asset {asset_id}")
         series, template, template_name = self._templates.of(asset)
-        return render_deck_metadata(asset, series, template, template_name)
+        return render_deck_metadata(
+            asset, series, template, template_name,
+            as_published=self.texts_as_published(asset_id),
+        )  # fmt: skip
 
     def fields(
         self, asset_id: int, options: UploadOptions, asset: AssetRecord | None = None

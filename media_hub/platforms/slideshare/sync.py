@@ -73,7 +73,7 @@ def plan_deck_sync(job: SlideShareUpload) -> DeckSyncPlan:
             continue
         changed = _changed(want, have)
         if changed:
-            texts = {name: want[name] for name in TEXT_FIELDS}
+            texts = {name: want[name] for name in TEXT_FIELDS if name in want}
             target = f"asset {asset_id} (slideshow {slideshow_id})"
             edit = _edit(job, slideshow_id, texts)
             calls.append(DeckEdit("edit_slideshow", target, ", ".join(changed), edit))
@@ -98,6 +98,8 @@ def _changed(want: dict[str, str], have: Slideshow) -> list[str]:
         changed.append("title")
     if want["slideshow_description"].strip() != have.description.strip():
         changed.append("description")
+    if "slideshow_tags" not in want:  # texts kept as published: the tags are the account's
+        return changed
     wanted_tags = {tag.strip().casefold() for tag in want["slideshow_tags"].split(",") if tag}
     if wanted_tags != {tag.strip().casefold() for tag in have.tags}:
         changed.append("tags")

@@ -147,7 +147,7 @@ class YouTubeUpload(Publisher[Any]):
         rendered = render_video_metadata(
             asset, series, template, template_name, privacy=options.privacy,
             publish_at=options.publish_at, now=datetime.now(UTC),
-            as_published=self._texts_as_published(asset_id),
+            as_published=self.texts_as_published(asset_id),
         )  # fmt: skip
         resource: dict[str, Any] = rendered.to_resource()
         return resource
@@ -189,16 +189,6 @@ class YouTubeUpload(Publisher[Any]):
         record = self.hub.catalog.show(asset_id)
         playlists: list[str] = record.get("playlists", [])
         return playlists
-
-    def _texts_as_published(self, asset_id: int) -> bool:
-        with self.catalog.session() as session:
-            return bool(
-                session.scalar(
-                    select(Publication.texts_as_published).where(
-                        Publication.asset_id == asset_id, Publication.platform == YOUTUBE
-                    )
-                )
-            )
 
     def _state(self, asset_id: int) -> PublicationState | None:
         with self.catalog.session() as session:
