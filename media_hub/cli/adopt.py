@@ -44,7 +44,8 @@ def _print(report: AdoptReport, dry_run: bool, as_json: bool, where: str) -> Non
         return
     for item in report.adopted:
         done = f"asset {item.asset_id}" if item.asset_id is not None else "would add"
-        typer.echo(f"{item.remote_id}: {done}, {item.series or 'no series'}: {item.title}")
+        kept = f" (texts kept as on the {where})" if item.texts_as_published else ""
+        typer.echo(f"{item.remote_id}: {done}, {item.series or 'no series'}: {item.title}{kept}")
     for video_id, why in report.skipped.items():
         typer.echo(f"{video_id}: skipped: {why}", err=True)
     verb = "would add" if dry_run else "added"
