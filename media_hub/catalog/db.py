@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from media_hub import fence
 from media_hub.catalog import audit, migrations
 from media_hub.errors import ConfigError, MediaHubError
 
@@ -53,10 +54,31 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 class CatalogSession(Session):
-    """A session whose flushes write the audit log."""
+    """A session whose flushes write the audit log, and whose commits a worker's job fences
+    (see `media_hub.fence`): a job whose lease another worker took writes nothing."""
 
 
 audit.install(CatalogSession)
+
+_WROTE = "media_hub.wrote"
+
+
+@event.listens_for(CatalogSession, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(CatalogSession, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(CatalogSession, "before_commit")
+def _fence_commit(session: Session) -> None:
+    wrote = session.info.pop(_WROTE, False) or session.new or session.dirty or session.deleted
+    if wrote:
+        fence.guard_commit(session)
 
 
 class Catalog:

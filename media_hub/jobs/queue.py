@@ -43,6 +43,7 @@ from media_hub.catalog.pipeline_models import Job
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
 from media_hub.errors import ExitStatus, MediaHubError, NotFoundError
+from media_hub.fence import LeaseState
 from media_hub.jobs.records import show_job
 
 BACKOFF_BASE_S = 30.0
@@ -182,6 +183,37 @@ def renew(catalog: Catalog, job_id: int, worker_id: str, lease_s: float) -> bool
         catalog, job_id, worker_id,
         lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now,
     )  # fmt: skip
+
+
+def lease_state(session: Session, job_id: int, worker_id: str, lease_s: float) -> LeaseState:
+    """Renew the lease inside `session`'s transaction if it is still held; else say why not
+    (cancelled by a person, with nobody else on it; or anything else: taken). The UPDATE
+    locks the job's row until the transaction ends, so a claim cannot slip in between."""
+    now = utcnow()
+    renewed = session.execute(
+        update(Job)
+        .where(_held(job_id, worker_id))
+        .values(lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now)
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if renewed is not None:
+        return LeaseState.HELD
+    row = session.execute(select(Job.state, Job.lease_owner).where(Job.id == job_id)).first()
+    if row is not None and row.state == JobState.CANCELLED and row.lease_owner is None:
+        return LeaseState.CANCELLED
+    return LeaseState.TAKEN
+
+
+def note_cancelled(catalog: Catalog, job_id: int, note: str) -> None:
+    """Say on a cancelled job where its worker stopped (and so what was already done)."""
+    with catalog.session() as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.state == JobState.CANCELLED, Job.lease_owner.is_(None))
+            .values(error=note, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def complete(catalog: Catalog, job_id: int, worker_id: str, result: dict[str, Any]) -> bool:

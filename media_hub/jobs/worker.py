@@ -23,13 +23,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
+from media_hub import fence
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
 from media_hub.errors import MediaHubError, NotFoundError, QuotaError, ValidationError
+from media_hub.fence import Fence, LeaseLostError, LeaseState
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.jobs.kinds import handler_for
@@ -242,19 +245,47 @@ def _slot(
         hub.close()
 
 
+def job_fence(catalog: Catalog, job: queue.ClaimedJob, lease_s: float) -> Fence:
+    """The fence of `job` (see `media_hub.fence`): its lease checked and renewed on its own,
+    or inside the transaction that is about to commit the job's writes."""
+
+    def confirm_held() -> LeaseState:
+        with catalog.session() as session:
+            return queue.lease_state(session, job.id, job.lease_owner, lease_s)
+
+    def guard(session: Any) -> LeaseState:
+        return queue.lease_state(session, job.id, job.lease_owner, lease_s)
+
+    return Fence(job.id, confirm_held, guard)
+
+
 def run_claimed(hub: Hub, job: queue.ClaimedJob, lease_s: float) -> Finished:
-    """Run one claimed job under a renewed lease and record its outcome (if still ours)."""
+    """Run one claimed job under a renewed lease and record its outcome (if still ours).
+
+    The job runs fenced: it stops before any side effect once its lease is gone, and its
+    catalog writes fail if another worker holds the job."""
     catalog = hub.db
     done = threading.Event()
+    job_lease = job_fence(catalog, job, lease_s)
     renewer = threading.Thread(
         target=_keep_lease,
-        args=(catalog, job, lease_s, done),
+        args=(catalog, job, lease_s, done, job_lease),
         name=f"lease-{job.id}",
         daemon=True,  # a hand-back ends the process without waiting for it
     )
     renewer.start()
     try:
-        result = handler_for(job.kind)(hub, job.payload)
+        with fence.holding(job_lease):
+            result = handler_for(job.kind)(hub, job.payload)
+    except LeaseLostError as exc:  # stopped at a fence: nothing more done, nothing recorded
+        log.warning("%s", exc)
+        if exc.state is LeaseState.CANCELLED:
+            note = (
+                f"cancelled while running: {exc.doing} and what follows were not done; "
+                "what was done is recorded"
+            )
+            queue.note_cancelled(catalog, job.id, note)
+        return Finished(job, Outcome.LOST, str(exc))
     except QuotaError as exc:  # not the job's fault: it waits for the reset, no attempt spent
         reason = f"{records.QUOTA_MARK}{exc}"
         if queue.defer(catalog, job.id, job.lease_owner, quota_reset(exc, utcnow()), reason):
@@ -282,12 +313,17 @@ def _failed(catalog: Catalog, job: queue.ClaimedJob, error: str, *, permanent: b
 
 
 def _keep_lease(
-    catalog: Catalog, job: queue.ClaimedJob, lease_s: float, done: threading.Event
+    catalog: Catalog,
+    job: queue.ClaimedJob,
+    lease_s: float,
+    done: threading.Event,
+    job_lease: Fence,
 ) -> None:
     while not done.wait(lease_s / 3):
         try:
             if not queue.renew(catalog, job.id, job.lease_owner, lease_s):
-                log.warning("job %s: lease lost (taken over or cancelled)", job.id)
+                log.warning("job %s: lease lost (taken over or cancelled); stopping it", job.id)
+                job_lease.stop.set()  # a transcode in progress stops at its next progress line
                 return
         except OperationalError as exc:  # keep trying while the lease may still be valid
             log.warning("job %s: cannot renew the lease: %s", job.id, exc.orig or exc)

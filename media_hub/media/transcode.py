@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from media_hub import fence
 from media_hub.errors import MediaError
 from media_hub.media import safety
 from media_hub.media.branding import Branding, prepare_branding
@@ -111,6 +112,7 @@ class ProgressReader:
 
     def feed(self, lines: Iterable[bytes]) -> None:
         for raw in lines:
+            fence.raise_if_stopped("finishing the transcode")  # a lost job's ffmpeg is killed
             key, _, value = raw.decode(errors="replace").strip().partition("=")
             if key == "out_time_us" and self.total > 0:
                 try:
