@@ -35,6 +35,15 @@ def worker(
     drain: Annotated[
         bool, typer.Option("--drain", help="Exit once no job is due (for cron and scripts).")
     ] = False,
+    database_patience: Annotated[
+        float,
+        typer.Option(
+            "--database-patience",
+            min=0,
+            metavar="SECONDS",
+            help="How long an unreachable catalog is waited for before the worker exits 1.",
+        ),
+    ] = 300.0,
 ) -> None:
     """Run queued jobs until SIGTERM or Ctrl-C, which finish the jobs in hand, then exit;
     a second one hands them back unrecorded instead and exits with status 1.
@@ -42,7 +51,7 @@ def worker(
     Example: media-hub worker --concurrency 2 --kinds transcode
     """
     from media_hub.hub import Hub
-    from media_hub.jobs.worker import new_worker_id, run_worker
+    from media_hub.jobs.worker import Patience, new_worker_id, run_worker
 
     settings = state(ctx).settings
     wanted = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
@@ -72,6 +81,7 @@ def worker(
         tally = run_worker(
             lambda: Hub(settings), worker_id, wanted, concurrency, lease, stop,
             poll_s=poll, on_finished=report, abandon_event=abandon, drain=drain,
+            patience=Patience(database_patience),
         )  # fmt: skip
     finally:
         for sig, handler in previous.items():
@@ -81,5 +91,8 @@ def worker(
         back = ", ".join(str(job_id) for job_id in tally.handed_back) or "none"
         with printing:
             typer.echo(f"worker {worker_id} handed back job(s) {back}: {summary}", err=True)
+        raise typer.Exit(ExitStatus.ERROR)
+    if tally.gave_up is not None:
+        typer.echo(f"error: worker {worker_id}: {tally.gave_up} ({summary})", err=True)
         raise typer.Exit(ExitStatus.ERROR)
     typer.echo(f"worker {worker_id} stopped: {summary}", err=True)

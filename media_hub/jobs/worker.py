@@ -17,15 +17,17 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from media_hub import fence
 from media_hub.catalog.db import Catalog
@@ -40,6 +42,9 @@ from media_hub.jobs.kinds import handler_for
 log = logging.getLogger(__name__)
 
 PERMANENT_ERRORS = (ValidationError, NotFoundError)  # a retry would fail the same way
+UNREACHABLE = (OperationalError, InterfaceError)  # the database away, not a wrong statement
+DATABASE_PATIENCE_S = 300.0
+T = TypeVar("T")
 
 
 class Outcome(StrEnum):
@@ -63,10 +68,12 @@ OnFinished = Callable[[Finished], None]
 @dataclass
 class WorkerTally:
     """How each job ended; `handed_back` lists the jobs released when the worker was told to
-    abandon them (None if it was not)."""
+    abandon them (None if it was not); `gave_up` says why the worker stopped on its own (the
+    catalog unreachable for longer than its patience), None if it did not."""
 
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
     handed_back: list[int] | None = None
+    gave_up: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, outcome: Outcome) -> None:
@@ -94,6 +101,42 @@ class InHand:
             return dict(self.jobs)
 
 
+class CatalogGoneError(MediaHubError):
+    """The catalog stayed unreachable for longer than the worker's patience."""
+
+
+@dataclass(frozen=True)
+class Patience:
+    """How long a worker keeps trying a catalog that does not answer (a database restart,
+    a failover) before it gives up and exits with an error for its supervisor to see."""
+
+    seconds: float = DATABASE_PATIENCE_S
+    first_delay_s: float = 0.5
+    max_delay_s: float = 10.0
+
+    def call(self, work: Callable[[], T], what: str) -> T:
+        """`work()`, tried again with backoff while the catalog is unreachable."""
+        deadline = time.monotonic() + self.seconds
+        delay = self.first_delay_s
+        while True:
+            try:
+                return work()
+            except UNREACHABLE as exc:
+                if time.monotonic() + delay > deadline:
+                    raise CatalogGoneError(
+                        f"the catalog did not answer for {self.seconds:.0f} s ({what}: "
+                        f"{_reason(exc)}); the worker stops"
+                    ) from exc
+                log.warning("%s: the catalog does not answer (%s); again in %.1f s",
+                            what, _reason(exc), delay)  # fmt: skip
+                time.sleep(delay)
+                delay = min(delay * 2, self.max_delay_s)
+
+
+def _reason(exc: DBAPIError) -> str:
+    return str(exc.orig or exc).strip().splitlines()[0]
+
+
 def quota_reset(error: QuotaError, now: datetime) -> datetime:
     """When a job stopped by a spent quota may try again: the platform's own reset."""
     return error.resets_at(now)
@@ -116,9 +159,11 @@ def run_worker(
     on_finished: OnFinished | None = None,
     abandon_event: threading.Event | None = None,
     drain: bool = False,
+    patience: Patience | None = None,
 ) -> WorkerTally:
     """Run jobs until `stop_event` is set (or, with `drain`, until no job is due); returns
-    how each job ended.
+    how each job ended. A catalog that stops answering is waited for, with backoff, for
+    `patience`; past it the worker stops and `gave_up` says why.
 
     If `abandon_event` is set while slots are still busy, the jobs in hand are handed back
     and this returns at once, their slots left running as daemon threads with nothing left
@@ -141,6 +186,7 @@ def run_worker(
                 "on_finished": on_finished,
                 "in_hand": in_hand,
                 "drain": drain,
+                "patience": patience or Patience(),
             },
             name=f"worker-slot-{n}",
             daemon=True,  # only ever left behind by a hand-back, which ends the process
@@ -215,32 +261,35 @@ def _slot(
     on_finished: OnFinished | None,
     in_hand: InHand,
     drain: bool = False,
+    patience: Patience,
 ) -> None:
     hub = hub_factory()
     try:
         catalog = hub.db
         while not stop_event.is_set():
-            try:
-                job = queue.claim(catalog, owner, kinds, lease_s)
-            except OperationalError as exc:  # the database is away: try again later
-                log.warning("%s: cannot claim a job: %s", owner, exc.orig or exc)
-                job = None
+            job = patience.call(
+                partial(queue.claim, catalog, owner, kinds, lease_s), f"{owner}: claiming a job"
+            )
             if job is None:
                 if drain:
                     break
                 stop_event.wait(poll_s)
                 continue
             if stop_event.is_set():  # told to stop while claiming: not begun, so hand it back
-                queue.release(catalog, job.id, owner)
+                patience.call(partial(queue.release, catalog, job.id, owner), "handing back")
                 break
             in_hand.take(job)
             try:
-                finished = run_claimed(hub, job, lease_s)
+                finished = run_claimed(hub, job, lease_s, patience=patience)
             finally:
                 in_hand.drop(job)
             tally.add(finished.outcome)
             if on_finished is not None:
                 on_finished(finished)
+    except CatalogGoneError as exc:  # its job, if any, is taken over once its lease expires
+        log.error("%s", exc)
+        tally.gave_up = str(exc)
+        stop_event.set()  # the other slots stop too: the supervisor restarts the worker
     finally:
         hub.close()
 
@@ -259,11 +308,14 @@ def job_fence(catalog: Catalog, job: queue.ClaimedJob, lease_s: float) -> Fence:
     return Fence(job.id, confirm_held, guard)
 
 
-def run_claimed(hub: Hub, job: queue.ClaimedJob, lease_s: float) -> Finished:
+def run_claimed(
+    hub: Hub, job: queue.ClaimedJob, lease_s: float, *, patience: Patience | None = None
+) -> Finished:
     """Run one claimed job under a renewed lease and record its outcome (if still ours).
 
     The job runs fenced: it stops before any side effect once its lease is gone, and its
-    catalog writes fail if another worker holds the job."""
+    catalog writes fail if another worker holds the job. Its outcome is recorded with
+    `patience`: a catalog that is restarting is waited for, not taken for a failure."""
     catalog = hub.db
     done = threading.Event()
     job_lease = job_fence(catalog, job, lease_s)
@@ -277,32 +329,46 @@ def run_claimed(hub: Hub, job: queue.ClaimedJob, lease_s: float) -> Finished:
     try:
         with fence.holding(job_lease):
             result = handler_for(job.kind)(hub, job.payload)
+        record = partial(_completed, catalog, job, result)
     except LeaseLostError as exc:  # stopped at a fence: nothing more done, nothing recorded
         log.warning("%s", exc)
-        if exc.state is LeaseState.CANCELLED:
-            note = (
-                f"cancelled while running: {exc.doing} and what follows were not done; "
-                "what was done is recorded"
-            )
-            queue.note_cancelled(catalog, job.id, note)
-        return Finished(job, Outcome.LOST, str(exc))
+        record = partial(_stopped, catalog, job, exc)
     except QuotaError as exc:  # not the job's fault: it waits for the reset, no attempt spent
-        reason = f"{records.QUOTA_MARK}{exc}"
-        if queue.defer(catalog, job.id, job.lease_owner, quota_reset(exc, utcnow()), reason):
-            return Finished(job, Outcome.DEFERRED, str(exc))
-        return Finished(job, Outcome.LOST, str(exc))
+        record = partial(_deferred, catalog, job, exc)
     except MediaHubError as exc:
-        return _failed(catalog, job, str(exc), permanent=isinstance(exc, PERMANENT_ERRORS))
+        permanent = isinstance(exc, PERMANENT_ERRORS)
+        record = partial(_failed, catalog, job, str(exc), permanent=permanent)
     except Exception as exc:  # a bug or an outage: retried with backoff, parked if it persists
         log.exception("job %s (%s) raised", job.id, job.kind)
-        return _failed(catalog, job, f"{type(exc).__name__}: {exc}", permanent=False)
+        record = partial(_failed, catalog, job, f"{type(exc).__name__}: {exc}", permanent=False)
     finally:
         done.set()
         renewer.join()
+    return (patience or Patience()).call(record, f"job {job.id}: recording how it ended")
+
+
+def _completed(catalog: Catalog, job: queue.ClaimedJob, result: dict[str, Any]) -> Finished:
     if queue.complete(catalog, job.id, job.lease_owner, result):
         return Finished(job, Outcome.DONE)
     log.warning("job %s: lease lost before it finished; its outcome is not recorded", job.id)
     return Finished(job, Outcome.LOST)
+
+
+def _stopped(catalog: Catalog, job: queue.ClaimedJob, lost: LeaseLostError) -> Finished:
+    if lost.state is LeaseState.CANCELLED:
+        note = (
+            f"cancelled while running: {lost.doing} and what follows were not done; "
+            "what was done is recorded"
+        )
+        queue.note_cancelled(catalog, job.id, note)
+    return Finished(job, Outcome.LOST, str(lost))
+
+
+def _deferred(catalog: Catalog, job: queue.ClaimedJob, error: QuotaError) -> Finished:
+    reason = f"{records.QUOTA_MARK}{error}"
+    if queue.defer(catalog, job.id, job.lease_owner, quota_reset(error, utcnow()), reason):
+        return Finished(job, Outcome.DEFERRED, str(error))
+    return Finished(job, Outcome.LOST, str(error))
 
 
 def _failed(catalog: Catalog, job: queue.ClaimedJob, error: str, *, permanent: bool) -> Finished:
