@@ -235,6 +235,23 @@ def test_the_jobs_commands(hub: Hub, runner: CliRunner) -> None:
     assert "unknown job kind 'nonsense'" in unknown.stderr
 
 
+def test_jobs_for_an_unknown_asset_are_refused_in_one_line_and_none_is_queued(
+    hub: Hub, runner: CliRunner
+) -> None:
+    from media_hub.catalog.assets import NewAsset
+    from media_hub.catalog.vocabulary import AssetKind
+
+    known = hub.catalog.add(NewAsset(kind=AssetKind.VIDEO, titles={"fr": "Connu"}))["id"]
+    refused = runner.invoke(app, ["jobs", "add", "transcode", str(known), "99999"])
+    assert refused.exit_code == 3
+    assert refused.stderr.strip() == (
+        "error: asset 99999 not found; list assets with 'media-hub catalog list'"
+    )
+    assert records.list_jobs(hub.db) == []
+    with pytest.raises(NotFoundError, match="asset 99999 not found"):
+        queue.enqueue(hub.db, "transcode", {"asset_id": 99999}, 99999)
+
+
 def _make_due(catalog: Catalog, job_id: int) -> None:
     """Stand in for the passing of the backoff: the job is due now."""
     from sqlalchemy import update

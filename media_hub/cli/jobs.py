@@ -42,7 +42,10 @@ def add(
     from media_hub.jobs import queue
 
     handler_for(kind)
-    catalog = state(ctx).hub.db
+    hub = state(ctx).hub
+    for asset_id in asset_ids:  # all known, or nothing is queued
+        hub.catalog.show(asset_id)
+    catalog = hub.db
     given = {"profile": profile} if profile is not None else {}
     ids = [
         queue.enqueue(catalog, kind, {"asset_id": asset_id, **given}, asset_id)

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from media_hub.catalog.db import Catalog
+from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Job
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
@@ -83,6 +84,8 @@ def enqueue(
 ) -> int:
     """The id of a new queued job, or of the same step already queued or running."""
     with catalog.session() as session:
+        if asset_id is not None and session.get(Asset, asset_id) is None:
+            raise NotFoundError(f"asset {asset_id}", "list assets with 'media-hub catalog list'")
         _serialize_enqueue(session, kind, asset_id)
         active = session.scalars(
             select(Job).where(Job.kind == kind, Job.state.in_(ACTIVE), _same_asset(asset_id))
