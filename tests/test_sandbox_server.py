@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -178,6 +179,21 @@ def test_serve_refuses_a_bad_fault_spec(tmp_path: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
     assert result.returncode == 2
     assert "--fault" in result.stderr
+    assert not (tmp_path / "c.json").exists()  # refused before anything was written
+
+
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [*serve_command(tmp_path), "--port", str(port)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"error: sandbox: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "choose another --port, or --port 0 for any free one"
+    )
 
 
 @given(st.lists(st.text(alphabet="ab c", max_size=12), max_size=30))

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from media_hub.errors import MediaHubError
+
 app = typer.Typer(
     help="A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs and of "
     "SlideShare's API v2.",
@@ -72,30 +74,39 @@ def serve(
     YouTube's APIs are at the root; SlideShare's API v2 is at /api/2/, its account written to
     slideshare-credentials.json (mode 0600) beside the state file.
     """
+    from media_hub.sandbox.faults import parse_spec
     from media_hub.sandbox.server import Sandbox  # TLS, cryptography: only when serving
     from media_hub.sandbox.slideshare_account import save_credentials
     from media_hub.sandbox.state import DEFAULT_CONFIG
 
-    sandbox = Sandbox(
-        state_file.resolve(),
-        port,
-        start_days_ago=start_days_ago,
-        verified=not unverified,  # every run states the channel's settings afresh
-        uploads_per_day=DEFAULT_CONFIG["uploads_per_day"]
-        if uploads_per_day is None
-        else uploads_per_day,
-        limits={} if quota is None else {"default": quota},
-        slideshare_calls_per_day=DEFAULT_CONFIG["slideshare_calls_per_day"]
-        if slideshare_calls_per_day is None
-        else slideshare_calls_per_day,
-        slideshare_uploads_closed=slideshare_uploads_closed,
-    )
+    for spec in fault or []:  # all checked before the state file is touched
+        try:
+            parse_spec(spec)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--fault") from exc
+    try:
+        sandbox = Sandbox(
+            state_file.resolve(),
+            port,
+            start_days_ago=start_days_ago,
+            verified=not unverified,  # every run states the channel's settings afresh
+            uploads_per_day=DEFAULT_CONFIG["uploads_per_day"]
+            if uploads_per_day is None
+            else uploads_per_day,
+            limits={} if quota is None else {"default": quota},
+            slideshare_calls_per_day=DEFAULT_CONFIG["slideshare_calls_per_day"]
+            if slideshare_calls_per_day is None
+            else slideshare_calls_per_day,
+            slideshare_uploads_closed=slideshare_uploads_closed,
+        )
+    except OSError as exc:
+        raise MediaHubError(
+            f"sandbox: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); choose "
+            "another --port, or --port 0 for any free one"
+        ) from exc
     try:
         for spec in fault or []:
-            try:
-                sandbox.faults.add_spec(spec)
-            except ValueError as exc:
-                raise typer.BadParameter(str(exc), param_hint="--fault") from exc
+            sandbox.faults.add_spec(spec)
         typer.echo(f"sandbox serving {sandbox.url}")
         typer.echo(f"CA certificate: {sandbox.ca_cert}")
         typer.echo(f"channel state:  {sandbox.state.path}")

@@ -93,18 +93,7 @@ class Faults:
 
     def add_spec(self, spec: str) -> None:
         """Queue a fault written as `KIND[,key=value...]` (see the module docstring)."""
-        kind, *pairs = [part.strip() for part in spec.split(",") if part.strip()]
-        options: dict[str, Any] = {}
-        for pair in pairs:
-            key, sep, value = pair.partition("=")
-            if not sep or key not in {
-                "method", "path", "count", "fraction", "bucket", "seconds", "after",
-            }:  # fmt: skip
-                raise ValueError(f"bad fault option {pair!r} in {spec!r}")
-            options[key] = int(value) if key in ("count", "after") else value
-        for key in ("fraction", "seconds"):
-            if key in options:
-                options[key] = float(options[key])
+        kind, options = parse_spec(spec)
         self.add(kind, **options)
 
     def exhaust_quota(self, bucket: str | None = None) -> None:
@@ -138,6 +127,35 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._pending.clear()
+
+
+FAULT_OPTIONS = {"method": str, "path": str, "count": int, "fraction": float, "bucket": str,
+                 "seconds": float, "after": int}  # fmt: skip
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """`KIND[,key=value...]` as the kind and its options, checked before anything runs."""
+    parts = [part.strip() for part in spec.split(",") if part.strip()]
+    if not parts:
+        raise ValueError("an empty fault; give one such as '503,path=/upload/,count=2'")
+    kind, *pairs = parts
+    if kind not in PENDING_KINDS | IMMEDIATE_KINDS:
+        raise ValueError(
+            f"unknown fault {kind!r}; use one of {sorted(PENDING_KINDS | IMMEDIATE_KINDS)}"
+        )
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        convert = FAULT_OPTIONS.get(key)
+        if not sep or convert is None:
+            raise ValueError(f"bad fault option {pair!r} in {spec!r}")
+        try:
+            options[key] = convert(value)
+        except ValueError:
+            raise ValueError(f"bad fault option {pair!r} in {spec!r}: not a number") from None
+    if options.get("count", 1) < 1 or not 0 <= options.get("fraction", 0.5) < 1:
+        raise ValueError("count must be at least 1 and fraction in [0, 1)")
+    return kind, options
 
 
 def outcome(fault: Fault, request: Request) -> Response | None:
