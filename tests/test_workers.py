@@ -74,7 +74,8 @@ class Workers:
     def start(self, count: int, lease_s: float) -> None:
         for n in range(len(self.processes), len(self.processes) + count):
             command = [sys.executable, "-m", "media_hub", "worker", "--lease", str(lease_s),
-                       "--poll", "0.1", "--kinds", "transcode"]  # fmt: skip
+                       "--poll", "0.1", "--kinds", "transcode",
+                       "--local-store"]  # fmt: skip
             with (self.folder / f"worker-{n}.out").open("wb") as out:
                 self.processes.append(
                     subprocess.Popen(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from contextlib import nullcontext
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,6 +36,19 @@ def worker(
     drain: Annotated[
         bool, typer.Option("--drain", help="Exit once no job is due (for cron and scripts).")
     ] = False,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="A stable name for this worker (default: host, process, random)."
+        ),
+    ] = None,
+    local_store: Annotated[
+        bool,
+        typer.Option(
+            "--local-store",
+            help="Allow a local store with a shared catalog (every worker on this machine).",
+        ),
+    ] = False,
     database_patience: Annotated[
         float,
         typer.Option(
@@ -51,9 +65,13 @@ def worker(
     Example: media-hub worker --concurrency 2 --kinds transcode
     """
     from media_hub.hub import Hub
+    from media_hub.jobs.names import check_name, check_store, holding_name
     from media_hub.jobs.worker import Patience, new_worker_id, run_worker
+    from media_hub.settings import mask_url_password
 
     settings = state(ctx).settings
+    check_store(settings, local_store=local_store)
+    worker_id = check_name(name) if name is not None else new_worker_id()
     wanted = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
     stop, abandon = threading.Event(), threading.Event()
     printing = threading.Lock()
@@ -74,15 +92,20 @@ def worker(
         with printing:
             typer.echo(f"job {job.id} ({job.kind}) {finished.outcome}{detail}")
 
-    worker_id = new_worker_id()
     previous = {sig: signal.signal(sig, stop_on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    typer.echo(f"worker {worker_id} started", err=True)
+    typer.echo(
+        f"worker {worker_id} started: catalog {mask_url_password(settings.catalog.url)}, "
+        f"store {settings.store.url}, kinds {', '.join(wanted) if wanted else 'all'}, "
+        f"{concurrency} at a time",
+        err=True,
+    )
     try:
-        tally = run_worker(
-            lambda: Hub(settings), worker_id, wanted, concurrency, lease, stop,
-            poll_s=poll, on_finished=report, abandon_event=abandon, drain=drain,
-            patience=Patience(database_patience),
-        )  # fmt: skip
+        with holding_name(state(ctx).hub.db, worker_id) if name else nullcontext():
+            tally = run_worker(
+                lambda: Hub(settings), worker_id, wanted, concurrency, lease, stop,
+                poll_s=poll, on_finished=report, abandon_event=abandon, drain=drain,
+                patience=Patience(database_patience),
+            )  # fmt: skip
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
