@@ -26,6 +26,9 @@ class MediaHubError(Exception):
     """Anything that goes wrong for a reason the user can understand and fix."""
 
     exit_status = ExitStatus.ERROR
+    # The message says what to fix; the same command is then run again. Only the caller knows
+    # which command that was (upload, ingest...): the CLI adds it to the line.
+    rerun_after_fix = False
 
 
 class ConfigError(MediaHubError):
@@ -80,9 +83,10 @@ class ConventionsError(MediaHubError):
 class MediaError(MediaHubError):
     """A media or deck file cannot be used: unreadable, unsupported, or unsafe."""
 
-    def __init__(self, path: str, problem: str) -> None:
+    def __init__(self, path: str, problem: str, *, rerun_after_fix: bool = False) -> None:
         self.path = path
         self.problem = problem
+        self.rerun_after_fix = rerun_after_fix
         super().__init__(f"{path}: {problem}")
 
 

@@ -175,7 +175,7 @@ def test_width_must_be_positive() -> None:
 
 def test_encrypted_pdf_is_refused_with_what_to_do(plain: DeckOptions, tmp_path: Path) -> None:
     assert refusal(lambda: probe_deck(ENCRYPTED, plain), ENCRYPTED) == PASSWORD_PROBLEM
-    assert PASSWORD_PROBLEM == "password-protected; remove the password and ingest again"
+    assert PASSWORD_PROBLEM == "password-protected; remove the password"  # the CLI adds the rerun
     assert refusal(lambda: first_page_image(ENCRYPTED, 640, plain), ENCRYPTED) == PASSWORD_PROBLEM
     out = tmp_path / "out"
     assert refusal(lambda: to_pdf(ENCRYPTED, out, plain), ENCRYPTED) == PASSWORD_PROBLEM

@@ -152,9 +152,12 @@ class HubGroup(LazyGroup):
         try:
             return super().invoke(ctx)
         except MediaHubError as exc:
+            from media_hub.cli.errors import error_line  # only when there is one to show
+
             if state(ctx).debug:
                 traceback.print_exc(file=sys.stderr)
-            typer.echo(f"error: {exc}", err=True)
+            command = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
+            typer.echo(error_line(exc, command), err=True)
             raise typer.Exit(int(exc.exit_status)) from None
         except KeyboardInterrupt:
             typer.echo("interrupted; rerun the command to finish", err=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from media_hub.cli import output
+from media_hub.cli.errors import error_line
 from media_hub.cli.parsing import language_texts
 from media_hub.cli.progress import byte_progress
 from media_hub.cli.state import state
@@ -56,7 +57,7 @@ def ingest_command(
                 results.append(ingest(catalog, store, request, advance))
         except MediaHubError as exc:
             failures += 1
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(error_line(exc, ctx.command_path), err=True)
     if as_json:
         output.print_json([_record(result) for result in results])
     else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from media_hub.cli import output
+from media_hub.cli.errors import error_line
 from media_hub.cli.parsing import language_texts
 from media_hub.cli.state import state
 from media_hub.errors import MediaHubError, ValidationError
@@ -94,7 +95,7 @@ def upload(
     )  # fmt: skip
 
     def show_error(path: Path, exc: MediaHubError) -> None:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(error_line(exc, ctx.command_path), err=True)
 
     batch = upload_files(
         state(ctx).hub, files, request, options,

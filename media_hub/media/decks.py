@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # PDFium and Pillow are imported where a PDF is opened or a p
 
 DeckFormat = Literal["pdf", "pptx", "odp", "ppt"]
 DECK_FORMATS: dict[str, DeckFormat] = {".pdf": "pdf", ".pptx": "pptx", ".odp": "odp", ".ppt": "ppt"}
-PASSWORD_PROBLEM = "password-protected; remove the password and ingest again"  # noqa: S105
+PASSWORD_PROBLEM = "password-protected; remove the password"  # noqa: S105 - the CLI adds the rerun
 
 _PDF_MAGIC = b"%PDF-"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # PowerPoint 97-2003 is an OLE2 compound file
@@ -211,7 +211,7 @@ def _open_pdf(pdf: Path, reported: Path) -> Iterator[pdfium.PdfDocument]:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise MediaError(str(reported), PASSWORD_PROBLEM) from exc
+            raise MediaError(str(reported), PASSWORD_PROBLEM, rerun_after_fix=True) from exc
         raise MediaError(str(reported), "not a readable PDF (damaged or truncated)") from exc
     try:
         if len(document) == 0:
