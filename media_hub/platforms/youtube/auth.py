@@ -1,18 +1,22 @@
 """The YouTube OAuth token: obtained once with the installed-app flow, kept private, refreshed.
 
 The token file is written with mode 0600 (atomically, so a crash never leaves half a token)
-and is never printed or logged. Production and sandbox differ only by `youtube.token_uri`
-and the client secrets' auth URI.
+and is never printed or logged. google-auth refreshes credentials in place, on expiry or on a
+401 in the middle of a run; each refresh is written back at once, so the next run starts with
+the live token rather than a 401 and a refresh. Production and sandbox differ only by
+`youtube.token_uri` and the client secrets' auth URI.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from google.auth import transport
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
@@ -23,7 +27,32 @@ from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.private_files import read_private, write_private
 from media_hub.settings import Settings
 
+log = logging.getLogger(__name__)
+
 AUTH_HINT = "run 'media-hub auth youtube' first"
+
+
+class SavedCredentials(Credentials):
+    """Credentials that write themselves to their token file each time they are refreshed.
+
+    Copies google-auth makes (`with_quota_project`...) have no file and are not saved.
+    """
+
+    def __init__(self, *args: Any, saved_to: Path | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
+        self.saved_to = saved_to
+
+    def refresh(self, request: transport.Request) -> None:
+        super().refresh(request)  # type: ignore[no-untyped-call]
+        if self.saved_to is None:
+            return
+        try:
+            save_credentials(self.saved_to, self)
+        except OSError as exc:  # the run goes on; the next one refreshes again
+            log.warning(
+                "could not save the refreshed YouTube token to %s (%s)",
+                self.saved_to, exc.strerror or type(exc).__name__,
+            )  # fmt: skip
 
 
 def token_path(settings: Settings) -> Path:
@@ -36,7 +65,8 @@ def save_credentials(path: Path, credentials: Credentials) -> None:
 
 
 def load_credentials(settings: Settings) -> Credentials:
-    """The saved token, refreshed when expired; the token endpoint is the configured one."""
+    """The saved token, refreshed when expired (and saved again whenever refreshed); the token
+    endpoint is the configured one."""
     path = token_path(settings)
     try:
         info = json.loads(read_private(path, AUTH_HINT))
@@ -45,12 +75,11 @@ def load_credentials(settings: Settings) -> Credentials:
     credentials = _from_saved(info, youtube_settings(settings).token_uri, path)
     if not credentials.valid and credentials.refresh_token:
         try:
-            credentials.refresh(_requests_transport(settings))  # type: ignore[no-untyped-call]
+            credentials.refresh(_requests_transport(settings))
         except RefreshError as exc:
             raise ConfigError(
                 f"the YouTube token was refused ({exc.args[0]}); {AUTH_HINT}"
             ) from exc
-        save_credentials(path, credentials)
     return credentials
 
 
@@ -81,7 +110,7 @@ def authorize(
     return path
 
 
-def _from_saved(info: dict[str, object], token_uri: str, path: Path) -> Credentials:
+def _from_saved(info: dict[str, object], token_uri: str, path: Path) -> SavedCredentials:
     """Credentials from the saved token, with the configured token endpoint.
 
     (google-auth's `from_authorized_user_info` always puts Google's endpoint back, which would
@@ -95,7 +124,7 @@ def _from_saved(info: dict[str, object], token_uri: str, path: Path) -> Credenti
     expiry = None
     if isinstance(expiry_text, str):
         expiry = datetime.strptime(expiry_text.rstrip("Z").split(".")[0], "%Y-%m-%dT%H:%M:%S")
-    credentials: Credentials = Credentials(  # type: ignore[no-untyped-call]
+    return SavedCredentials(
         token=info.get("token"),
         refresh_token=refresh_token,
         token_uri=token_uri,
@@ -103,8 +132,8 @@ def _from_saved(info: dict[str, object], token_uri: str, path: Path) -> Credenti
         client_secret=info.get("client_secret"),
         scopes=scopes_saved if isinstance(scopes_saved, list) else None,
         expiry=expiry,
+        saved_to=path,
     )
-    return credentials
 
 
 def _requests_transport(settings: Settings) -> Request:
