@@ -5,6 +5,11 @@ the account add `username` and `password`. Answers are parsed with defusedxml. T
 travels in the query string (as SlideShare documents its GET calls), so URLs are never logged
 or shown: urllib3's request lines are redacted and network errors name only the endpoint.
 
+Answers 429 and 5xx and dropped connections are retried with exponential backoff and jitter
+where a second send cannot make a second thing: reads, edits and deletes (setting the same
+fields, or deleting the same id, twice changes nothing). An upload is retried only when the
+caller can say whether the lost attempt landed (see `upload_slideshow`).
+
 Production and the sandbox differ only by `api_base` (and the sandbox's CA certificate).
 """
 
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -31,8 +37,11 @@ from media_hub.errors import ConfigError, RemoteError
 from media_hub.platforms.slideshare.credentials import SlideShareCredentials
 from media_hub.platforms.slideshare.errors import SERVICE, service_error
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 100  # get_slideshows_by_user's limit per call
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
+MAX_DELAY_S = 30.0
 _TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"  # "Mon Dec 03 09:05:57 -0600 2012"
 
 
@@ -148,27 +157,44 @@ class SlideShareClient:
         upload_url: str | None = None,
         filename: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        landed: Callable[[], str | None] | None = None,
     ) -> str:
         """Send a deck (the file itself, or a URL SlideShare fetches); returns its new id.
 
-        Never retried here: a lost answer may still have created the slideshow, which the
-        caller looks for in the account's list before sending again.
+        A 5xx or a dropped connection can come after SlideShare made the slideshow, and a
+        second send would make a second one. So the upload is retried only with `landed`,
+        asked after each backoff: the id of the slideshow the lost attempt made, or None to
+        send again. Without it the first failure is raised and the caller looks before
+        sending again.
         """
         if (file is None) == (upload_url is None):
             raise ValueError("give the file or an upload_url, not both")
         doing = f"uploading {filename or (file.name if file else 'the deck')}"
-        if upload_url is not None:
-            root = self._call(
-                "upload_slideshow", {**fields, "upload_url": upload_url}, as_user=True,
-                doing=doing, retry=False,
-            )  # fmt: skip
-        else:
-            assert file is not None
-            root = self._upload_file(fields, file, filename or file.name, doing, progress)
-        slideshow_id = (root.findtext("SlideShowID") or "").strip()
-        if root.tag != "SlideShowUploaded" or not slideshow_id:
-            raise RemoteError(SERVICE, "answer", f"{doing}: SlideShare answered without an id")
-        return slideshow_id
+        attempts = self._attempts if landed is not None else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                if upload_url is not None:
+                    response = self._get(
+                        "upload_slideshow", {**fields, "upload_url": upload_url}, as_user=True
+                    )
+                else:
+                    assert file is not None
+                    response = self._post_file(fields, file, filename or file.name, progress)
+            except requests.RequestException as exc:
+                if attempt == attempts:
+                    raise self._unreachable(exc, doing) from None
+                failed = f"connection lost ({type(exc).__name__})"
+            else:
+                if response.status_code not in RETRIED_STATUSES or attempt == attempts:
+                    return _uploaded_id(self._answer(response, doing), doing)
+                failed = f"HTTP {response.status_code}"
+            self._pause(attempt, doing, failed, "looking for it before sending again")
+            assert landed is not None
+            found = landed()
+            if found is not None:
+                log.warning("%s: the lost attempt did land, as slideshow %s", doing, found)
+                return found
+        raise AssertionError("unreachable")
 
     def edit_slideshow(self, slideshow_id: str, fields: Mapping[str, str]) -> None:
         self._call(
@@ -177,9 +203,11 @@ class SlideShareClient:
         )  # fmt: skip
 
     def delete_slideshow(self, slideshow_id: str) -> None:
+        """Retried like a read: a retry after a lost answer may find it gone (code 9, which
+        the caller takes as deleted)."""
         self._call(
             "delete_slideshow", {"slideshow_id": slideshow_id}, as_user=True,
-            doing=f"deleting slideshow {slideshow_id}", retry=False,
+            doing=f"deleting slideshow {slideshow_id}",
         )  # fmt: skip
 
     def get_user_tags(self) -> dict[str, int]:
@@ -199,41 +227,49 @@ class SlideShareClient:
         return signed
 
     def _call(
-        self, method: str, params: Mapping[str, str], *, as_user: bool, doing: str,
-        retry: bool = True,
-    ) -> Element:  # fmt: skip
-        attempts = self._attempts if retry else 1
-        for attempt in range(1, attempts + 1):
+        self, method: str, params: Mapping[str, str], *, as_user: bool, doing: str
+    ) -> Element:
+        """One call that a second send cannot harm, retried on 429, 5xx and lost connections."""
+        for attempt in range(1, self._attempts + 1):
             try:
-                response = self._session.get(
-                    self.api_base + method, params=self.signed(params, as_user=as_user),
-                    timeout=self._timeout,
-                )  # fmt: skip
+                response = self._get(method, params, as_user=as_user)
             except requests.RequestException as exc:
-                if attempt == attempts:
+                if attempt == self._attempts:
                     raise self._unreachable(exc, doing) from None
+                failed = f"connection lost ({type(exc).__name__})"
             else:
-                if response.status_code not in RETRIED_STATUSES or attempt == attempts:
+                if response.status_code not in RETRIED_STATUSES or attempt == self._attempts:
                     return self._answer(response, doing)
-            self._sleep(2.0 ** (attempt - 1))
+                failed = f"HTTP {response.status_code}"
+            self._pause(attempt, doing, failed, "retrying")
         raise AssertionError("unreachable")
 
-    def _upload_file(
-        self, fields: Mapping[str, str], file: Path, filename: str, doing: str,
+    def _get(self, method: str, params: Mapping[str, str], *, as_user: bool) -> requests.Response:
+        return self._session.get(
+            self.api_base + method, params=self.signed(params, as_user=as_user),
+            timeout=self._timeout,
+        )  # fmt: skip
+
+    def _post_file(
+        self, fields: Mapping[str, str], file: Path, filename: str,
         progress: Callable[[int, int], None] | None,
-    ) -> Element:  # fmt: skip
-        signed = self.signed(fields, as_user=True)
-        body = MultipartBody(signed, "slideshow_srcfile", file, filename, progress)
-        try:
-            with body:
-                response = self._session.post(
-                    self.api_base + "upload_slideshow", data=body,
-                    headers={"Content-Type": body.content_type, "Content-Length": str(len(body))},
-                    timeout=self._timeout,
-                )  # fmt: skip
-        except requests.RequestException as exc:
-            raise self._unreachable(exc, doing) from None
-        return self._answer(response, doing)
+    ) -> requests.Response:  # fmt: skip
+        """upload_slideshow with the file streamed as multipart (signed anew each attempt)."""
+        body = MultipartBody(self.signed(fields, as_user=True), "slideshow_srcfile", file,
+                             filename, progress)  # fmt: skip
+        with body:
+            return self._session.post(
+                self.api_base + "upload_slideshow", data=body,
+                headers={"Content-Type": body.content_type, "Content-Length": str(len(body))},
+                timeout=self._timeout,
+            )  # fmt: skip
+
+    def _pause(self, attempt: int, doing: str, failed: str, then: str) -> None:
+        """Wait before attempt `attempt + 1`: 1, 2, 4... s (at most MAX_DELAY_S), each
+        scaled by a random 0.5-1 so that clients failing together do not retry together."""
+        delay = min(MAX_DELAY_S, 2.0 ** (attempt - 1)) * (0.5 + random.random() / 2)  # noqa: S311
+        log.warning("%s: %s; %s in %.1f s", doing, failed, then, delay)
+        self._sleep(delay)
 
     def _answer(self, response: requests.Response, doing: str) -> Element:
         status = response.status_code
@@ -327,6 +363,13 @@ class MultipartBody:
                 self._current = None
                 self._index += 1
         return bytes(out)
+
+
+def _uploaded_id(root: Element, doing: str) -> str:
+    slideshow_id = (root.findtext("SlideShowID") or "").strip()
+    if root.tag != "SlideShowUploaded" or not slideshow_id:
+        raise RemoteError(SERVICE, "answer", f"{doing}: SlideShare answered without an id")
+    return slideshow_id
 
 
 def parse_slideshow(node: Element) -> Slideshow:

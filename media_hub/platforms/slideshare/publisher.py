@@ -3,9 +3,10 @@ for its conversion.
 
 Never twice: the publication is recorded as "sending" before the upload call, so a rerun
 after a crash looks for the slideshow in the account's list (same title and description, not
-claimed by another asset) before sending again. Refusals (bad file, limits, credentials) put
-it back to "pending". A deck SlideShare failed to convert is deleted there and sent again by
-the rerun.
+claimed by another asset) before sending again. The same look comes before the client retries
+an upload whose answer was lost (a 5xx or a dropped connection). Refusals (bad file, limits,
+credentials) put it back to "pending". A deck SlideShare failed to convert is deleted there and
+sent again by the rerun.
 """
 
 from __future__ import annotations
@@ -147,16 +148,21 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         key, name = self.source(asset_id)
         upload_fields = {**fields, "make_src_public": "Y"}
         self._record(asset_id, state=PublicationState.SENDING, remote_id=None)
+
+        def landed() -> str | None:  # asked before the client sends again after a lost answer
+            found = self._find_sent(asset_id, fields)
+            return found.id if found is not None else None
+
         try:
             url = self.hub.store.presigned_url(key, PRESIGNED_URL_SECONDS)
             if url is not None:  # S3: SlideShare fetches the deck itself
                 slideshow_id = self.client.upload_slideshow(
-                    upload_fields, upload_url=url, filename=name
+                    upload_fields, upload_url=url, filename=name, landed=landed
                 )
             else:
                 with self.hub.store.local_path(key) as path:
                     slideshow_id = self.client.upload_slideshow(
-                        upload_fields, file=path, filename=name, progress=on_bytes
+                        upload_fields, file=path, filename=name, progress=on_bytes, landed=landed
                     )
         except SlideShareServiceError:
             self._record(asset_id, state=PublicationState.PENDING)  # refused: nothing was created
