@@ -21,7 +21,7 @@ from media_hub.catalog.vocabulary import AssetKind, JobState
 from media_hub.errors import MediaHubError
 from media_hub.fence import LeaseLostError, LeaseState
 from media_hub.hub import Hub
-from media_hub.jobs import kinds, queue
+from media_hub.jobs import kinds, queue, records
 from media_hub.jobs.worker import Outcome, job_fence, run_claimed
 
 LEASE_S = 30.0
@@ -116,13 +116,13 @@ def test_the_worker_reports_a_job_stopped_at_a_fence_as_lost_and_notes_a_cancel(
         reached.set()
         return {}
 
-    monkeypatch.setitem(kinds.HANDLERS, "fenced-test", handler)  # type: ignore[index]
+    monkeypatch.setitem(kinds.HANDLERS, "fenced-test", handler)
     job = _claimed(hub)
     finished = run_claimed(hub, job, LEASE_S)
     assert finished.outcome is Outcome.LOST
     assert not reached.is_set()
     assert hub.catalog.show(asset_id)["titles"] == {"fr": "Étape 1"}
-    shown = queue.show_job(hub.db, job.id)
+    shown = records.show_job(hub.db, job.id)
     assert shown["state"] == JobState.CANCELLED.value
     assert "step 2 and what follows were not done" in str(shown["error"])
 

@@ -63,7 +63,7 @@ def test_a_database_restart_under_running_workers_is_waited_out(
             session.execute(select(func.count()).select_from(Job)).scalar()
         return {"n": payload["n"]}
 
-    monkeypatch.setitem(kinds.HANDLERS, "outage-test", step)  # type: ignore[index]
+    monkeypatch.setitem(kinds.HANDLERS, "outage-test", step)
     settings = load_settings(home)
     hub = Hub(settings)
     for n in range(JOBS):
