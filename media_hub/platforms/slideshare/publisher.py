@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from media_hub import fence
 from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.records import AssetRecord
@@ -153,6 +154,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
             found = self._find_sent(asset_id, fields)
             return found.id if found is not None else None
 
+        fence.confirm("uploading the deck to SlideShare")
         try:
             url = self.hub.store.presigned_url(key, PRESIGNED_URL_SECONDS)
             if url is not None:  # S3: SlideShare fetches the deck itself
@@ -189,6 +191,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         return found
 
     def _discard_failed(self, asset_id: int, slideshow_id: str) -> None:
+        fence.confirm("deleting the slideshow SlideShare could not convert")
         try:
             self.client.delete_slideshow(slideshow_id)
         except SlideShareServiceError as exc:

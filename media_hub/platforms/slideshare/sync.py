@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from media_hub import fence
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import PublicationState
@@ -107,7 +108,11 @@ def _changed(want: dict[str, str], have: Slideshow) -> list[str]:
 
 
 def _edit(job: SlideShareUpload, slideshow_id: str, texts: dict[str, str]) -> Callable[[], None]:
-    return lambda: job.client.edit_slideshow(slideshow_id, texts)
+    def edit() -> None:
+        fence.confirm(f"editing slideshow {slideshow_id}")
+        job.client.edit_slideshow(slideshow_id, texts)
+
+    return edit
 
 
 def _published(job: SlideShareUpload) -> list[tuple[int, str]]:
