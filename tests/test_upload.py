@@ -90,9 +90,9 @@ def test_plan_sends_nothing_and_prices_the_calls(
     methods = [call["method"] for call in plan["calls"]]
     assert methods == [
         "videos.insert", "thumbnails.set", "playlists.list", "playlists.insert",
-        "playlistItems.list", "playlistItems.insert",
+        "playlistItems.insert",
     ]  # fmt: skip
-    assert plan["units"] == 50 + 1 + 50 + 1 + 50
+    assert plan["units"] == 50 + 1 + 50 + 50
     assert plan["send"]["snippet"]["categoryId"] == "27"
 
 

@@ -1,7 +1,9 @@
 """After the upload: the thumbnail, the playlists (kept in episode order) and the captions.
 
 Each call is recorded as it completes (a playlist's YouTube id, an item's id, a caption's id)
-so that a rerun skips what is done, and each call's quota is written to the ledger.
+so that a rerun skips what is done, and each call's quota is written to the ledger. A
+playlist item is marked as sent before its insert, so that only an insert that may have
+landed unrecorded makes a rerun list the playlist to find it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,18 +134,24 @@ def _find_item(catalog: Catalog, youtube: Any, playlist_id: str, video_id: str) 
 def add_to_playlist(
     catalog: Catalog, youtube: Any, slug: str, asset_id: int, video_id: str
 ) -> None:
-    """Insert the video in the playlist once, at its episode's place when ordered by episode."""
+    """Insert the video in the playlist once, at its episode's place when ordered by episode.
+
+    The playlist is listed (1 unit per 50 items) only when an earlier insert was sent and
+    its answer never recorded: it may have landed."""
     playlist_id = youtube_playlist_id(catalog, youtube, slug)
     with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
         item = session.get(PlaylistItem, (playlist.id, asset_id))
         if item is not None and item.remote_item_id:
             return
+        sent_before = item is not None and item.insert_sent_at is not None
         position = _position(session, playlist, asset_id)
-    existing = _find_item(catalog, youtube, playlist_id, video_id)
-    if existing is not None:  # inserted by a run that died before recording it
-        _record_item(catalog, slug, asset_id, existing)
-        return
+    if sent_before:
+        existing = _find_item(catalog, youtube, playlist_id, video_id)
+        if existing is not None:  # inserted by a run that died before recording it
+            _record_item(catalog, slug, asset_id, existing)
+            return
+    _mark_sent(catalog, slug, asset_id)
     snippet: dict[str, Any] = {
         "playlistId": playlist_id,
         "resourceId": {"kind": "youtube#video", "videoId": video_id},
@@ -155,7 +164,7 @@ def add_to_playlist(
             .insert(part="snippet", body={"snippet": snippet})
             .execute(num_retries=RETRIES)
         )
-    except HttpError as exc:
+    except HttpError as exc:  # the mark stays: a retried attempt may have landed
         _spent(catalog, "playlistItems.insert")
         raise translate(exc, f"adding asset {asset_id} to playlist {slug}") from exc
     with catalog.session() as session:
@@ -163,14 +172,26 @@ def add_to_playlist(
     _record_item(catalog, slug, asset_id, str(inserted["id"]))
 
 
+def _mark_sent(catalog: Catalog, slug: str, asset_id: int) -> None:
+    """Committed before playlistItems.insert is sent: a rerun then knows to look for it."""
+    with catalog.session() as session:
+        _item(session, slug, asset_id).insert_sent_at = datetime.now(UTC)
+
+
 def _record_item(catalog: Catalog, slug: str, asset_id: int, item_id: str) -> None:
     with catalog.session() as session:
-        playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
-        item = session.get(PlaylistItem, (playlist.id, asset_id))
-        if item is None:
-            item = PlaylistItem(playlist_id=playlist.id, asset_id=asset_id)
-            session.add(item)
+        item = _item(session, slug, asset_id)
         item.remote_item_id = item_id
+        item.insert_sent_at = None
+
+
+def _item(session: Any, slug: str, asset_id: int) -> PlaylistItem:
+    playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
+    item: PlaylistItem | None = session.get(PlaylistItem, (playlist.id, asset_id))
+    if item is None:
+        item = PlaylistItem(playlist_id=playlist.id, asset_id=asset_id)
+        session.add(item)
+    return item
 
 
 def _position(session: Any, playlist: Playlist, asset_id: int) -> int | None:

@@ -167,7 +167,8 @@ class YouTubeUpload(Publisher[Any]):
                     calls.append(_call("playlists.list", f"look for playlist {slug} (per 50)"))
                     calls.append(_call("playlists.insert", f"create playlist {slug}"))
                 if item is None or item.remote_item_id is None:
-                    calls.append(_call("playlistItems.list", f"look in {slug} (per 50)"))
+                    if item is not None and item.insert_sent_at is not None:  # may have landed
+                        calls.append(_call("playlistItems.list", f"look in {slug} (per 50)"))
                     calls.append(_call("playlistItems.insert", f"add to playlist {slug}"))
         captions = channel.captions_beside(source) if source is not None else []
         pending = {lang for lang, _ in self._pending_captions(asset_id)}
