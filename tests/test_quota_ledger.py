@@ -1,5 +1,5 @@
-"""Playlist inserts that are listed only when they may have landed unrecorded (issue 13,
-point 5), and the quota ledger against the sandbox's own count.
+"""The quota ledger against the sandbox's own count, and playlist inserts that are listed only
+when they may have landed unrecorded (issue 13, points 4 and 5).
 
 A crash is a real one: a child process makes the call and is killed with SIGKILL while the
 sandbox holds the answer (a "hold" fault), so the sandbox has carried the call out and
@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+from PIL import Image
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -25,6 +27,7 @@ from media_hub.catalog.models import Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import QuotaEntry
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.cli import app
+from media_hub.errors import RemoteError
 from media_hub.hub import Hub
 from media_hub.platforms.youtube import YOUTUBE, channel, quota
 from media_hub.platforms.youtube.platform import connect
@@ -130,6 +133,47 @@ def _recorded_item(hub: Hub, asset_id: int) -> PlaylistItem:
         assert item is not None
         session.expunge(item)
         return item
+
+
+# Point 4: the ledger errs on the side of spending.
+
+
+def test_a_call_cut_off_by_a_crash_is_in_the_ledger_as_the_sandbox_charged_it(
+    channel_hub: Hub, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    asset_id, video_id = _video_on_channel(channel_hub, sandbox, tmp_path)
+    charged_before = _sandbox_units(sandbox)
+
+    _crash_during_insert(sandbox, asset_id, video_id)
+
+    assert len(_items_of(sandbox, video_id)) == 1  # it landed; its answer never came back
+    charged = _sandbox_units(sandbox) - charged_before
+    assert _ledger_units(channel_hub) == charged
+    assert charged == 1 + 50 + 50  # playlists.list, playlists.insert, playlistItems.insert
+    *_, last = _ledger(channel_hub)
+    assert last == ("playlistItems.insert", 50, False)  # written ahead, never confirmed
+    with channel_hub.db.session() as session:
+        day = session.scalars(select(QuotaEntry.day).order_by(QuotaEntry.id.desc())).first()
+        assert day is not None
+        assert quota.spent(session, quota.DEFAULT_BUCKET, day) == charged
+
+
+def test_a_refused_call_costs_one_unit_in_the_ledger(
+    channel_hub: Hub, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    asset_id, video_id = _video_on_channel(channel_hub, sandbox, tmp_path)
+    sandbox.state.configure(verified=False)  # thumbnails.set: 403 forbidden
+    jpeg = tmp_path / "thumb.jpg"
+    Image.new("RGB", (64, 36), "navy").save(jpeg, "JPEG")
+
+    with pytest.raises(RemoteError) as refused:
+        channel.set_thumbnail(channel_hub.db, connect(channel_hub), asset_id, video_id, jpeg)
+
+    assert refused.value.reason == "forbidden"
+    [served] = [r for r in sandbox.requests if r.path.endswith("/thumbnails/set")]
+    assert served.status == 403
+    # Google: every request costs at least one unit, refused ones too; not the full 50.
+    assert _ledger(channel_hub) == [("thumbnails.set", 1, True)]
 
 
 def test_an_upload_leaves_the_ledger_equal_to_the_sandboxs_count(

@@ -1,9 +1,9 @@
 """After the upload: the thumbnail, the playlists (kept in episode order) and the captions.
 
 Each call is recorded as it completes (a playlist's YouTube id, an item's id, a caption's id)
-so that a rerun skips what is done, and each call's quota is written to the ledger. A
-playlist item is marked as sent before its insert, so that only an insert that may have
-landed unrecorded makes a rerun list the playlist to find it.
+so that a rerun skips what is done, and each call's quota is written to the ledger before it
+is sent. A playlist item is marked as sent before its insert, so that only an insert that may
+have landed unrecorded makes a rerun list the playlist to find it.
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ def set_thumbnail(
             videoId=video_id, media_body=MediaFileUpload(str(jpeg), mimetype="image/jpeg")
         )
         try:
-            request.execute(num_retries=RETRIES)
+            with quota.spending(catalog, "thumbnails.set"):
+                request.execute(num_retries=RETRIES)
         except HttpError as exc:
-            _spent(catalog, "thumbnails.set")
             if reason_of(exc) == "videoNotFound" and attempt + 1 < THUMBNAIL_ATTEMPTS:
                 delay = min(60.0, 2.0**attempt) * (0.5 + random.random() / 2)  # noqa: S311
                 log.info("video %s not visible yet; thumbnail again in %.1f s", video_id, delay)
@@ -60,7 +60,6 @@ def set_thumbnail(
                 continue
             raise translate(exc, f"setting the thumbnail of asset {asset_id}") from exc
         with catalog.session() as session:
-            quota.record(session, "thumbnails.set")
             publication = session.scalars(
                 select(Publication).where(
                     Publication.asset_id == asset_id, Publication.platform == YOUTUBE
@@ -98,14 +97,14 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
         },
     }
     try:
-        created = (
-            youtube.playlists().insert(part=",".join(body), body=body).execute(num_retries=RETRIES)
-        )
+        with quota.spending(catalog, "playlists.insert"):
+            created = (
+                youtube.playlists()
+                .insert(part=",".join(body), body=body)
+                .execute(num_retries=RETRIES)
+            )
     except HttpError as exc:
-        _spent(catalog, "playlists.insert")
         raise translate(exc, f"creating playlist {slug}") from exc
-    with catalog.session() as session:
-        quota.record(session, "playlists.insert")
     return _record_playlist(catalog, slug, str(created["id"]))
 
 
@@ -159,16 +158,14 @@ def add_to_playlist(
     if position is not None:
         snippet["position"] = position
     try:
-        inserted = (
-            youtube.playlistItems()
-            .insert(part="snippet", body={"snippet": snippet})
-            .execute(num_retries=RETRIES)
-        )
+        with quota.spending(catalog, "playlistItems.insert"):
+            inserted = (
+                youtube.playlistItems()
+                .insert(part="snippet", body={"snippet": snippet})
+                .execute(num_retries=RETRIES)
+            )
     except HttpError as exc:  # the mark stays: a retried attempt may have landed
-        _spent(catalog, "playlistItems.insert")
         raise translate(exc, f"adding asset {asset_id} to playlist {slug}") from exc
-    with catalog.session() as session:
-        quota.record(session, "playlistItems.insert")
     _record_item(catalog, slug, asset_id, str(inserted["id"]))
 
 
@@ -237,15 +234,14 @@ def upload_caption(
             return
     body = {"snippet": {"videoId": video_id, "language": lang, "name": lang, "isDraft": False}}
     try:
-        created = youtube.captions().insert(
-            part="snippet", body=body,
-            media_body=MediaFileUpload(str(path), mimetype="application/octet-stream"),
-        ).execute(num_retries=RETRIES)  # fmt: skip
+        with quota.spending(catalog, "captions.insert"):
+            created = youtube.captions().insert(
+                part="snippet", body=body,
+                media_body=MediaFileUpload(str(path), mimetype="application/octet-stream"),
+            ).execute(num_retries=RETRIES)  # fmt: skip
     except HttpError as exc:
-        _spent(catalog, "captions.insert")
         raise translate(exc, f"uploading the {lang} captions of asset {asset_id}") from exc
     with catalog.session() as session:
-        quota.record(session, "captions.insert")
         caption = session.scalars(
             select(Caption).where(Caption.asset_id == asset_id, Caption.lang == lang)
         ).first() or Caption(asset_id=asset_id, lang=lang)
@@ -253,9 +249,3 @@ def upload_caption(
         caption.store_key = store_key
         caption.remote_id = str(created["id"])
         session.add(caption)
-
-
-def _spent(catalog: Catalog, method: str) -> None:
-    """Refused calls cost quota too."""
-    with catalog.session() as session:
-        quota.record(session, method)

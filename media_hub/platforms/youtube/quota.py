@@ -1,17 +1,29 @@
 """The local quota ledger: units spent per bucket per Pacific day, as Google counts them.
 
 YouTube's quota day ends at midnight Pacific time. Recording each call here lets a batch stop
-before the wall, tell the user when it resets, and (later) share the day's budget between
-workers.
+before the wall, tell the user when it resets, and share the day's budget between workers.
+
+Each call is written ahead (`spending`): its full cost is committed, unconfirmed, before the
+request is sent, and settled when the answer comes. A process that dies while a call is in
+flight has still counted it, as YouTube has if the request got there: the ledger errs on the
+side of spending. Google's quota page (developers.google.com/youtube/v3/determine_quota_cost,
+read 2026-12) says "All API requests, including invalid requests, incur a quota cost of at
+least one point": a call YouTube answered with an error is settled at that one unit, not the
+method's full cost. A call whose answer never came (a dropped connection, a crash) keeps its
+full cost and stays unconfirmed, since it may have been carried out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from googleapiclient.errors import HttpError
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import QuotaEntry
 from media_hub.platforms.youtube import YOUTUBE
 from media_hub.platforms.youtube.clock import DAILY_UNITS, pacific_day
@@ -32,6 +44,7 @@ COSTS: dict[str, int] = {
     "captions.update": 450,
 }
 LIST_COST = 1
+REFUSED_COST = 1  # what any request costs at least, refused or invalid ones too
 DAILY_LIMITS = {UPLOAD_BUCKET: 100, DEFAULT_BUCKET: DAILY_UNITS}
 
 
@@ -43,17 +56,43 @@ def bucket(method: str) -> str:
     return UPLOAD_BUCKET if method == "videos.insert" else DEFAULT_BUCKET
 
 
-def record(session: Session, method: str, now: datetime | None = None) -> None:
-    now = now or datetime.now(UTC)
-    session.add(
-        QuotaEntry(
-            platform=YOUTUBE, bucket=bucket(method), day=pacific_day(now),
-            method=method, units=cost(method), at=now,
-        )
+@contextmanager
+def spending(catalog: Catalog, method: str) -> Iterator[None]:
+    """Count one call of `method`, sent inside the block, in the ledger: written ahead at its
+    full cost, confirmed when the block ends, cut to `REFUSED_COST` when YouTube answers it
+    with an error (HttpError), left unconfirmed at full cost when no answer came."""
+    entry_id = _write_ahead(catalog, method)
+    try:
+        yield
+    except HttpError:
+        _settle(catalog, entry_id, REFUSED_COST)
+        raise
+    _settle(catalog, entry_id, None)
+
+
+def _write_ahead(catalog: Catalog, method: str) -> int:
+    """The call's entry, committed in a session of its own before anything is sent."""
+    now = datetime.now(UTC)
+    entry = QuotaEntry(
+        platform=YOUTUBE, bucket=bucket(method), day=pacific_day(now), method=method,
+        units=cost(method), at=now, confirmed=False,
     )  # fmt: skip
+    with catalog.session() as session:
+        session.add(entry)
+        session.flush()
+        return entry.id
+
+
+def _settle(catalog: Catalog, entry_id: int, units: int | None) -> None:
+    values: dict[str, object] = {"confirmed": True}
+    if units is not None:
+        values["units"] = units
+    with catalog.session() as session:
+        session.execute(update(QuotaEntry).where(QuotaEntry.id == entry_id).values(**values))
 
 
 def spent(session: Session, bucket_name: str, day: date) -> int:
+    """Units spent in the bucket that day, unconfirmed calls included (they may have landed)."""
     total = session.scalar(
         select(func.coalesce(func.sum(QuotaEntry.units), 0)).where(
             QuotaEntry.platform == YOUTUBE,

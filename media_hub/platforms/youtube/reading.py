@@ -1,5 +1,6 @@
-"""Reading the channel: list calls of 50 items, each written to the quota ledger (refused
-ones too, as Google charges them) and counted, so commands can say what they spent."""
+"""Reading the channel: list calls of 50 items, each written to the quota ledger before it is
+sent (refused ones too, as Google charges them) and counted, so commands can say what they
+spent."""
 
 from __future__ import annotations
 
@@ -29,13 +30,12 @@ class ChannelReader:
 
     def list_page(self, method: str, resource: Any, **query: Any) -> dict[str, Any]:
         try:
-            page: dict[str, Any] = resource.list(**query).execute(num_retries=RETRIES)
+            with quota.spending(self.catalog, method):
+                page: dict[str, Any] = resource.list(**query).execute(num_retries=RETRIES)
         except HttpError as exc:
             raise translate(exc, f"reading the channel ({method})") from exc
         finally:
             self.calls[method] += 1
-            with self.catalog.session() as session:
-                quota.record(session, method)
         return page
 
     def pages(self, method: str, resource: Any, **query: Any) -> Iterator[dict[str, Any]]:

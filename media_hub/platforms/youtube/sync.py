@@ -322,9 +322,7 @@ def _asset_of(job: YouTubeUpload, video_id: str) -> int:
 
 def _write(job: YouTubeUpload, method: str, build: Callable[[], Any]) -> None:
     try:
-        build().execute(num_retries=5)
+        with quota.spending(job.catalog, method):
+            build().execute(num_retries=5)
     except HttpError as exc:
         raise translate(exc, method) from exc
-    finally:
-        with job.catalog.session() as session:
-            quota.record(session, method)

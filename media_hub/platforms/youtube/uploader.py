@@ -150,14 +150,13 @@ def _open_session(catalog: Catalog, request: Any, asset_id: int, size: int) -> s
     attempt = 0
     while True:
         try:
-            response, content = request.http.request(
-                request.uri, method=request.method, body=request.body, headers=headers
-            )
+            with quota.spending(catalog, "videos.insert"):
+                response, content = request.http.request(
+                    request.uri, method=request.method, body=request.body, headers=headers
+                )
         except (OSError, httplib2.HttpLib2Error) as exc:
             failed = f"connection lost ({exc})"
         else:
-            with catalog.session() as session:
-                quota.record(session, "videos.insert")
             if response.status not in RETRIED_STATUSES:
                 break
             failed = f"HTTP {response.status}"
