@@ -162,6 +162,7 @@ def test_a_refused_call_costs_one_unit_in_the_ledger(
     channel_hub: Hub, sandbox: Sandbox, tmp_path: Path
 ) -> None:
     asset_id, video_id = _video_on_channel(channel_hub, sandbox, tmp_path)
+    charged_before = _sandbox_units(sandbox)
     sandbox.state.configure(verified=False)  # thumbnails.set: 403 forbidden
     jpeg = tmp_path / "thumb.jpg"
     Image.new("RGB", (64, 36), "navy").save(jpeg, "JPEG")
@@ -174,6 +175,7 @@ def test_a_refused_call_costs_one_unit_in_the_ledger(
     assert served.status == 403
     # Google: every request costs at least one unit, refused ones too; not the full 50.
     assert _ledger(channel_hub) == [("thumbnails.set", 1, True)]
+    assert _sandbox_units(sandbox) - charged_before == 1  # the sandbox charges it as Google does
 
 
 def test_an_upload_leaves_the_ledger_equal_to_the_sandboxs_count(

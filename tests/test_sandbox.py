@@ -125,7 +125,7 @@ def test_videos_update_replaces_each_part_sent(
             part="snippet", body={"id": video_id, "snippet": {"title": "T"}}
         ).execute()
     assert reason(caught.value) == (400, "youtube.video", "invalidVideoMetadata")
-    assert used(sandbox) == before + 50 + 1 + 50  # the refused update costs too
+    assert used(sandbox) == before + 50 + 1 + 1  # the refused update costs 1, as any request
     with pytest.raises(HttpError) as missing:
         client.videos().update(part="status", body={"id": "nope", "status": {}}).execute()
     assert reason(missing.value)[2] == "videoNotFound"

@@ -115,22 +115,37 @@ class App:
             route = self.routes.get((request.method, request.path))
             if route is None:
                 raise ApiError("notFound", f"No method {request.method} {request.path}.")
+            charged = 0
             if route.api_method is not None:
                 oauth.authenticate(self.state, request, route.scopes)
                 if route.charge:
-                    self._charge(route.api_method)
-            return route.handler(request)
+                    charged = self._charge(route.api_method)
+            try:
+                return route.handler(request)
+            except ApiError:
+                # "All API requests, including invalid requests, incur a quota cost of at
+                # least one point" (the Data API's quota page): a refused call costs 1.
+                if charged > 1:
+                    self._refund(route.api_method or "", charged - 1)
+                raise
         except ApiError as error:
             return Response.error(error)
 
-    def _charge(self, api_method: str) -> None:
+    def _charge(self, api_method: str) -> int:
         table = self.quota_table()
         with self.state.change() as data:
             days = data["quota"]
             used = days.setdefault(self.state.today().isoformat(), {})
-            charge(table, used, api_method)
+            cost = charge(table, used, api_method)
             for old in sorted(days)[:-QUOTA_DAYS_KEPT]:
                 del days[old]
+        return cost
+
+    def _refund(self, api_method: str, units: int) -> None:
+        bucket = self.quota_table().bucket(api_method)
+        with self.state.change() as data:
+            used = data["quota"].setdefault(self.state.today().isoformat(), {})
+            used[bucket] = max(0, used.get(bucket, 0) - units)
 
 
 class _Handler(BaseHTTPRequestHandler):
