@@ -128,3 +128,46 @@ def test_a_worker_paused_past_its_lease_sends_nothing_twice_and_records_nothing(
     x_out = (tmp_path / "x.out").read_text()
     assert f"job {job['job_id']} (upload) lost" in x_out
     assert "taken over by another worker" in x_out
+
+
+def test_a_cancel_stops_a_running_upload_at_its_next_step_and_a_retry_completes_it(
+    channel_hub: Hub,
+    sandbox: Sandbox,
+    s3_store: object,
+    runner: CliRunner,
+    tmp_path: Path,
+) -> None:
+    queued = runner.invoke(
+        app, ["upload", "--queue", "--json", str(DATA / "in.mp4"), "--series", "advisory-clips",
+              "--episode", "1", "-t", "fr=Chercher un emploi"],
+    )  # fmt: skip
+    assert queued.exit_code == 0, queued.stderr
+    [job] = json.loads(queued.stdout)
+    session_path = "/upload/youtube/v3/videos"
+    sandbox.faults.add("hold", method="POST", path=session_path, seconds=HOLD_S)
+
+    x = _worker(tmp_path, "x")
+    try:
+        _wait(lambda: any(r.path == session_path for r in sandbox.app.holding), "the session")
+        cancelled = runner.invoke(app, ["jobs", "cancel", str(job["job_id"])])
+        assert cancelled.exit_code == 0, cancelled.stderr
+        _wait(lambda: "lost" in (tmp_path / "x.out").read_text(), "x to stop")
+    finally:
+        _stop(x)
+
+    shown = records.show_job(channel_hub.db, job["job_id"])
+    assert shown["state"] == "cancelled"
+    assert "sending the next chunk" in str(shown["error"])  # where it stopped, said on the job
+    assert sandbox.state.snapshot()["videos"] == {}  # no byte sent after the cancel
+    assert channel_hub.catalog.show(job["asset_id"])["status"] != "published"
+
+    retried = runner.invoke(app, ["jobs", "retry", str(job["job_id"])])
+    assert retried.exit_code == 0, retried.stderr
+    y = _worker(tmp_path, "y")
+    try:
+        _wait(lambda: records.show_job(channel_hub.db, job["job_id"])["state"] == "done",
+              "the retry to finish")  # fmt: skip
+    finally:
+        _stop(y)
+    assert len(sandbox.state.snapshot()["videos"]) == 1
+    assert channel_hub.catalog.show(job["asset_id"])["status"] == "published"

@@ -208,15 +208,18 @@ def lease_state(session: Session, job_id: int, worker_id: str, lease_s: float) -
     return LeaseState.TAKEN
 
 
-def note_cancelled(catalog: Catalog, job_id: int, note: str) -> None:
-    """Say on a cancelled job where its worker stopped (and so what was already done)."""
+def note_cancelled(catalog: Catalog, job_id: int, note: str) -> bool:
+    """Say on a cancelled job where its worker stopped (and so what was already done);
+    False if the job is not one a person cancelled."""
     with catalog.session() as session:
-        session.execute(
+        noted = session.execute(
             update(Job)
             .where(Job.id == job_id, Job.state == JobState.CANCELLED, Job.lease_owner.is_(None))
             .values(error=note, updated_at=utcnow())
+            .returning(Job.id)
             .execution_options(synchronize_session=False)
-        )
+        ).first()
+    return noted is not None
 
 
 def complete(catalog: Catalog, job_id: int, worker_id: str, result: dict[str, Any]) -> bool:

@@ -350,6 +350,10 @@ def run_claimed(
 def _completed(catalog: Catalog, job: queue.ClaimedJob, result: dict[str, Any]) -> Finished:
     if queue.complete(catalog, job.id, job.lease_owner, result):
         return Finished(job, Outcome.DONE)
+    if queue.note_cancelled(
+        catalog, job.id, "cancelled too late: the job had finished, and what it did is recorded"
+    ):
+        return Finished(job, Outcome.LOST, "cancelled too late: the job had finished")
     log.warning("job %s: lease lost before it finished; its outcome is not recorded", job.id)
     return Finished(job, Outcome.LOST)
 

@@ -23,6 +23,7 @@ from googleapiclient.errors import HttpError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from media_hub import fence
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import QuotaEntry
 from media_hub.platforms.youtube import YOUTUBE
@@ -60,7 +61,9 @@ def bucket(method: str) -> str:
 def spending(catalog: Catalog, method: str) -> Iterator[None]:
     """Count one call of `method`, sent inside the block, in the ledger: written ahead at its
     full cost, confirmed when the block ends, cut to `REFUSED_COST` when YouTube answers it
-    with an error (HttpError), left unconfirmed at full cost when no answer came."""
+    with an error (HttpError), left unconfirmed at full cost when no answer came. In a
+    worker's job, the job's lease is confirmed first: every YouTube call passes here."""
+    fence.confirm(f"calling YouTube's {method}")
     entry_id = _write_ahead(catalog, method)
     try:
         yield

@@ -25,6 +25,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 from sqlalchemy import select
 
+from media_hub import fence
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import PublicationState
@@ -103,6 +104,7 @@ def upload_video(
     response = None
     dropped = 0
     while response is None:
+        fence.confirm(f"sending the next chunk of asset {asset_id}")
         try:
             status, response = request.next_chunk(num_retries=RETRIES)
         except HttpError as exc:
