@@ -57,9 +57,10 @@ class YouTube(Platform):
 
         assert isinstance(publisher, YouTubeUpload)
         day = clock.pacific_day(now)
+        limits = quota.limits(publisher.hub.settings)
         with publisher.catalog.session() as session:
             for bucket, units in sorted(publisher.needed_quota(asset_id).items()):
-                left = quota.DAILY_LIMITS[bucket] - quota.spent(session, bucket, day)
+                left = quota.left(session, bucket, day, limits[bucket])
                 if units > left:
                     reset = clock.next_reset(now).astimezone(clock.PACIFIC)
                     raise QuotaError(

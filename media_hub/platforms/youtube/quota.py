@@ -27,7 +27,10 @@ from media_hub import fence
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import QuotaEntry
 from media_hub.platforms.youtube import YOUTUBE
-from media_hub.platforms.youtube.clock import DAILY_UNITS, pacific_day
+from media_hub.platforms.youtube.clock import pacific_day
+from media_hub.platforms.youtube.errors import reason_of
+from media_hub.platforms.youtube.settings import youtube_settings
+from media_hub.settings import Settings
 
 # Google's published costs (FACTS.md); videos.insert has a bucket of its own (calls, not units).
 UPLOAD_BUCKET = "videos.insert"
@@ -46,7 +49,26 @@ COSTS: dict[str, int] = {
 }
 LIST_COST = 1
 REFUSED_COST = 1  # what any request costs at least, refused or invalid ones too
-DAILY_LIMITS = {UPLOAD_BUCKET: 100, DEFAULT_BUCKET: DAILY_UNITS}
+SPENT_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+SPENT_MARK = "quotaExceeded"  # a ledger entry of 0 units: YouTube said the bucket is spent
+
+
+def limits(settings: Settings) -> dict[str, int]:
+    """The project's daily limits per bucket, as granted by Google (settings)."""
+    granted = youtube_settings(settings)
+    return {UPLOAD_BUCKET: granted.daily_uploads, DEFAULT_BUCKET: granted.daily_units}
+
+
+def left(session: Session, bucket_name: str, day: date, limit: int) -> int:
+    """What the bucket has left that day: the limit less what was spent, or nothing once
+    YouTube has refused a call for quota that day."""
+    marked = session.scalar(
+        select(QuotaEntry.id).where(
+            QuotaEntry.platform == YOUTUBE, QuotaEntry.bucket == bucket_name,
+            QuotaEntry.day == day, QuotaEntry.method == SPENT_MARK,
+        ).limit(1)
+    )  # fmt: skip
+    return 0 if marked is not None else max(0, limit - spent(session, bucket_name, day))
 
 
 def cost(method: str) -> int:
@@ -67,10 +89,27 @@ def spending(catalog: Catalog, method: str) -> Iterator[None]:
     entry_id = _write_ahead(catalog, method)
     try:
         yield
-    except HttpError:
-        _settle(catalog, entry_id, REFUSED_COST)
+    except HttpError as exc:
+        if reason_of(exc) in SPENT_REASONS:  # refused for quota: it spent nothing, and the day
+            _settle(catalog, entry_id, 0)  # is over sooner than the ledger thought
+            _mark_spent(catalog, method)
+        else:
+            _settle(catalog, entry_id, REFUSED_COST)
         raise
     _settle(catalog, entry_id, None)
+
+
+def _mark_spent(catalog: Catalog, method: str) -> None:
+    """YouTube says the bucket is spent for today: trust it over the ledger's count (a
+    project's real quota can be lower than the setting, or another client spends it too)."""
+    now = datetime.now(UTC)
+    with catalog.session() as session:
+        session.add(
+            QuotaEntry(
+                platform=YOUTUBE, bucket=bucket(method), day=pacific_day(now), method=SPENT_MARK,
+                units=0, at=now, confirmed=True,
+            )
+        )  # fmt: skip
 
 
 def _write_ahead(catalog: Catalog, method: str) -> int:

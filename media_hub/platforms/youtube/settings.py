@@ -29,6 +29,14 @@ class YouTubeSettings(PlatformSettings):
         Path("~/.config/media-hub/youtube-token.json"),
         description="Where the OAuth token is kept (mode 0600).",
     )
+    daily_units: int = Field(
+        10_000,
+        ge=1,
+        description="The project's daily quota in units, as granted in the Google Cloud console.",
+    )
+    daily_uploads: int = Field(
+        100, ge=1, description="videos.insert calls a day (a bucket of its own at Google)."
+    )
     upload_chunk_kib: int = Field(
         32768,
         ge=256,

@@ -87,12 +87,11 @@ def plan_sync(job: YouTubeUpload) -> SyncPlan:
 def apply_sync(job: YouTubeUpload, plan: SyncPlan) -> SyncResult:
     """Run the calls in order while the day's quota lasts; the rest waits for a rerun."""
     done: list[SyncCall] = []
+    limit = quota.limits(job.hub.settings)[quota.DEFAULT_BUCKET]
     for index, call in enumerate(plan.calls):
         with job.catalog.session() as session:
             day = clock.pacific_day(datetime.now(UTC))
-            left = quota.DAILY_LIMITS[quota.DEFAULT_BUCKET] - quota.spent(
-                session, quota.DEFAULT_BUCKET, day
-            )
+            left = quota.left(session, quota.DEFAULT_BUCKET, day, limit)
         if call.units > left:
             return SyncResult(done, plan.calls[index:])
         call.run()
