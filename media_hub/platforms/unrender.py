@@ -20,7 +20,7 @@ from typing import Any
 
 from media_hub.catalog.definitions import TemplateDefinition
 from media_hub.errors import MediaHubError
-from media_hub.platforms.templating import build_context, render_text, render_texts
+from media_hub.platforms.templating import build_context, footer, render_text, render_texts
 
 # A marker per value: NUL cannot occur in a rendered title, so a marker found in the output
 # can only have come from the value. The value's pattern is what the catalog would accept.
@@ -108,17 +108,20 @@ def _match_language(
     title and description both fit the published ones in `lang`."""
     title = published.titles[lang]
     description = published.descriptions.get(lang, "")
+
+    def marked(source: str, present: frozenset[str], empty: bool = False) -> re.Pattern[str] | None:
+        return _marked_pattern(
+            source, template, template_name, series, published.default_language, lang, present,
+            empty_description=empty,
+        )  # fmt: skip
+
     for present in _optional_sets():
-        context = _marked_context(published, lang, template, series, present)
-        title_values = _fit(template.title, context, title, template_name)
+        title_values = _fit(marked(template.title, present), title)
         if title_values is None:
             continue
-        description_values = _fit(template.description, context, description, template_name)
+        description_values = _fit(marked(template.description, present), description)
         if description_values is None:  # an empty description renders the template's rest
-            empty = build_context(
-                _marked_asset(published, lang, present, description=""), series, template, lang
-            )
-            description_values = _fit(template.description, empty, description, template_name)
+            description_values = _fit(marked(template.description, present, True), description)
             if description_values is None:
                 continue
             description_values["description"] = ""
@@ -138,41 +141,62 @@ def _optional_sets() -> Iterator[frozenset[str]]:
             yield frozenset(names)
 
 
-def _marked_asset(
-    published: PublishedTexts, lang: str, present: frozenset[str], *, description: str | None = None
-) -> dict[str, Any]:
-    marker = _MARKERS["description"][0]
+# Marked renderings depend on the template's text, the series and the languages, not on the
+# video: an adoption of thousands of videos renders each once.
+_PATTERNS: dict[tuple[Any, ...], re.Pattern[str] | None] = {}
+_PATTERNS_KEPT = 4096
+
+
+def _marked_pattern(
+    source: str,
+    template: TemplateDefinition,
+    template_name: str,
+    series: Mapping[str, Any] | None,
+    default_language: str,
+    lang: str,
+    present: frozenset[str],
+    *,
+    empty_description: bool,
+) -> re.Pattern[str] | None:
+    """`source` rendered with markers as a pattern (None if this way does not render)."""
+    key = (source, footer(template, lang), _series_key(series), default_language, lang, present,
+           empty_description)  # fmt: skip
+    if key in _PATTERNS:
+        return _PATTERNS[key]
     asset: dict[str, Any] = {
         "id": None,
-        "default_language": published.default_language,
+        "default_language": default_language,
         "titles": {lang: _MARKERS["title"][0]},
-        "descriptions": {lang: marker if description is None else description},
+        "descriptions": {lang: "" if empty_description else _MARKERS["description"][0]},
         "topics": [],
     }
     for name in _OPTIONAL:
         asset[name] = _MARKERS[name][0] if name in present else None
-    return asset
-
-
-def _marked_context(
-    published: PublishedTexts,
-    lang: str,
-    template: TemplateDefinition,
-    series: Mapping[str, Any] | None,
-    present: frozenset[str],
-) -> dict[str, Any]:
-    return build_context(_marked_asset(published, lang, present), series, template, lang)
-
-
-def _fit(
-    source: str, context: Mapping[str, Any], text: str, template_name: str
-) -> dict[str, str] | None:
-    """The values in `text` where the marked rendering of `source` has markers."""
+    context = build_context(asset, series, template, lang)
     try:
-        marked = render_text(source, context, template_path=template_name, key="unrender")
-    except MediaHubError:  # the template needs a value this rendering left out
-        return None
-    pattern = _pattern(marked)
+        pattern = _pattern(
+            render_text(source, context, template_path=template_name, key="unrender")
+        )
+    except MediaHubError:  # the template needs a value this way leaves out
+        pattern = None
+    if len(_PATTERNS) >= _PATTERNS_KEPT:
+        _PATTERNS.clear()
+    _PATTERNS[key] = pattern
+    return pattern
+
+
+def _series_key(series: Mapping[str, Any] | None) -> tuple[Any, ...]:
+    if series is None:
+        return ()
+    return (
+        series.get("slug"),
+        tuple(sorted((series.get("names") or {}).items())),
+        tuple(sorted((series.get("descriptions") or {}).items())),
+    )
+
+
+def _fit(pattern: re.Pattern[str] | None, text: str) -> dict[str, str] | None:
+    """The values in `text` where the pattern has markers."""
     if pattern is None:
         return None
     match = pattern.fullmatch(text)
