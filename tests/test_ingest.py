@@ -167,17 +167,23 @@ def test_an_unknown_series_is_refused_before_anything_is_copied(
 def test_a_taken_episode_after_the_copy_leaves_the_store_as_it_was(
     hub: Hub, runner: CliRunner, tmp_path: Path
 ) -> None:
-    first = runner.invoke(
-        app, ["catalog", "add", "--kind", "video", "--series", "advisory-clips",
-              "--episode", "1", "-t", "fr=Un"],
+    first = tmp_path / "first.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(DATA / "in.mp4"), "-t", "1", "-c", "copy",
+         str(first)],
+        check=True,
     )  # fmt: skip
-    assert first.exit_code == 0, first.stderr
+    taken = runner.invoke(
+        app, ["ingest", str(first), "--series", "advisory-clips", "--episode", "1"]
+    )  # episode 1 has its file: another one cannot be attached to it
+    assert taken.exit_code == 0, taken.stderr
+    before = _store_keys(hub)
     result = runner.invoke(
         app, ["ingest", str(DATA / "in.mp4"), "--series", "advisory-clips", "--episode", "1"]
     )
     assert result.exit_code == 1
     assert "episode 1 of series 'advisory-clips' is already asset" in result.stderr
-    assert _store_keys(hub) == []
+    assert _store_keys(hub) == before
 
 
 def test_one_bad_file_does_not_stop_the_others(hub: Hub, runner: CliRunner, tmp_path: Path) -> None:

@@ -33,9 +33,11 @@ class ShelfUpload(Publisher[dict[str, bytes]]):
     """Publishes a deck by copying its bytes onto a shelf (a dict): the whole interface in
     a few lines, which is what a new platform has to write."""
 
-    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
-        asset_id = self.ingested(request)
-        return UploadPlan(request.path, asset_id, f"shelf-{asset_id}" in self.client, {}, [])
+    def plan_asset(
+        self, asset_id: int, options: UploadOptions, file: Path | None = None
+    ) -> UploadPlan:
+        done = f"shelf-{asset_id}" in self.client
+        return UploadPlan(file or Path(f"asset-{asset_id}"), asset_id, done, {}, [])
 
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
         return self.ingested(request)

@@ -32,14 +32,32 @@ def ingest_command(
     ] = None,
     season: Annotated[int | None, typer.Option("--season", help="Season number.")] = None,
     episode: Annotated[int | None, typer.Option("--episode", help="Episode number.")] = None,
+    asset: Annotated[
+        int | None,
+        typer.Option("--asset", metavar="ID", help="The catalogued asset this file is for."),
+    ] = None,
+    replace_file: Annotated[
+        bool, typer.Option("--replace", help="With --asset: use this file instead of its own.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Ingest files: copy each master into the store, probe it, and catalog it.
 
-    The same bytes ingested again find their asset. Files that fail are reported one line
-    each; the others go on. Example: media-hub ingest clip.mp4 guide.pdf --series cv-flyers
+    The same bytes ingested again find their asset. A file for an asset the librarians
+    catalogued first goes to it: --asset ID, or the asset's --series and --episode. Files
+    that fail are reported one line each; the others go on. Examples:
+
+    media-hub ingest guide.pdf --series cv-flyers
+
+    media-hub ingest cv-ep3.mp4 --asset 12
     """
+    from media_hub.errors import ValidationError
     from media_hub.pipeline.ingest import IngestRequest, ingest
+
+    if asset is not None and len(files) > 1:
+        raise ValidationError("--asset", "give one file for one asset")
+    if replace_file and asset is None:
+        raise ValidationError("--replace", "give the asset whose file it replaces: --asset ID")
 
     cli_state = state(ctx)
     catalog, store = cli_state.hub.db, cli_state.hub.store
@@ -49,7 +67,7 @@ def ingest_command(
     for path in files:
         request = IngestRequest(
             path, series, titles, topics=topic or [], season=season, episode=episode,
-            language=language,
+            language=language, asset_id=asset, replace=replace_file,
         )  # fmt: skip
         try:
             size = path.stat().st_size if path.is_file() else 0
@@ -62,7 +80,12 @@ def ingest_command(
         output.print_json([_record(result) for result in results])
     else:
         for result in results:
-            verb = "added as" if result.created else "already"
+            verb = (
+                "added as" if result.created
+                else "attached to the catalogued" if result.attached
+                else "now the file of" if result.replaced
+                else "already"
+            )  # fmt: skip
             typer.echo(f"{result.path.name}: {verb} asset {result.asset_id} ({_summary(result)})")
     if failures:
         raise typer.Exit(1)
@@ -73,6 +96,8 @@ def _record(result: IngestResult) -> dict[str, object]:
         "file": str(result.path),
         "asset_id": result.asset_id,
         "created": result.created,
+        "attached": result.attached,
+        "replaced": result.replaced,
         "kind": result.kind.value,
         "sha256": result.sha256,
         "size": result.size,

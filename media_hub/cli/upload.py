@@ -1,4 +1,5 @@
-"""`media-hub upload FILE...`: files to the platforms of their series, as one batch."""
+"""`media-hub upload FILE...|ID...|QUERY`: files, or catalogued assets, to the platforms of
+their series, as one batch."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
     from media_hub.platforms.base import Platform
     from media_hub.platforms.publisher import UploadPlan
-    from media_hub.publishing.upload import FileUploaded
+    from media_hub.publishing.upload import FileUploaded, Mode
 
 
 def _when(value: str | None) -> datetime | None:
@@ -39,10 +40,25 @@ def _when(value: str | None) -> datetime | None:
 
 def upload(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Videos and decks.", show_default=False)],
-    series: Annotated[
-        str, typer.Option("--series", "-s", help="Series slug (gives the template).")
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE... | ID... | QUERY",
+            help="Videos and decks; or catalogued assets by id, or by a query "
+            "(status:ready series:advisory-clips).",
+            show_default=False,
+        ),
     ],
+    series: Annotated[
+        str | None, typer.Option("--series", "-s", help="Series slug (gives the template).")
+    ] = None,
+    asset: Annotated[
+        int | None,
+        typer.Option("--asset", metavar="ID", help="The catalogued asset this file is for."),
+    ] = None,
+    replace_file: Annotated[
+        bool, typer.Option("--replace", help="With --asset: use this file instead of its own.")
+    ] = False,
     title: Annotated[
         list[str] | None, typer.Option("--title", "-t", metavar="LANG=TEXT", help="Title.")
     ] = None,
@@ -77,36 +93,80 @@ def upload(
 
     Videos: ingest, transcode, thumbnail, resumable upload, playlists, captions (clip.ar.srt,
     clip.fr.vtt beside the file). Decks: ingest, upload, wait for the platform's conversion.
-    Resumable after any crash and never twice: rerun the same command. Examples:
-    media-hub upload clip.mp4 --series advisory-clips --episode 4 -t "fr=Bien chercher";
-    media-hub upload flyer.pdf --series cv-flyers -t "fr=Le CV en une page"
+    Resumable after any crash and never twice: rerun the same command. A file for an asset
+    the librarians catalogued first: --asset ID (or its --series and --episode). Assets
+    already in the catalog with their files: by id, or by a query. Examples:
+
+    media-hub upload clip.mp4 --series advisory-clips --episode 4 -t "fr=Bien chercher"
+
+    media-hub upload cv-ep3.mp4 --asset 12
+
+    media-hub upload status:ready series:advisory-clips --plan
     """
     from media_hub.pipeline.ingest import IngestRequest
     from media_hub.platforms.publisher import UploadOptions
-    from media_hub.publishing.upload import upload_files
+    from media_hub.publishing.upload import upload_assets, upload_files
 
     if privacy is not None and privacy not in ("public", "unlisted", "private"):
         raise ValidationError("--privacy", f"{privacy!r} is not public, unlisted or private")
     options = UploadOptions(privacy=privacy, publish_at=_when(publish_at))
-    request = IngestRequest(
-        files[0], series, language_texts("--title", title or []),
-        language_texts("--description", description or []), topic or [], season, episode,
-        language,
-    )  # fmt: skip
+    mode: Mode = "plan" if plan else "queue" if queue else "publish"
 
     def show_error(path: Path, exc: MediaHubError) -> None:
         typer.echo(error_line(exc, ctx.command_path), err=True)
 
-    batch = upload_files(
-        state(ctx).hub, files, request, options,
-        mode="plan" if plan else "queue" if queue else "publish",
-        progress=BarProgress(), on_error=show_error,
-    )  # fmt: skip
+    hub = state(ctx).hub
+    asset_ids = _catalogued(hub, targets)
+    if asset_ids is not None:
+        given = {"--series": series, "--asset": asset, "--title": title,
+                 "--description": description, "--topic": topic, "--language": language,
+                 "--season": season, "--episode": episode}  # fmt: skip
+        for name, value in given.items():
+            if value:
+                raise ValidationError(
+                    name, "catalogued assets keep their own; change them with 'media-hub "
+                    "catalog edit' (or upload a file)",
+                )  # fmt: skip
+        batch = upload_assets(
+            hub, asset_ids, options, mode=mode, progress=BarProgress(), on_error=show_error
+        )
+    else:
+        files = [Path(target) for target in targets]
+        if asset is not None and len(files) > 1:
+            raise ValidationError("--asset", "give one file for one asset")
+        if replace_file and asset is None:
+            raise ValidationError("--replace", "give the asset whose file it replaces: --asset ID")
+        request = IngestRequest(
+            files[0], series, language_texts("--title", title or []),
+            language_texts("--description", description or []), topic or [], season, episode,
+            language, asset, replace_file,
+        )  # fmt: skip
+        batch = upload_files(
+            hub, files, request, options, mode=mode, progress=BarProgress(), on_error=show_error
+        )
     if batch.not_done:
         typer.echo(f"not done yet: {' '.join(str(p) for p in batch.not_done)}", err=True)
     _print(batch.done, as_json)
     if batch.failed:
         raise typer.Exit(1)
+
+
+def _catalogued(hub: Any, targets: list[str]) -> list[int] | None:
+    """The asset ids the targets name (all ids, or a query with a `field:value` term that is
+    not a file), or None when they are files."""
+    if all(target.isdigit() for target in targets):
+        return [int(target) for target in targets]
+    from media_hub.catalog.querylang import parse_query
+
+    if any(Path(target).exists() for target in targets) or not any(
+        ":" in target for target in targets
+    ):
+        return None
+    query = parse_query(targets)
+    found = hub.catalog.find(query)
+    if not found:
+        raise ValidationError("QUERY", f"no asset matches {' '.join(targets)!r}")
+    return [int(record["id"]) for record in found]
 
 
 class BarProgress:
@@ -129,13 +189,14 @@ def _record(done: FileUploaded) -> dict[str, Any]:
         return _plan_record(platform, done.plan)
     if done.job_id is not None:
         return {"file": str(done.file), "asset_id": done.asset_id, "platform": platform.name,
-                "job_id": done.job_id, "queued": True}  # fmt: skip
+                "job_id": done.job_id, "queued": True, "attached": done.attached}  # fmt: skip
     published = done.published
     assert published is not None
     return {"file": str(done.file), "asset_id": done.asset_id, "platform": platform.name,
             platform.remote_id_word: published.remote_id,
             "remote_id": published.remote_id, "url": published.url,
-            "uploaded_now": published.uploaded_now, "finished": published.finished}  # fmt: skip
+            "uploaded_now": published.uploaded_now, "finished": published.finished,
+            "attached": done.attached}  # fmt: skip
 
 
 def _plan_record(platform: Platform, planned: UploadPlan) -> dict[str, Any]:
@@ -160,6 +221,8 @@ def _print(batch: list[FileUploaded], as_json: bool) -> None:
     for done in batch:
         where = done.platform.label
         head = f"{done.file}: asset {done.asset_id}"
+        if done.attached:
+            head += " (catalogued first; the file is now its own)"
         if done.job_id is not None:
             typer.echo(f"{head} queued for {where} as job {done.job_id} (run 'media-hub worker')")
         elif done.published is not None:

@@ -14,13 +14,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from media_hub.catalog import lookup
 from media_hub.catalog.assets import NewAsset, add_asset
+from media_hub.catalog.audit import USER_KEY
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.models import Asset
+from media_hub.catalog.models import Asset, Series
+from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.errors import MediaError
+from media_hub.errors import MediaError, ValidationError
 from media_hub.media.decks import probe_deck
 from media_hub.media.probe import probe
 from media_hub.media.safety import checked_source
@@ -59,18 +63,22 @@ class IngestRequest:
     season: int | None = None
     episode: int | None = None
     language: str | None = None
+    asset_id: int | None = None  # the catalogued asset this file is for (`--asset`)
+    replace: bool = False  # swap the asset's file for this one (the old one stays in history)
 
 
 @dataclass(frozen=True)
 class IngestResult:
     path: Path
     asset_id: int
-    created: bool  # False: these bytes were already this asset
+    created: bool  # False: these bytes were already this asset, or it was catalogued first
     kind: AssetKind
     sha256: str
     size: int
     source_key: str
     media_info: dict[str, Any]
+    attached: bool = False  # the file went to an asset catalogued before it (`--asset`)
+    replaced: bool = False  # the file took the place of the asset's earlier one (`--replace`)
 
 
 def kind_of(path: Path) -> AssetKind:
@@ -93,6 +101,9 @@ def ingest(
     kind = kind_of(source)
     info = probe(source, require_video=True) if kind is AssetKind.VIDEO else probe_deck(source)
     media_info = info.to_json()
+    target = _catalogued_target(catalog, request, kind)
+    if target is not None:
+        return _attach(catalog, store, source, target, request, media_info, progress)
     new = NewAsset(
         kind=kind,
         series=request.series,
@@ -126,6 +137,119 @@ def ingest(
     except BaseException:
         _drop_unless_referenced(catalog, store, stored.key)
         raise
+
+
+def first_file_for(catalog: Catalog, request: IngestRequest) -> int | None:
+    """The catalogued asset that `request`'s file will be the first file of, if any: what
+    the output says ("attached to asset 5") when the librarians catalogued it first."""
+    target = _catalogued_target(catalog, request, kind_of(request.path))
+    if target is None:
+        return None
+    with catalog.session() as session:
+        has_file = session.scalar(select(Asset.source_checksum).where(Asset.id == target))
+    return None if has_file else target
+
+
+def _catalogued_target(catalog: Catalog, request: IngestRequest, kind: AssetKind) -> int | None:
+    """The catalogued asset this file is for: the one given, else the asset of the series and
+    episode given that has no file yet (librarians catalogue first, the editor brings files)."""
+    with catalog.session() as session:
+        if request.asset_id is not None:
+            asset = lookup.asset(session, request.asset_id)
+            record = f"asset {asset.id}"
+            if asset.kind is not kind:
+                raise ValidationError(
+                    "--asset", f"it is a {asset.kind}, and {request.path.name} is a {kind}",
+                    record=record,
+                )  # fmt: skip
+            for given, (name, value) in (
+                (request.series, ("series", asset.series.slug if asset.series else None)),
+                (request.season, ("season", asset.season)),
+                (request.episode, ("episode", asset.episode)),
+            ):
+                if given is not None and given != value:
+                    raise ValidationError(
+                        f"--{name}", f"the asset's {name} is {value}, not {given}; change it "
+                        f"with 'media-hub catalog edit {asset.id}' first", record=record,
+                    )  # fmt: skip
+            return asset.id
+        if request.series is None or request.episode is None:
+            return None
+        found = session.scalars(
+            select(Asset)
+            .join(Series, Asset.series_id == Series.id)
+            .where(
+                Series.slug == request.series,
+                Asset.episode == request.episode,
+                func.coalesce(Asset.season, 0) == (request.season or 0),
+                Asset.kind == kind,
+                Asset.source_checksum.is_(None),
+            )
+        ).first()
+        return found.id if found is not None else None
+
+
+def _attach(
+    catalog: Catalog,
+    store: AssetStore,
+    source: Path,
+    asset_id: int,
+    request: IngestRequest,
+    media_info: dict[str, Any],
+    progress: ProgressCallback | None,
+) -> IngestResult:
+    """The file becomes the catalogued asset's master: refused if the asset has other bytes
+    (unless `replace`, not once published) or the bytes are another asset's."""
+    with source.open("rb") as stream:
+        stored = store.put_stream(stream, source.suffix.lower(), progress)
+    try:
+        with catalog.session() as session:
+            asset = lookup.asset(session, asset_id)
+            record = f"asset {asset_id}"
+            if asset.source_checksum == stored.sha256:
+                return _result(source, asset, created=False, media_info=media_info)
+            other = session.scalars(
+                select(Asset.id).where(Asset.source_checksum == stored.sha256)
+            ).first()
+            if other is not None:
+                raise ValidationError(
+                    "file", f"{source.name} is already asset {other}", record=record
+                )
+            replaced = asset.source_checksum is not None
+            if replaced:
+                _check_replaceable(session, asset, source, request.replace)
+            asset.source_checksum = stored.sha256
+            asset.source_key = stored.key
+            asset.source_name = source.name[:255]
+            asset.source_size = stored.size
+            asset.media_info = media_info
+            asset.updated_at = utcnow()
+            asset.updated_by = session.info.get(USER_KEY, "unknown")
+            session.flush()
+            found = _result(source, asset, created=False, media_info=media_info)
+            return replace(found, attached=not replaced, replaced=replaced)
+    except BaseException:
+        _drop_unless_referenced(catalog, store, stored.key)
+        raise
+
+
+def _check_replaceable(session: Any, asset: Asset, source: Path, asked: bool) -> None:
+    record = f"asset {asset.id}"
+    if not asked:
+        raise ValidationError(
+            "file", f"it already has a file ({asset.source_name}); give --replace to use "
+            f"{source.name} instead (the old one stays in its history)", record=record,
+        )  # fmt: skip
+    sent = session.scalars(
+        select(Publication.platform).where(
+            Publication.asset_id == asset.id, Publication.remote_id.is_not(None)
+        )
+    ).first()
+    if sent is not None:
+        raise ValidationError(
+            "--replace", f"its file is already on {sent}, where a new file would not replace "
+            "it; catalog a new asset for the new cut", record=record,
+        )  # fmt: skip
 
 
 def _title_from_name(path: Path, language: str | None) -> dict[str, str]:

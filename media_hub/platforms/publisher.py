@@ -105,10 +105,15 @@ class Publisher(ABC, Generic[Client]):
         return bool(marked)
 
     def ingested(self, request: IngestRequest) -> int:
-        """The request's asset id, ingested now if it is new; its series is required."""
-        if request.series is None:
+        """The request's asset id, ingested now if it is new; its series is required (the
+        catalogued asset's, with `--asset`)."""
+        if request.series is None and request.asset_id is None:
             raise ValidationError("series", "give --series: its template makes the metadata")
         return ingest(self.catalog, self.hub.store, request).asset_id
+
+    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
+        """Everything local (ingest, metadata rendered and checked); nothing sent."""
+        return self.plan_asset(self.ingested(request), options, request.path)
 
     def publish(
         self,
@@ -127,8 +132,11 @@ class Publisher(ABC, Generic[Client]):
         )  # fmt: skip
 
     @abstractmethod
-    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
-        """Everything local (ingest, metadata rendered and checked); nothing sent."""
+    def plan_asset(
+        self, asset_id: int, options: UploadOptions, file: Path | None = None
+    ) -> UploadPlan:
+        """What publishing a catalogued asset would send (metadata rendered and checked);
+        nothing sent. `file` is the file it came from, when there is one."""
 
     @abstractmethod
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:

@@ -17,10 +17,10 @@ from media_hub.catalog.definitions import read_definitions
 from media_hub.errors import MediaHubError, QuotaError, ValidationError
 from media_hub.hub import Hub
 from media_hub.jobs.queue import enqueue
-from media_hub.pipeline.ingest import IngestRequest
+from media_hub.pipeline.ingest import IngestRequest, first_file_for
 from media_hub.platforms.base import Platform
 from media_hub.platforms.publisher import Published, Publisher, UploadOptions, UploadPlan
-from media_hub.platforms.routing import series_platforms
+from media_hub.platforms.routing import asset_platforms, series_platforms
 
 Mode = Literal["publish", "plan", "queue"]
 
@@ -52,6 +52,7 @@ class FileUploaded:
     published: Published | None = None
     plan: UploadPlan | None = None
     job_id: int | None = None
+    attached: bool = False  # the file went to an asset the librarians catalogued first
 
 
 @dataclass
@@ -78,11 +79,15 @@ def upload_files(
     progress: UploadProgress | None = None,
     on_error: Callable[[Path, MediaHubError], None] | None = None,
 ) -> UploadBatch:
-    """Each file of `files` (the request gives their shared texts and series) to each
-    platform of the series: published now, planned (nothing sent) or queued for workers."""
-    if request.series is None:
+    """Each file of `files` (the request gives their shared texts and series, or the
+    catalogued asset they are for) to each platform of the series: published now, planned
+    (nothing sent) or queued for workers."""
+    if request.asset_id is not None:
+        platforms = asset_platforms(hub, hub.catalog.show(request.asset_id))
+    elif request.series is None:
         raise ValidationError("series", "give --series: its template makes the metadata")
-    platforms = series_platforms(read_definitions(hub.settings.definitions_dir), request.series)
+    else:
+        platforms = series_platforms(read_definitions(hub.settings.definitions_dir), request.series)
     # One publisher a platform for the whole batch: each makes its client once, when needed.
     publishers = [(platform, platform.publisher(hub)) for platform in platforms]
     shown = progress or NoProgress()
@@ -105,6 +110,77 @@ def upload_files(
     return batch
 
 
+def upload_assets(
+    hub: Hub,
+    asset_ids: Sequence[int],
+    options: UploadOptions,
+    *,
+    mode: Mode = "publish",
+    progress: UploadProgress | None = None,
+    on_error: Callable[[Path, MediaHubError], None] | None = None,
+) -> UploadBatch:
+    """Catalogued assets (with their files already in the store) to each platform of their
+    series, as `upload_files` does for files; an asset without a file is refused by name."""
+    publishers: dict[str, Publisher[Any]] = {}
+    shown = progress or NoProgress()
+    batch = UploadBatch()
+    for index, asset_id in enumerate(asset_ids):
+        label = Path(f"asset-{asset_id}")
+        try:
+            record = hub.catalog.show(asset_id)
+            if record["source_checksum"] is None:
+                raise ValidationError(
+                    "file", f"it has no file yet; attach one with 'media-hub upload FILE "
+                    f"--asset {asset_id}'", record=f"asset {asset_id}",
+                )  # fmt: skip
+            for platform in asset_platforms(hub, record):
+                job = publishers.setdefault(platform.name, platform.publisher(hub))
+                batch.done.append(_one_asset(hub, platform, job, asset_id, options, mode, shown))
+        except QuotaError as exc:
+            batch.failures.append((label, exc))
+            batch.not_done = [Path(f"asset-{left}") for left in asset_ids[index:]]
+            if on_error:
+                on_error(label, exc)
+            break
+        except MediaHubError as exc:
+            batch.failures.append((label, exc))
+            if on_error:
+                on_error(label, exc)
+    return batch
+
+
+def _one_asset(
+    hub: Hub,
+    platform: Platform,
+    job: Publisher[Any],
+    asset_id: int,
+    options: UploadOptions,
+    mode: Mode,
+    progress: UploadProgress,
+) -> FileUploaded:
+    label = Path(f"asset-{asset_id}")
+    if mode == "plan":
+        return FileUploaded(label, platform, asset_id, plan=job.plan_asset(asset_id, options))
+    if mode == "queue":
+        _, job_id = enqueue_upload(hub, platform, asset_id, options)
+        return FileUploaded(label, platform, asset_id, job_id=job_id)
+    with (
+        platform.reaching(hub),
+        progress.transcode(label) as on_transcode,
+        progress.upload(label, 0) as advance,
+    ):
+        sent = [0]
+
+        def on_bytes(done: int, total: int) -> None:
+            advance(done - sent[0])
+            sent[0] = done
+
+        done = job.publish_asset(
+            asset_id, options, on_bytes=on_bytes, on_transcode=on_transcode, file=label
+        )
+    return FileUploaded(label, platform, asset_id, published=done)
+
+
 def _one(
     hub: Hub,
     platform: Platform,
@@ -115,12 +191,13 @@ def _one(
     progress: UploadProgress,
 ) -> FileUploaded:
     path = request.path
+    attached = first_file_for(hub.db, request) is not None
     if mode == "plan":
         plan = job.prepare(request, options)
-        return FileUploaded(path, platform, plan.asset_id, plan=plan)
+        return FileUploaded(path, platform, plan.asset_id, plan=plan, attached=attached)
     if mode == "queue":
         asset_id, job_id = enqueue_upload(hub, platform, job.stage(request, options), options)
-        return FileUploaded(path, platform, asset_id, job_id=job_id)
+        return FileUploaded(path, platform, asset_id, job_id=job_id, attached=attached)
     size = path.stat().st_size if path.is_file() else 0
     with (
         platform.reaching(hub),
@@ -134,7 +211,7 @@ def _one(
             sent[0] = done
 
         done = job.publish(request, options, on_bytes=on_bytes, on_transcode=on_transcode)
-    return FileUploaded(path, platform, done.asset_id, published=done)
+    return FileUploaded(path, platform, done.asset_id, published=done, attached=attached)
 
 
 def enqueue_upload(

@@ -48,12 +48,14 @@ class SlideShareUpload(Publisher[SlideShareClient]):
 
     platform = SLIDESHARE
 
-    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
-        asset_id = self.ingested(request)
+    def plan_asset(
+        self, asset_id: int, options: UploadOptions, file: Path | None = None
+    ) -> UploadPlan:
         fields = self.fields(asset_id, options)
         state = self._publication(asset_id).get("state")
         calls = [] if state == PublicationState.DONE else self._calls(state)
-        return UploadPlan(request.path, asset_id, state == PublicationState.DONE, fields, calls)
+        done = state == PublicationState.DONE
+        return UploadPlan(file or Path(f"asset-{asset_id}"), asset_id, done, fields, calls)
 
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
         """The deck in the catalog and the store, its metadata checked: all a worker needs."""

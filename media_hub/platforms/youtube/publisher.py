@@ -49,13 +49,14 @@ class YouTubeUpload(Publisher[Any]):
     def youtube(self) -> Any:
         return self.client
 
-    def prepare(self, request: IngestRequest, options: UploadOptions) -> UploadPlan:
-        """Everything local (ingest, metadata checked); returns what would be sent."""
-        asset_id = self.ingested(request)
+    def plan_asset(
+        self, asset_id: int, options: UploadOptions, file: Path | None = None
+    ) -> UploadPlan:
+        """The metadata checked and the calls a publication would make; nothing sent."""
         resource = self.metadata(asset_id, options)
         return UploadPlan(
-            request.path, asset_id, self._uploaded(asset_id), resource,
-            self._calls(asset_id, request.path),
+            file or Path(f"asset-{asset_id}"), asset_id, self._uploaded(asset_id), resource,
+            self._calls(asset_id, file),
         )  # fmt: skip
 
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
