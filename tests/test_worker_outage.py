@@ -106,7 +106,8 @@ def test_an_outage_longer_than_the_patience_ends_the_worker_with_status_1(
 ) -> None:
     Hub(load_settings(home)).close()  # the schema, made while the server is up
     process = subprocess.Popen(
-        [sys.executable, "-m", "media_hub", "worker", "--poll", "0.2", "--database-patience", "3"],
+        [sys.executable, "-m", "media_hub", "worker", "--poll", "0.2", "--database-patience", "3",
+         "--local-store"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
