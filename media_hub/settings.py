@@ -135,14 +135,32 @@ class Settings(BaseSettings):
         return found
 
 
+# What makes a folder a hub: its settings file, or (a hub made by hand, this repository) its
+# conventions.
+HUB_MARKERS = (CONFIG_FILE, "catalog/series.toml")
+
+
 def hub_home(explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
-    """The hub folder: the one given, else MEDIA_HUB_HOME, else the current folder."""
+    """The hub folder: the one given (--hub), else MEDIA_HUB_HOME, else the current folder
+    or the nearest parent that is a hub, as git finds its repository. Outside any hub this
+    refuses rather than start an empty catalog where the user happens to stand."""
     environ = os.environ if environ is None else environ
     if explicit is not None:
         return explicit.expanduser().resolve()
     if environ.get(HOME_ENV):
         return Path(environ[HOME_ENV]).expanduser().resolve()
-    return Path.cwd()
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if is_hub(folder):
+            return folder
+    raise ConfigError(
+        f"{here} is not in a hub (no {CONFIG_FILE} here or in a parent folder) and "
+        f"{HOME_ENV} is not set; create one with 'media-hub init FOLDER', or cd into one"
+    )
+
+
+def is_hub(folder: Path) -> bool:
+    return any((folder / marker).is_file() for marker in HUB_MARKERS)
 
 
 CORE_KEYS = frozenset({"user", "catalog", "store", "thumbnails"})
