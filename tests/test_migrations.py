@@ -242,6 +242,35 @@ def test_0005_counts_old_ledger_rows_as_confirmed_and_marks_nothing(catalog_url:
         engine.dispose()
 
 
+@pytest.mark.empty_catalog
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_0006_indexes_existing_texts_with_their_stems(catalog_url: str) -> None:
+    engine = create_catalog_engine(catalog_url)
+    try:
+        migrations.upgrade(engine, "0005")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO assets (id, kind, default_language, status, created_at, "
+                    "created_by, updated_at, updated_by, version) "
+                    "VALUES (1, 'video', 'ar', 'draft', :at, 'old', :at, 'old', 1)"
+                ),
+                {"at": NOW},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO asset_texts (asset_id, lang, title, description, search_text) "
+                    "VALUES (1, 'ar', 'كيف تكتب سيرتك', '', ' كيف تكتب سيرتك ')"
+                )
+            )
+        migrations.upgrade(engine)
+        with engine.connect() as connection:
+            [indexed] = connection.execute(text("SELECT search_text FROM asset_texts")).scalars()
+        assert indexed == " كيف تكتب سيرتك سير "
+    finally:
+        engine.dispose()
+
+
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 

@@ -103,6 +103,23 @@ def test_arabic_word_inside_its_article(catalog: CatalogService, shelf: dict[str
     assert found(catalog, "سيرة", include_archived=True) == names(shelf, "cv", "archived")
 
 
+def test_inflected_words_find_each_other_through_their_stems(
+    catalog: CatalogService, shelf: dict[str, int]
+) -> None:
+    your_cv = int(
+        catalog.add(
+            NewAsset(kind=AssetKind.VIDEO, series="reports",
+                     titles={"ar": "كيف تكتب سيرتك", "fr": "Réussir ses entretiens"})
+        )["id"]
+    )  # fmt: skip
+    # "سيرتك" (your CV) holds no "سيرة" (CV): found by its stem, as the others by substring.
+    assert found(catalog, "سيرة") == sorted([*names(shelf, "cv"), your_cv])
+    assert found(catalog, "سيرتك") == sorted([*names(shelf, "cv"), your_cv])
+    assert found(catalog, "entretiens") == sorted([*names(shelf, "interview"), your_cv])
+    assert found(catalog, "entretien") == sorted([*names(shelf, "interview"), your_cv])
+    assert found(catalog, "مكتبة") == []  # a stem is a whole token, not any substring
+
+
 def test_french_accents_and_case(catalog: CatalogService, shelf: dict[str, int]) -> None:
     assert found(catalog, "entretien") == names(shelf, "interview")
     assert found(catalog, "ENTRETIEN") == names(shelf, "interview")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog import lookup, rules
@@ -21,7 +21,7 @@ from media_hub.catalog.models import (
     Topic,
 )
 from media_hub.catalog.records import ASSET_COLUMNS, AssetRecord, asset_record_from_columns
-from media_hub.catalog.text import search_words
+from media_hub.catalog.text import query_terms
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.errors import ValidationError
 
@@ -155,14 +155,16 @@ def _filtered(session: Session, query: AssetQuery) -> Select[int]:
             exists().where(AssetText.asset_id == Asset.id, AssetText.lang == language)
         )
     if query.text is not None:
-        words = search_words(query.text)
-        if not words:
+        terms = query_terms(query.text)
+        if not terms:
             raise ValidationError("search", f"{query.text!r} has no words to search for")
-        for word in words:
+        for word, stemmed in terms:
             # An uncorrelated IN: one scan of the texts per word, not one probe per asset.
-            matches = select(AssetText.asset_id).where(
-                AssetText.search_text.contains(word, autoescape=True)
-            )
+            found = AssetText.search_text.contains(word, autoescape=True)
+            if stemmed is not None:  # or an inflected form: its stem is stored as a token
+                token = f" {stemmed} "
+                found = or_(found, AssetText.search_text.contains(token, autoescape=True))
+            matches = select(AssetText.asset_id).where(found)
             if language:
                 matches = matches.where(AssetText.lang == language)
             statement = statement.where(Asset.id.in_(matches))
