@@ -51,7 +51,7 @@ def printed(
 
     with mock.patch.object(output, "console", console):
         if reference:
-            cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+            cells = output.table_cells(rows)
             if cells:
                 console().print(output._rich_table(title, columns, cells))
             else:

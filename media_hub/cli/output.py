@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from media_hub.catalog.vocabulary import LANGUAGES
 
@@ -25,6 +25,22 @@ if TYPE_CHECKING:
 
 # Characters that Rich would strip or expand in a cell: such tables are left to Rich whole.
 _UNUSUAL = re.compile(r"[\x00-\x1f\x7f]")
+# Letters of right-to-left scripts (Hebrew, Arabic and its supplements, Syriac, Thaana, N'Ko).
+_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """`text` in Unicode isolates (FSI ... PDI) when it holds right-to-left letters, so a
+    terminal that applies the bidi algorithm keeps it in its place on the line: an Arabic
+    old value and new value otherwise swap sides around the arrow between them."""
+    if _RIGHT_TO_LEFT.search(text):
+        return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+    return text
+
+
+def _right_to_left(cell: str) -> bool:
+    return cell.startswith(FIRST_STRONG_ISOLATE)
 
 
 class Format(StrEnum):
@@ -53,7 +69,8 @@ def print_json(data: Any) -> None:
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    """Rows in a table; a cell in a right-to-left script is isolated and set to the right."""
+    cells = table_cells(rows)
     out = console()
     if not cells:
         out.print("[dim]nothing found[/dim]")
@@ -63,14 +80,22 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
     out.print(_rich_table(title, columns, cells) if drawn is None else drawn)
 
 
+def table_cells(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
+    """The rows as the table's cell texts (None empty, right-to-left text isolated)."""
+    return [["" if cell is None else isolate(str(cell)) for cell in row] for row in rows]
+
+
 def _rich_table(title: str | None, columns: Sequence[str], cells: Sequence[Sequence[str]]) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in cells:
-        table.add_row(*row)
+        table.add_row(
+            *(Text.from_markup(c, justify="right") if _right_to_left(c) else c for c in row)
+        )
     return table
 
 
@@ -145,10 +170,13 @@ def _drawn_table(
         drawn: list[list[str]] = []
         for text, width in zip(texts, widths, strict=True):
             room = width - padding
+            rtl = _right_to_left(text)
             if cell_len(text) <= room:
-                drawn.append([f" {text}{' ' * (room - cell_len(text))} "])
+                gap = " " * (room - cell_len(text))
+                drawn.append([f" {gap}{text} " if rtl else f" {text}{gap} "])
             else:  # as Rich renders a Text in a cell: wrapped, then padded or cropped
-                lines = Text(text).wrap(out, room, justify="left", overflow="fold")
+                justify: Literal["left", "right"] = "right" if rtl else "left"
+                lines = Text(text).wrap(out, room, justify=justify, overflow="fold")
                 drawn.append([f" {set_cell_size(line.plain, room)} " for line in lines])
         for line_no in range(max(len(lines) for lines in drawn)):
             parts = [
@@ -265,7 +293,8 @@ def _as_published(platforms: Sequence[str]) -> str:
 
 
 def print_changes(changes: list[dict[str, Any]]) -> None:
+    """`field: old → new`, each value isolated: Arabic on both sides stays in that order."""
     for change in changes:
-        old = "∅" if change["old"] is None else change["old"]
-        new = "∅" if change["new"] is None else change["new"]
+        old = "∅" if change["old"] is None else isolate(str(change["old"]))
+        new = "∅" if change["new"] is None else isolate(str(change["new"]))
         console().print(f"  {change['field']}: {old} → {new}", markup=False)
