@@ -28,6 +28,12 @@ def auth_youtube(
         bool, typer.Option("--no-browser", help="Print the URL to open instead of opening it.")
     ] = False,
     port: Annotated[int, typer.Option("--port", help="Loopback port for the redirect.")] = 0,
+    sandbox: Annotated[
+        bool,
+        typer.Option(
+            "--sandbox", help="Against 'media-hub sandbox serve': consent without a browser."
+        ),
+    ] = False,
 ) -> None:
     """Authorize media-hub on the YouTube channel; the token is saved with mode 0600.
 
@@ -42,7 +48,9 @@ def auth_youtube(
         raise ConfigError(
             "no OAuth client file: give --client-secrets or set youtube.client_secrets"
         )
-    path = authorize(settings, settings.path(secrets), open_browser=not no_browser, port=port)
+    path = authorize(
+        settings, settings.path(secrets), open_browser=not no_browser, port=port, sandbox=sandbox
+    )
     typer.echo(f"authorized; token saved in {path} (readable by you only)")
 
 

@@ -11,6 +11,8 @@ import typer
 
 from media_hub.errors import MediaHubError
 
+ENV_WAIT_S = 10.0
+
 app = typer.Typer(
     help="A local HTTPS stand-in of the YouTube Data, Analytics and OAuth APIs and of "
     "SlideShare's API v2.",
@@ -74,9 +76,9 @@ def serve(
     YouTube's APIs are at the root; SlideShare's API v2 is at /api/2/, its account written to
     slideshare-credentials.json (mode 0600) beside the state file.
     """
+    from media_hub.sandbox.env import env_file, write_settings
     from media_hub.sandbox.faults import parse_spec
     from media_hub.sandbox.server import Sandbox  # TLS, cryptography: only when serving
-    from media_hub.sandbox.slideshare_account import save_credentials
     from media_hub.sandbox.state import DEFAULT_CONFIG
 
     for spec in fault or []:  # all checked before the state file is touched
@@ -111,17 +113,43 @@ def serve(
         typer.echo(f"CA certificate: {sandbox.ca_cert}")
         typer.echo(f"channel state:  {sandbox.state.path}")
         typer.echo("settings:")
-        typer.echo(f"  MEDIA_HUB_YOUTUBE_API_ENDPOINT={sandbox.url}")
-        typer.echo(f"  MEDIA_HUB_YOUTUBE_TOKEN_URI={sandbox.token_uri}")
-        typer.echo(f"  MEDIA_HUB_YOUTUBE_CA_BUNDLE={sandbox.ca_cert}")
-        credentials = sandbox.state.path.with_name("slideshare-credentials.json")
-        save_credentials(sandbox.state, credentials)
-        typer.echo(f"  MEDIA_HUB_SLIDESHARE_API_BASE={sandbox.slideshare_api_base}")
-        typer.echo(f"  MEDIA_HUB_SLIDESHARE_CA_BUNDLE={sandbox.ca_cert}")
-        typer.echo(f"  MEDIA_HUB_SLIDESHARE_CREDENTIALS_FILE={credentials}")
-        typer.echo("Ctrl-C stops it.", err=True)
+        for name, value in write_settings(sandbox).items():
+            typer.echo(f"  {name}={value}")
+        typer.echo(
+            f'in another shell: eval "$(media-hub sandbox env --state {state_file})", then '
+            "media-hub auth youtube --sandbox; Ctrl-C stops it.",
+            err=True,
+        )
         threading.Event().wait()
     except KeyboardInterrupt:
         typer.echo("sandbox stopped", err=True)
     finally:
         sandbox.stop()
+        env_file(state_file.resolve()).unlink(missing_ok=True)  # its settings end with it
+
+
+@app.command("env")
+def env(
+    state_file: Annotated[
+        Path,
+        typer.Option("--state", help="The state file the sandbox serves (as given to serve)."),
+    ] = Path("sandbox/channel.json"),
+) -> None:
+    """Print the settings of the sandbox that serves STATE, as shell `export` lines.
+
+    Example: eval "$(media-hub sandbox env --state sandbox/channel.json)"
+    """
+    import time
+
+    from media_hub.sandbox.env import env_file
+
+    found = env_file(state_file)
+    deadline = time.monotonic() + ENV_WAIT_S  # a sandbox started a moment ago writes it soon
+    while not found.is_file() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not found.is_file():
+        raise MediaHubError(
+            f"{found}: no settings; start the sandbox first with 'media-hub sandbox serve "
+            f"--state {state_file}'"
+        )
+    typer.echo(found.read_text(encoding="utf-8"), nl=False)

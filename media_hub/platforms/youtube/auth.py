@@ -90,8 +90,12 @@ def authorize(
     *,
     open_browser: bool = True,
     port: int = 0,
+    sandbox: bool = False,
 ) -> Path:
-    """Run the installed-app flow on a loopback port and save the token; returns its path."""
+    """Run the installed-app flow on a loopback port and save the token; returns its path.
+
+    With `sandbox`, the consent page (the sandbox's, which consents at once) is fetched here
+    instead of in a browser; refused unless youtube.api_endpoint is on this machine."""
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     if not client_secrets.is_file():
@@ -101,9 +105,10 @@ def authorize(
         )
     flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(requested))
     _trust(flow.oauth2session, settings)
+    browser = _sandbox_consent(settings) if sandbox else None
     credentials = flow.run_local_server(
-        host="127.0.0.1", port=port, open_browser=open_browser, access_type="offline",
-        prompt="consent",
+        host="127.0.0.1", port=port, open_browser=open_browser or sandbox, browser=browser,
+        access_type="offline", prompt="consent",
     )  # fmt: skip
     path = token_path(settings)
     save_credentials(path, credentials)
@@ -142,6 +147,42 @@ def _requests_transport(settings: Settings) -> Request:
     session = requests.Session()
     _trust(session, settings)
     return Request(session)
+
+
+SANDBOX_BROWSER = "media-hub-sandbox-consent"
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _sandbox_consent(settings: Settings) -> str:
+    """A `webbrowser` name whose `open` fetches the consent URL with the configured CA, as a
+    browser would; only for a sandbox on this machine (a real consent needs a person)."""
+    import ssl
+    import threading
+    import urllib.parse
+    import urllib.request
+    import webbrowser
+
+    youtube = youtube_settings(settings)
+    host = urllib.parse.urlsplit(youtube.api_endpoint).hostname or ""
+    if host not in _LOOPBACK:
+        raise ConfigError(
+            f"--sandbox only works against a sandbox on this machine; youtube.api_endpoint is "
+            f"{youtube.api_endpoint}"
+        )
+    ca = str(settings.path(youtube.ca_bundle)) if youtube.ca_bundle else None
+    context = ssl.create_default_context(cafile=ca)
+
+    class Consent(webbrowser.BaseBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            def visit() -> None:
+                with urllib.request.urlopen(url, context=context, timeout=30) as answer:  # noqa: S310
+                    answer.read()
+
+            threading.Thread(target=visit, daemon=True).start()
+            return True
+
+    webbrowser.register(SANDBOX_BROWSER, None, Consent(SANDBOX_BROWSER))
+    return SANDBOX_BROWSER
 
 
 def _trust(session: Any, settings: Settings) -> None:
