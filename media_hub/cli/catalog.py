@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import dataclasses
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +12,10 @@ from media_hub.cli import output
 from media_hub.cli.output import Format
 from media_hub.cli.parsing import iso_date, language_texts
 from media_hub.cli.state import state
+from media_hub.errors import ValidationError
+
+if TYPE_CHECKING:
+    from media_hub.catalog.query import AssetQuery
 
 app = typer.Typer(help="Add, find and edit the assets of the catalog.", no_args_is_help=True)
 
@@ -96,9 +101,42 @@ def add(
         typer.echo(record["id"])
 
 
+QueryArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="QUERY",
+        help="Query terms (series:advisory-clips status:ready episode:3..7 lang:fr, plain "
+        "words to find); the options below are shorthands for the same terms.",
+        show_default=False,
+    ),
+]
+
+
+def query_of(
+    terms: list[str] | None,
+    text: str | None = None,
+    **options: Any,
+) -> AssetQuery:
+    """The query terms, then each option given (an option names the same filter as a term:
+    giving both with different values is refused)."""
+    from media_hub.catalog.querylang import parse_query
+
+    query = parse_query([*(terms or []), *([text] if text else [])])
+    changes = {}
+    for name, value in options.items():
+        if value is None or value is False:
+            continue
+        current = getattr(query, name)
+        if current not in (None, False, 0, ()) and current != value:
+            raise ValidationError(f"--{name}", f"the query already says {name} {current}")
+        changes[name] = value
+    return dataclasses.replace(query, **changes)
+
+
 @app.command("list")
 def list_assets(
     ctx: typer.Context,
+    terms: QueryArg = None,
     series: SeriesFilter = None,
     topic: TopicFilter = None,
     status: StatusFilter = None,
@@ -110,14 +148,20 @@ def list_assets(
     output_format: FormatOpt = Format.TABLE,
     as_json: JsonOpt = False,
 ) -> None:
-    """List assets, filtered by series, topic, status, kind or language.
+    """List assets, filtered by a query (as 'catalog set' and 'upload' take) or options.
 
-    Example: media-hub catalog list --series advisory-clips --format csv
+    Examples: media-hub catalog list series:advisory-clips status:ready
+
+    media-hub catalog list --series advisory-clips --format csv
     """
-    from media_hub.catalog.query import AssetQuery
-
-    query = AssetQuery(series, topic, status, kind, language, None, include_archived, limit, offset)
-    output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
+    query = query_of(
+        terms, series=series, topic=topic, status=status, kind=kind, language=language,
+        include_archived=include_archived, limit=limit, offset=offset,
+    )  # fmt: skip
+    output.print_assets(
+        state(ctx).catalog.find(query), Format.JSON if as_json else output_format,
+        language=query.language,
+    )  # fmt: skip
 
 
 @app.command("search")
@@ -140,12 +184,20 @@ def search(
     Accents, case and Arabic short vowels do not matter: "entretien" finds "Entretien",
     "سيرة" finds "السِّيرَة".
 
+    The text may hold query terms too: "entretien status:ready lang:fr".
+
     Example: media-hub catalog search "السيرة الذاتية" --series advisory-clips
     """
-    from media_hub.catalog.query import AssetQuery
-
-    query = AssetQuery(series, topic, status, kind, language, text, include_archived, limit, offset)
-    output.print_assets(state(ctx).catalog.find(query), Format.JSON if as_json else output_format)
+    query = query_of(
+        None, text, series=series, topic=topic, status=status, kind=kind, language=language,
+        include_archived=include_archived, limit=limit, offset=offset,
+    )  # fmt: skip
+    if query.text is None:
+        raise ValidationError("search", f"{text!r} has no words to search for")
+    output.print_assets(
+        state(ctx).catalog.find(query), Format.JSON if as_json else output_format,
+        language=query.language,
+    )  # fmt: skip
 
 
 @app.command("show")

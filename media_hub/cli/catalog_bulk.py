@@ -21,9 +21,11 @@ from media_hub.cli.catalog import (
     KindFilter,
     LanguageFilter,
     LimitOpt,
+    QueryArg,
     SeriesFilter,
     StatusFilter,
     TopicFilter,
+    query_of,
 )
 from media_hub.cli.state import state
 from media_hub.errors import ExitStatus, ValidationError
@@ -53,6 +55,7 @@ def export(
     output_path: Annotated[
         Path, typer.Option("--output", "-o", metavar="FILE", help="The .csv or .xlsx to write.")
     ],
+    terms: QueryArg = None,
     sheet_format: Annotated[
         SheetFormat | None,
         typer.Option("--format", "-f", help="csv or xlsx (default: from the file's name)."),
@@ -68,11 +71,14 @@ def export(
     """Write assets to a spreadsheet to edit and import: one row per asset, one column per
     field and language, and the version each row was read at.
 
-    Example: media-hub catalog export --series advisory-clips -o advisory.xlsx
-    """
-    from media_hub.catalog.query import AssetQuery
+    Examples: media-hub catalog export series:advisory-clips status:draft -o drafts.xlsx
 
-    query = AssetQuery(series, topic, status, kind, language, None, include_archived, limit)
+    media-hub catalog export --series advisory-clips -o advisory.xlsx
+    """
+    query = query_of(
+        terms, series=series, topic=topic, status=status, kind=kind, language=language,
+        include_archived=include_archived, limit=limit,
+    )  # fmt: skip
     count = _service(ctx).export(query, output_path, format_of(output_path, sheet_format))
     typer.echo(f"exported {count} asset{'s' if count != 1 else ''} to {output_path}")
 

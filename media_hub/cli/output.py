@@ -195,7 +195,11 @@ def print_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         writer.writerow(["" if cell is None else cell for cell in row])
 
 
-def print_assets(assets: Sequence[Mapping[str, Any]], output: Format) -> None:
+def print_assets(
+    assets: Sequence[Mapping[str, Any]], output: Format, *, language: str | None = None
+) -> None:
+    """Assets as a table (the title in `language` when asked and there, else the default
+    language's), CSV (every language) or JSON."""
     if output is Format.JSON:
         print_json(assets)
         return
@@ -242,7 +246,7 @@ def print_assets(assets: Sequence[Mapping[str, Any]], output: Format) -> None:
                 a["series"] or "",
                 episode_label(a["season"], a["episode"]),
                 a["status"],
-                a["titles"].get(a["default_language"], ""),
+                a["titles"].get(language or "") or a["titles"].get(a["default_language"], ""),
                 ", ".join(a["topics"]),
             ]
             for a in assets
