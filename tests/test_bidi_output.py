@@ -40,3 +40,17 @@ def test_right_to_left_cells_are_set_to_the_right(hub: Hub, runner: CliRunner) -
     assert arabic_cell.endswith(f" {FSI}سيرة{PDI} ")  # right-aligned, padded on the left
     assert arabic_cell.startswith("   ")
     assert french_cell.startswith(" Un titre")  # left to right: left-aligned as before
+
+
+def test_a_topic_added_beside_another_shows_as_added_not_replaced(
+    hub: Hub, runner: CliRunner
+) -> None:
+    asset = hub.catalog.add(NewAsset(kind=AssetKind.VIDEO, titles={"fr": "CV"}, topics=["cv"]))
+    edited = runner.invoke(app, ["catalog", "edit", str(asset["id"]), "--add-topic", "job-search"])
+    assert edited.exit_code == 0, edited.output
+    assert "  topics: + job-search" in edited.stdout  # cv was kept: not "∅ → job-search"
+    dropped = runner.invoke(app, ["catalog", "edit", str(asset["id"]), "--remove-topic", "cv"])
+    assert "  topics: − cv" in dropped.stdout
+    history = runner.invoke(app, ["catalog", "history", str(asset["id"])], env={"COLUMNS": "200"})
+    assert "+ job-search" in history.stdout
+    assert "− cv" in history.stdout

@@ -322,15 +322,14 @@ def history(
         return
     output.print_table(
         f"asset {asset_id}",
-        ["when", "who", "version", "field", "old", "new"],
+        ["when", "who", "version", "field", "change"],
         (
             [
                 e["at"][:19].replace("T", " "),
                 e["user"],
                 e["version"],
                 e["field"],
-                e["old"],
-                e["new"],
+                output.change_text(e),
             ]
             for e in entries
         ),

@@ -296,9 +296,21 @@ def _as_published(platforms: Sequence[str]) -> str:
     return f"as on {' and '.join(labels)} (catalog edit ID --use-template to render them)"
 
 
+# Fields holding a set of slugs: a change is one slug added or taken out, not replaced.
+SET_FIELDS = frozenset({"topics", "playlists"})
+
+
+def change_text(change: Mapping[str, Any]) -> str:
+    """`old → new`, each value isolated (Arabic on both sides stays in that order); for a
+    set of slugs, `+ added` or `− removed`, since the others were kept."""
+    old, new = change["old"], change["new"]
+    if change["field"] in SET_FIELDS and (old is None) != (new is None):
+        return f"+ {new}" if old is None else f"− {old}"
+    shown_old = "∅" if old is None else isolate(str(old))
+    shown_new = "∅" if new is None else isolate(str(new))
+    return f"{shown_old} → {shown_new}"
+
+
 def print_changes(changes: list[dict[str, Any]]) -> None:
-    """`field: old → new`, each value isolated: Arabic on both sides stays in that order."""
     for change in changes:
-        old = "∅" if change["old"] is None else isolate(str(change["old"]))
-        new = "∅" if change["new"] is None else isolate(str(change["new"]))
-        console().print(f"  {change['field']}: {old} → {new}", markup=False)
+        console().print(f"  {change['field']}: {change_text(change)}", markup=False)
