@@ -260,3 +260,18 @@ def _make_due(catalog: Catalog, job_id: int) -> None:
 
     with catalog.session() as session:
         session.execute(update(Job).where(Job.id == job_id).values(run_after=utcnow()))
+
+
+def test_jobs_list_names_the_asset_and_keeps_times_on_one_line(hub: Hub, runner: CliRunner) -> None:
+    import re
+
+    from media_hub.catalog.assets import NewAsset
+    from media_hub.catalog.vocabulary import AssetKind
+
+    asset = hub.catalog.add(NewAsset(kind=AssetKind.VIDEO, titles={"fr": "Le CV en 2 minutes"}))
+    queue.enqueue(hub.db, "transcode", {"asset_id": asset["id"]}, asset["id"])
+    table = runner.invoke(app, ["jobs", "list"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.stderr
+    [row] = [line for line in table.stdout.splitlines() if "transcode" in line]
+    assert "Le CV en 2 minutes" in row
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", row)

@@ -24,7 +24,8 @@ JobArg = Annotated[int, typer.Argument(metavar="ID", help="Job id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-COLUMNS = ("id", "kind", "asset", "state", "attempts", "run after", "lease owner", "error")
+COLUMNS = ("id", "kind", "asset", "title", "state", "attempts", "run after", "lease owner",
+           "error")  # fmt: skip
 
 
 @jobs_app.command("add")
@@ -83,7 +84,25 @@ def list_command(
     if as_json:
         output.print_json(found)
         return
-    output.print_table("jobs", COLUMNS, (_row(job) for job in found))
+    titles = _titles(state(ctx).hub.db, [job["asset_id"] for job in found if job["asset_id"]])
+    output.print_table("jobs", COLUMNS, (_row(job, titles) for job in found))
+
+
+def _titles(catalog: Any, asset_ids: list[int]) -> dict[int, str]:
+    """Each asset's title in its default language, for people to know the job's subject."""
+    from media_hub.catalog.query import asset_records_by_id
+
+    with catalog.session() as session:
+        found = asset_records_by_id(session, sorted(set(asset_ids)))
+    return {
+        asset_id: record["titles"].get(record["default_language"], "")
+        for asset_id, record in found.items()
+    }
+
+
+def _when(iso: str | None) -> str | None:
+    """`2026-12-06 02:04 UTC`: short enough to stay on one line of the table."""
+    return None if iso is None else f"{iso[:16].replace('T', ' ')} UTC"
 
 
 @jobs_app.command("show")
@@ -128,10 +147,10 @@ def _changed(job: dict[str, Any], as_json: bool) -> None:
         typer.echo(f"job {job['id']} ({job['kind']}) is {job['state']}")
 
 
-def _row(job: dict[str, Any]) -> tuple[Any, ...]:
+def _row(job: dict[str, Any], titles: dict[int, str]) -> tuple[Any, ...]:
     error = (job["error"] or "").splitlines()
     return (
-        job["id"], job["kind"], job["asset_id"], job["waiting"] or job["state"],
-        f"{job['attempts']}/{job['max_attempts']}", job["run_after"], job["lease_owner"],
-        error[0][:80] if error else None,
+        job["id"], job["kind"], job["asset_id"], titles.get(job["asset_id"]),
+        job["waiting"] or job["state"], f"{job['attempts']}/{job['max_attempts']}",
+        _when(job["run_after"]), job["lease_owner"], error[0][:80] if error else None,
     )  # fmt: skip
