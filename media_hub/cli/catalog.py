@@ -39,7 +39,9 @@ IfVersionOpt = Annotated[
     ),
 ]
 SeriesFilter = Annotated[str | None, typer.Option("--series", "-s", help="Only this series.")]
-TopicFilter = Annotated[str | None, typer.Option("--topic", help="Only assets with this topic.")]
+TopicFilter = Annotated[
+    str | None, typer.Option("--topic", metavar="SLUG", help="Only assets with this topic.")
+]
 StatusFilter = Annotated[AssetStatus | None, typer.Option("--status", help="Only this status.")]
 KindFilter = Annotated[AssetKind | None, typer.Option("--kind", help="Only videos or decks.")]
 LanguageFilter = Annotated[
@@ -60,10 +62,12 @@ def add(
     title: TitleOpt = None,
     series: Annotated[str | None, typer.Option("--series", "-s", help="Series slug.")] = None,
     description: DescriptionOpt = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="Topic slug.")] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", metavar="SLUG", help="Topic slug.")
+    ] = None,
     playlist: Annotated[
         list[str] | None,
-        typer.Option("--playlist", help="Extra playlist, beside the series' own."),
+        typer.Option("--playlist", metavar="SLUG", help="Extra playlist, beside the series' own."),
     ] = None,
     season: Annotated[int | None, typer.Option("--season", help="Season number.")] = None,
     episode: Annotated[int | None, typer.Option("--episode", help="Episode number.")] = None,
@@ -227,15 +231,18 @@ def edit(
         list[str] | None,
         typer.Option("--drop-language", metavar="LANG", help="Remove the title and description."),
     ] = None,
-    add_topic: Annotated[list[str] | None, typer.Option("--add-topic", help="Add a topic.")] = None,
+    add_topic: Annotated[
+        list[str] | None, typer.Option("--add-topic", metavar="SLUG", help="Add a topic.")
+    ] = None,
     remove_topic: Annotated[
-        list[str] | None, typer.Option("--remove-topic", help="Remove a topic.")
+        list[str] | None, typer.Option("--remove-topic", metavar="SLUG", help="Remove a topic.")
     ] = None,
     add_playlist: Annotated[
-        list[str] | None, typer.Option("--add-playlist", help="Put in a playlist.")
+        list[str] | None, typer.Option("--add-playlist", metavar="SLUG", help="Put in a playlist.")
     ] = None,
     remove_playlist: Annotated[
-        list[str] | None, typer.Option("--remove-playlist", help="Take out of a playlist.")
+        list[str] | None,
+        typer.Option("--remove-playlist", metavar="SLUG", help="Take out of a playlist."),
     ] = None,
     season: Annotated[int | None, typer.Option("--season", help="Season number.")] = None,
     episode: Annotated[int | None, typer.Option("--episode", help="Episode number.")] = None,

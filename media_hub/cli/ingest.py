@@ -26,7 +26,9 @@ def ingest_command(
         list[str] | None,
         typer.Option("--title", "-t", metavar="LANG=TEXT", help="Title (default: the file name)."),
     ] = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="Topic slug.")] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", metavar="SLUG", help="Topic slug.")
+    ] = None,
     language: Annotated[
         str | None, typer.Option("--language", "-l", help="Default language of the asset.")
     ] = None,

@@ -17,7 +17,11 @@ def publish(
     ] = False,
     platform: Annotated[
         list[str] | None,
-        typer.Option("--platform", help="A platform by name (default: each with publications)."),
+        typer.Option(
+            "--platform",
+            metavar="NAME",
+            help="A platform by name (default: each with publications).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

@@ -66,7 +66,9 @@ def upload(
         list[str] | None,
         typer.Option("--description", "-d", metavar="LANG=TEXT", help="Description."),
     ] = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="Topic slug.")] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", metavar="SLUG", help="Topic slug.")
+    ] = None,
     language: Annotated[
         str | None, typer.Option("--language", "-l", help="Default language.")
     ] = None,
