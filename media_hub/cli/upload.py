@@ -99,10 +99,9 @@ def upload(
     the librarians catalogued first: --asset ID (or its --series and --episode). Assets
     already in the catalog with their files: by id, or by a query. Examples:
 
+    \b
     media-hub upload clip.mp4 --series advisory-clips --episode 4 -t "fr=Bien chercher"
-
     media-hub upload cv-ep3.mp4 --asset 12
-
     media-hub upload status:ready series:advisory-clips --plan
     """
     from media_hub.pipeline.ingest import IngestRequest
