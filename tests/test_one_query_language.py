@@ -74,3 +74,16 @@ def test_export_takes_the_query_language_too(hub: Hub, runner: CliRunner, tmp_pa
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"exported 1 asset to {sheet}"
     assert sheet.read_text(encoding="utf-8-sig").splitlines()[1].startswith(f"{ids['ready']},")
+
+
+def test_every_listing_and_bulk_command_has_json(hub: Hub, runner: CliRunner) -> None:
+    ids = _shelf(hub)
+    profiles = runner.invoke(app, ["profiles", "list", "--json"])
+    assert profiles.exit_code == 0, profiles.output
+    assert {"youtube", "web"} <= {p["name"] for p in json.loads(profiles.stdout)}
+    loaded = runner.invoke(app, ["conventions", "load", "--json"])
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.stdout) == {"dry_run": False, "changes": []}  # loaded already
+    archived = runner.invoke(app, ["catalog", "archive", str(ids["report"]), "--json"])
+    assert archived.exit_code == 0, archived.output
+    assert json.loads(archived.stdout)["status"] == "archived"

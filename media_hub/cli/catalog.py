@@ -304,12 +304,16 @@ def archive(
     ctx: typer.Context,
     asset_id: Annotated[int, typer.Argument(metavar="ID", help="Asset id.")],
     if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Archive an asset: it leaves lists and searches (see --all) but keeps its history.
 
     Example: media-hub catalog archive 12
     """
     record = state(ctx).catalog.archive(asset_id, expected_version=if_version)
+    if as_json:
+        output.print_json(record)
+        return
     typer.echo(f"asset {asset_id}: archived (version {record['version']})")
 
 

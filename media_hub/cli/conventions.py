@@ -116,16 +116,22 @@ def conventions_load(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change, change nothing.")
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Apply catalog/*.toml to the catalog; prints what changed (nothing, the second time).
 
     Example: media-hub conventions load --dry-run
     """
+    from dataclasses import asdict
+
     from media_hub.publishing.hubs import load_conventions
 
     cli_state = state(ctx)
     folder = cli_state.settings.definitions_dir
     changes = load_conventions(cli_state.hub, dry_run=dry_run)
+    if as_json:
+        output.print_json({"dry_run": dry_run, "changes": [asdict(c) for c in changes]})
+        return
     prefix = "would be " if dry_run else ""
     applied = [c for c in changes if c.action != "not in files"]
     for change in changes:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from media_hub.cli import output
 from media_hub.cli.state import state
 
 
-def profiles_list(ctx: typer.Context) -> None:
+def profiles_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """List the transcoding profiles: built-in ones and the hub's own (catalog/profiles/).
 
     Example: media-hub profiles list
@@ -15,6 +21,9 @@ def profiles_list(ctx: typer.Context) -> None:
     from media_hub.media.profiles import load_profile, profile_names
 
     user_dir = state(ctx).settings.definitions_dir / "profiles"
-    for name in profile_names(user_dir):
-        loaded = load_profile(name, user_dir)
-        typer.echo(f"{name}: {loaded.description}")
+    found = [(name, load_profile(name, user_dir).description) for name in profile_names(user_dir)]
+    if as_json:
+        output.print_json([{"name": name, "description": text} for name, text in found])
+        return
+    for name, description in found:
+        typer.echo(f"{name}: {description}")
