@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from media_hub.bidi import isolate
 from media_hub.catalog.assets import NewAsset
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.cli import app
-from media_hub.cli.output import isolate
 from media_hub.hub import Hub
 
 FSI, PDI = "\u2068", "\u2069"

@@ -56,6 +56,13 @@ def test_an_edited_title_and_playlist_order_are_synced_then_nothing(
         ("videos.update", f"asset {episode1['asset_id']}"),
         ("thumbnails.set", f"asset {episode1['asset_id']}"),
     ]
+    # As Terraform's plan: each field the update changes, the channel's value then ours.
+    assert plan["calls"][0]["changes"] == [
+        "snippet.title: 'Épisode 1 | Clips conseils, épisode 1' → "
+        "'Le tout début | Clips conseils, épisode 1'"
+    ]
+    shown = runner.invoke(app, ["publish", "--plan"])
+    assert "snippet.title: 'Épisode 1 | Clips conseils, épisode 1' → 'Le tout" in shown.stdout
     before = sandbox.state.snapshot()["videos"][episode1["video_id"]]["snippet"]["title"]
     applied = _json(runner, "publish", "--apply")
     assert applied["left"] == 0

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
+from media_hub.bidi import FIRST_STRONG_ISOLATE, isolate
 from media_hub.catalog.vocabulary import LANGUAGES
 
 if TYPE_CHECKING:
@@ -25,18 +26,6 @@ if TYPE_CHECKING:
 
 # Characters that Rich would strip or expand in a cell: such tables are left to Rich whole.
 _UNUSUAL = re.compile(r"[\x00-\x1f\x7f]")
-# Letters of right-to-left scripts (Hebrew, Arabic and its supplements, Syriac, Thaana, N'Ko).
-_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
-
-
-def isolate(text: str) -> str:
-    """`text` in Unicode isolates (FSI ... PDI) when it holds right-to-left letters, so a
-    terminal that applies the bidi algorithm keeps it in its place on the line: an Arabic
-    old value and new value otherwise swap sides around the arrow between them."""
-    if _RIGHT_TO_LEFT.search(text):
-        return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
-    return text
 
 
 def _right_to_left(cell: str) -> bool:

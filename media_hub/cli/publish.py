@@ -36,7 +36,7 @@ def publish(
     report = sync_platforms(state(ctx).hub, platform or [], apply)
     calls = [
         {"platform": c.platform, "method": c.method, "units": c.units, "target": c.target,
-         "detail": c.detail}
+         "detail": c.detail, "changes": list(c.changes)}
         for c in report.calls
     ]  # fmt: skip
     if as_json:
@@ -47,6 +47,8 @@ def publish(
     else:
         for call in report.calls:
             typer.echo(f"{call.method:<22}{call.units:>4}  {call.target}: {call.detail}")
+            for change in call.changes:
+                typer.echo(f"{'':<28}{change}")
         for line in report.missing:
             typer.echo(f"warning: {line}", err=True)
         verb = "applied" if apply else "to apply"

@@ -38,6 +38,7 @@ class SyncedCall:
     units: int
     target: str
     detail: str
+    changes: tuple[str, ...] = ()  # `field: old → new`, for the plan to show
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,10 @@ class SlideShare(Platform):
         from media_hub.platforms.slideshare.sync import apply_deck_sync, plan_deck_sync
 
         plan = plan_deck_sync(self.publisher(hub))
-        calls = [SyncedCall(self.name, c.method, c.units, c.target, c.detail) for c in plan.calls]
+        calls = [
+            SyncedCall(self.name, c.method, c.units, c.target, c.detail, c.changes)
+            for c in plan.calls
+        ]
         left = len(calls)
         stopped: QuotaError | None = None
         if apply:

@@ -18,6 +18,7 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import PublicationState
 from media_hub.errors import QuotaError, ValidationError
+from media_hub.platforms.diff import field_changes
 from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.client import PAGE_SIZE, Slideshow
@@ -33,6 +34,7 @@ class DeckEdit:
     detail: str
     run: Callable[[], None]
     units: int = 0  # SlideShare counts calls, not units
+    changes: tuple[str, ...] = ()  # `field: old → new` on the account
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,15 @@ def plan_deck_sync(job: SlideShareUpload) -> DeckSyncPlan:
             texts = {name: want[name] for name in TEXT_FIELDS if name in want}
             target = f"asset {asset_id} (slideshow {slideshow_id})"
             edit = _edit(job, slideshow_id, texts)
-            calls.append(DeckEdit("edit_slideshow", target, ", ".join(changed), edit))
+            have_texts = {"slideshow_title": have.title, "slideshow_description": have.description,
+                          "slideshow_tags": ",".join(have.tags)}  # fmt: skip
+            fields = field_changes(
+                {k: v for k, v in texts.items() if k != "slideshow_tags" or "tags" in changed},
+                {k: v for k, v in have_texts.items() if k in texts},
+            )
+            calls.append(
+                DeckEdit("edit_slideshow", target, ", ".join(changed), edit, changes=tuple(fields))
+            )
     return DeckSyncPlan(calls, reads, missing)
 
 

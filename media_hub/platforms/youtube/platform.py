@@ -81,7 +81,10 @@ class YouTube(Platform):
             job = self.publisher(hub)
             plan = plan_sync(job)
             result = apply_sync(job, plan) if apply else None
-        calls = [SyncedCall(self.name, c.method, c.units, c.target, c.detail) for c in plan.calls]
+        calls = [
+            SyncedCall(self.name, c.method, c.units, c.target, c.detail, c.changes)
+            for c in plan.calls
+        ]
         left = len(result.left) if result is not None else len(calls)
         stopped = None
         if result is not None and result.left:

@@ -24,6 +24,7 @@ from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.vocabulary import AssetKind, PlaylistOrder
 from media_hub.errors import ValidationError
+from media_hub.platforms.diff import field_changes
 from media_hub.platforms.publisher import UploadOptions
 from media_hub.platforms.youtube import YOUTUBE, clock, quota
 from media_hub.platforms.youtube.errors import translate
@@ -39,6 +40,7 @@ class SyncCall:
     target: str
     detail: str
     run: Callable[[], None]
+    changes: tuple[str, ...] = ()  # `field: old → new` on the channel
 
     @property
     def units(self) -> int:
@@ -156,7 +158,19 @@ def _video_calls(
             _write(job, "videos.update", lambda: job.youtube.videos().update(
                 part="snippet,status,localizations", body=body))  # fmt: skip
 
-        calls.append(SyncCall("videos.update", f"asset {asset_id}", ", ".join(changed), update))
+        fields = field_changes(
+            {"snippet": _comparable(desired["snippet"], desired["snippet"]),
+             "status": {k: status.get(k) for k in MANAGED_STATUS if k in desired["status"]},
+             "localizations": localizations},
+            {"snippet": _comparable(actual.get("snippet", {}), desired["snippet"]),
+             "status": {k: actual.get("status", {}).get(k) for k in MANAGED_STATUS
+                        if k in desired["status"]},
+             "localizations": actual.get("localizations", {})},
+        )  # fmt: skip
+        calls.append(
+            SyncCall("videos.update", f"asset {asset_id}", ", ".join(changed), update,
+                     tuple(fields))
+        )  # fmt: skip
     if key is not None and key != thumbnail_key:
 
         def thumbnail() -> None:
