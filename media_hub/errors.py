@@ -48,6 +48,12 @@ class ValidationError(MediaHubError):
         super().__init__(f"{where}: {problem}")
 
 
+class UsageError(ValidationError):
+    """An option's value is not in the form the command takes (`LANG=TEXT`, a date)."""
+
+    exit_status = ExitStatus.USAGE
+
+
 class NotFoundError(MediaHubError):
     """A record named by the user does not exist."""
 

@@ -87,3 +87,16 @@ def test_every_listing_and_bulk_command_has_json(hub: Hub, runner: CliRunner) ->
     archived = runner.invoke(app, ["catalog", "archive", str(ids["report"]), "--json"])
     assert archived.exit_code == 0, archived.output
     assert json.loads(archived.stdout)["status"] == "archived"
+
+
+def test_an_option_value_in_the_wrong_form_is_a_usage_error(hub: Hub, runner: CliRunner) -> None:
+    bad_title = runner.invoke(app, ["catalog", "add", "--kind", "video", "-t", "Le CV"])
+    assert bad_title.exit_code == 2
+    assert bad_title.stderr.strip() == (
+        "error: --title: 'Le CV' is not LANG=TEXT, e.g. --title fr=Le CV"
+    )
+    bad_date = runner.invoke(
+        app, ["catalog", "add", "--kind", "video", "-t", "fr=CV", "--recorded", "12/03/2014"]
+    )
+    assert bad_date.exit_code == 2
+    assert "'12/03/2014' is not a date; use YYYY-MM-DD" in bad_date.stderr

@@ -1,11 +1,12 @@
-"""Turning option text into values: `LANG=TEXT` pairs and dates."""
+"""Turning option text into values: `LANG=TEXT` pairs and dates. A value in the wrong form
+is a usage error (exit 2), as click's own are."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from media_hub.errors import ValidationError
+from media_hub.errors import UsageError
 
 
 def language_texts(option: str, pairs: Sequence[str]) -> dict[str, str]:
@@ -15,9 +16,9 @@ def language_texts(option: str, pairs: Sequence[str]) -> dict[str, str]:
         lang, sep, text = pair.partition("=")
         lang = lang.strip()
         if not sep or not lang:
-            raise ValidationError(option, f"{pair!r} is not LANG=TEXT, e.g. {option} fr=Le CV")
+            raise UsageError(option, f"{pair!r} is not LANG=TEXT, e.g. {option} fr=Le CV")
         if lang in texts:
-            raise ValidationError(f"{option} {lang}", "given twice; give each language once")
+            raise UsageError(f"{option} {lang}", "given twice; give each language once")
         texts[lang] = text
     return texts
 
@@ -28,4 +29,4 @@ def iso_date(option: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError(option, f"{value!r} is not a date; use YYYY-MM-DD") from exc
+        raise UsageError(option, f"{value!r} is not a date; use YYYY-MM-DD") from exc
