@@ -132,3 +132,19 @@ def test_the_editor_uploads_by_id_and_by_query(
     assert "catalogued assets keep their own" in _refused(
         runner, "upload", str(catalogued), "--series", "reports"
     )
+
+
+def test_the_same_bytes_given_another_series_are_refused_not_ignored(
+    hub: Hub, runner: CliRunner, tmp_path: Path
+) -> None:
+    clip = _clip(tmp_path, "forum.mp4", 1)
+    [first] = _json(runner, "ingest", str(clip), "--series", "reports")
+    line = _refused(runner, "ingest", str(clip), "--series", "events")
+    assert line == (
+        f"error: asset {first['asset_id']}: --series: forum.mp4 is already asset "
+        f"{first['asset_id']}, of series reports; change its series with 'media-hub catalog "
+        f"edit {first['asset_id']}' if it is wrong"
+    )
+    assert _ok(runner, "ingest", str(clip)).startswith(
+        f"forum.mp4: already asset {first['asset_id']}"
+    )

@@ -126,6 +126,7 @@ def ingest(
                 select(Asset).where(Asset.source_checksum == stored.sha256)
             ).first()
             if existing is not None:
+                _check_same_series(existing, request)
                 return _result(source, existing, created=False, media_info=media_info)
             asset = add_asset(session, replace(new, source_checksum=stored.sha256))
             asset.source_key = stored.key
@@ -231,6 +232,18 @@ def _attach(
     except BaseException:
         _drop_unless_referenced(catalog, store, stored.key)
         raise
+
+
+def _check_same_series(existing: Asset, request: IngestRequest) -> None:
+    """These bytes are already an asset: a --series that is not its own would be silently
+    ignored, so it is refused instead."""
+    own = existing.series.slug if existing.series else None
+    if request.series is not None and request.series != own:
+        raise ValidationError(
+            "--series", f"{request.path.name} is already asset {existing.id}, of series "
+            f"{own or '(none)'}; change its series with 'media-hub catalog edit {existing.id}' "
+            "if it is wrong", record=f"asset {existing.id}",
+        )  # fmt: skip
 
 
 def _check_replaceable(session: Any, asset: Asset, source: Path, asked: bool) -> None:
