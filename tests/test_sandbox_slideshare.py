@@ -559,7 +559,7 @@ def test_serve_prints_the_slideshare_settings_and_writes_private_credentials(
     )
     assert process.stdout is not None
     try:
-        lines = [process.stdout.readline() for _ in range(10)]
+        lines = [process.stdout.readline() for _ in range(11)]
         settings = dict(line.strip().split("=", 1) for line in lines if "=" in line)
         path = Path(settings["MEDIA_HUB_SLIDESHARE_CREDENTIALS_FILE"])
         assert path == tmp_path / "slideshare-credentials.json"
