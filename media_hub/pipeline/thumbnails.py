@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from media_hub.catalog import lookup
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.definitions import read_definitions
+from media_hub.catalog.definitions import read_definitions, thumbnail_logo
 from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Thumbnail
 from media_hub.catalog.vocabulary import AssetKind
@@ -234,9 +234,12 @@ def _series_style(definitions_dir: Path, series_slug: str | None) -> ThumbnailSt
         return style
     template = definitions.templates[series.template]
     table = {**_style_table(style), **template.thumbnail}
+    logo = thumbnail_logo(definitions_dir, template)  # inside catalog/, as branding files are
     branding = series_branding(definitions_dir, series_slug)
-    if "logo" not in template.thumbnail and branding is not None and branding.logo is not None:
-        table["logo"] = str(branding.logo)
+    if logo is None and branding is not None:
+        logo = branding.logo
+    if logo is not None:
+        table["logo"] = str(logo)
     return style_from_table({"thumbnail": table}, "thumbnail", definitions_dir, series.template)
 
 
