@@ -112,9 +112,6 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
     ),
     "corrupt pdf": (lambda d: _write(d / "broken.pdf", b"%PDF-1.4\n garbage " * 50), ""),
     "name starting with -": (lambda d: _copy(DATA / "in.mp4", d / "-clip.mp4"), "'-'"),
-    "concat: in the name": (lambda d: _copy(DATA / "in.mp4", d / "concat:clip.mp4"), "URL"),
-    "subfile, in the name": (lambda d: _copy(DATA / "in.mp4", d / "subfile,clip.mp4"), "URL"),
-    "http: in the name": (lambda d: _copy(DATA / "in.mp4", d / "http:clip.mp4"), "URL"),
     "HLS playlist": (
         lambda d: _write(
             d / "list.mp4",
@@ -122,7 +119,6 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
         ),
         "playlist",
     ),
-    "unknown extension": (lambda d: _copy(DATA / "in.mp4", d / "clip.xyz"), "unknown kind"),
 }
 
 

@@ -190,6 +190,7 @@ def _read_template(path: Path) -> TemplateDefinition:
         relative = getattr(template.branding, key)
         if relative is not None:
             _branding_file(path, f"branding.{key}", relative)
+    _thumbnail_logo(path, template)
     environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
     for key in ("title", "description"):
         try:
@@ -227,6 +228,24 @@ def branding_paths(folder: Path, template: TemplateDefinition) -> dict[str, Path
         for key in ("intro", "outro", "logo")
         if (relative := getattr(template.branding, key)) is not None
     }
+
+
+def thumbnail_logo(folder: Path, template: TemplateDefinition) -> Path | None:
+    """The `[thumbnail] logo` of a template as an absolute path inside `folder`, if set."""
+    return _thumbnail_logo(folder / "templates" / "_.toml", template)
+
+
+def _thumbnail_logo(template_path: Path, template: TemplateDefinition) -> Path | None:
+    """Kept inside the conventions folder as branding files are: the thumbnail is public."""
+    if "logo" not in template.thumbnail:
+        return None
+    relative = template.thumbnail["logo"]
+    if not isinstance(relative, str):
+        raise ConventionsError(
+            str(template_path),
+            f"thumbnail.logo: a path inside {template_path.parent.parent}, not {relative!r}",
+        )
+    return _branding_file(template_path, "thumbnail.logo", relative)
 
 
 def _cross_check(

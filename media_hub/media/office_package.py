@@ -4,7 +4,8 @@ Both formats are zip packages of XML parts. The package is checked before anythi
 (or handed to LibreOffice): every entry's declared uncompressed size must stay under a limit,
 since a few kilobytes of deflate can expand to gigabytes. Python's zipfile never reads past a
 declared size, so the check bounds the memory used. XML goes through defusedxml (no entity
-expansion, no external entities).
+expansion, no external entities). Then its links are checked (package_links): a deck that
+links to an outside picture or file, which LibreOffice would fetch, is refused.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from media_hub.errors import MediaError
+from media_hub.media.package_links import refuse_outside_links
 
 PackageFormat = Literal["pptx", "odp"]
 
@@ -52,7 +54,7 @@ class PackageFacts:
 
 
 class Package:
-    """An open, size-checked PPTX or ODP zip. Use as a context manager."""
+    """An open PPTX or ODP zip, size- and link-checked. Use as a context manager."""
 
     def __init__(
         self, path: Path, fmt: PackageFormat, max_entry_bytes: int, max_total_bytes: int
@@ -67,8 +69,9 @@ class Package:
             ) from exc
         try:
             self._check_sizes(max_entry_bytes, max_total_bytes)
-            self._names = set(self._zip.namelist())
+            self._names = self._unique_names()
             self._check_kind()
+            refuse_outside_links(self, fmt)
         except BaseException:
             self._zip.close()
             raise
@@ -101,6 +104,16 @@ class Package:
                 f"{max_total_bytes}-byte limit; refused as a possible zip bomb",
             )
 
+    def _unique_names(self) -> set[str]:
+        """The entry names; two entries of one name are refused, since this check and
+        LibreOffice could each read a different one."""
+        names: set[str] = set()
+        for name in self._zip.namelist():
+            if name in names:
+                raise MediaError(str(self.path), f"the archive holds two entries named {name!r}")
+            names.add(name)
+        return names
+
     def _check_kind(self) -> None:
         if self.format == "pptx":
             if "ppt/presentation.xml" not in self._names:
@@ -113,15 +126,24 @@ class Package:
                 str(self.path), "a zip archive but not an OpenDocument presentation (mimetype)"
             )
 
+    def names(self) -> list[str]:
+        """Every entry, in the archive's order."""
+        return self._zip.namelist()
+
     def has(self, name: str) -> bool:
         return name in self._names
 
     def read(self, name: str) -> bytes:
         """One entry's bytes; MediaError when it is missing or damaged."""
+        return self.head(name, -1)
+
+    def head(self, name: str, size: int) -> bytes:
+        """The first `size` bytes of an entry (all of it for -1); MediaError as for `read`."""
         if name not in self._names:
             raise MediaError(str(self.path), f"the package has no {name}")
         try:
-            return self._zip.read(name)
+            with self._zip.open(name) as entry:
+                return entry.read(size)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise MediaError(str(self.path), f"entry {name!r} is damaged or unreadable") from exc
 

@@ -4,6 +4,8 @@ ffmpeg treats an input name as a URL: `concat:a|b`, `subfile,,start,...:x`, `htt
 name starting with `-` read as an option. Every input is therefore a checked regular file,
 passed as an absolute `file:` URL, with the `file` protocol alone allowed and only the
 demuxers of real media files (an HLS or concat playlist could otherwise pull in other files).
+So a name such as `Rabat,2014.mp4` or `Episode1:intro.mp4` is harmless and accepted: what a
+file is, is decided by its content and the whitelist, not by the look of its name.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ MEDIA_DEMUXERS = (
 )
 FORMAT_WHITELIST = ",".join(MEDIA_DEMUXERS)
 PROTOCOL_WHITELIST = "file"
+# Demuxers of single pictures (logos go through them): a video they read is a still.
+STILL_PICTURE_DEMUXERS = frozenset({"image2", "png_pipe", "jpeg_pipe"})
 
-_PROTOCOL_SYNTAX = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*[:,]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PLAYLIST_MAGIC = (b"#EXTM3U", b"ffconcat", b"#EXT-X-")
 
@@ -49,10 +52,8 @@ def checked_source(path: Path) -> Path:
     name = path.name
     if name.startswith("-"):
         raise MediaError(str(path), "the file name starts with '-'; rename the file")
-    if _PROTOCOL_SYNTAX.match(name) or _CONTROL.search(str(path)):
-        raise MediaError(
-            str(path), "the file name looks like a URL or holds control characters; rename it"
-        )
+    if _CONTROL.search(str(path)):
+        raise MediaError(str(path), "the file name holds control characters; rename it")
     try:
         info = path.stat()
     except FileNotFoundError as exc:

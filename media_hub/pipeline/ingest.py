@@ -24,31 +24,14 @@ from media_hub.catalog.models import Asset, Series
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.errors import MediaError, ValidationError
+from media_hub.errors import MediaError, StoreError, ValidationError
 from media_hub.media.decks import probe_deck
+from media_hub.media.media_info import MediaInfo
 from media_hub.media.probe import probe
-from media_hub.media.safety import checked_source
+from media_hub.media.safety import STILL_PICTURE_DEMUXERS, checked_source
 from media_hub.storage.base import AssetStore, ProgressCallback
+from media_hub.storage.keys import validate_suffix
 
-VIDEO_SUFFIXES = frozenset(
-    [
-        ".mp4",
-        ".m4v",
-        ".mov",
-        ".mkv",
-        ".webm",
-        ".avi",
-        ".mts",
-        ".m2ts",
-        ".ts",
-        ".mxf",
-        ".mpg",
-        ".mpeg",
-        ".flv",
-        ".wmv",
-        ".3gp",
-    ]
-)
 DECK_SUFFIXES = frozenset([".pdf", ".pptx", ".ppt", ".odp"])
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
@@ -82,13 +65,24 @@ class IngestResult:
 
 
 def kind_of(path: Path) -> AssetKind:
-    suffix = path.suffix.lower()
-    if suffix in VIDEO_SUFFIXES:
-        return AssetKind.VIDEO
-    if suffix in DECK_SUFFIXES:
-        return AssetKind.DECK
-    known = " ".join(sorted(VIDEO_SUFFIXES | DECK_SUFFIXES))
-    raise MediaError(str(path), f"unknown kind of file {suffix or '(no extension)'!r}; use {known}")
+    """A deck by its extension, which LibreOffice goes by; anything else is offered to ffprobe
+    as a video, and its content decides (`.ogv` and `.mp4` alike), only media demuxers allowed."""
+    return AssetKind.DECK if path.suffix.lower() in DECK_SUFFIXES else AssetKind.VIDEO
+
+
+def _probe_video(source: Path) -> MediaInfo:
+    info = probe(source, require_video=True)
+    if info.format_name in STILL_PICTURE_DEMUXERS:
+        raise MediaError(str(source), "a still picture, not a video")
+    return info
+
+
+def _store_suffix(source: Path) -> str:
+    """The name's extension for the store key, when it is one the store takes."""
+    try:
+        return validate_suffix(source.suffix.lower())
+    except StoreError:  # `clip.mp4~`, `take.final_v2`: the content says what it is
+        return ""
 
 
 def ingest(
@@ -99,7 +93,7 @@ def ingest(
 ) -> IngestResult:
     source = checked_source(request.path)
     kind = kind_of(source)
-    info = probe(source, require_video=True) if kind is AssetKind.VIDEO else probe_deck(source)
+    info = _probe_video(source) if kind is AssetKind.VIDEO else probe_deck(source)
     media_info = info.to_json()
     target = _catalogued_target(catalog, request, kind)
     if target is not None:
@@ -119,7 +113,7 @@ def ingest(
     with catalog.session(dry_run=True) as session:
         add_asset(session, replace(new, season=None, episode=None))
     with source.open("rb") as stream:
-        stored = store.put_stream(stream, source.suffix.lower(), progress)
+        stored = store.put_stream(stream, _store_suffix(source), progress)
     try:
         with catalog.session() as session:
             existing = session.scalars(
@@ -202,7 +196,7 @@ def _attach(
     """The file becomes the catalogued asset's master: refused if the asset has other bytes
     (unless `replace`, not once published) or the bytes are another asset's."""
     with source.open("rb") as stream:
-        stored = store.put_stream(stream, source.suffix.lower(), progress)
+        stored = store.put_stream(stream, _store_suffix(source), progress)
     try:
         with catalog.session() as session:
             asset = lookup.asset(session, asset_id)

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from media_hub.catalog import lookup
 from media_hub.catalog.db import Catalog
-from media_hub.catalog.definitions import read_definitions
+from media_hub.catalog.definitions import read_definitions, thumbnail_logo
 from media_hub.catalog.models import Asset
 from media_hub.catalog.pipeline_models import Thumbnail
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.errors import ValidationError
+from media_hub.errors import MediaError, ValidationError
 from media_hub.media.contact_sheet import contact_sheet
 from media_hub.media.decks import first_page_image
 from media_hub.media.frames import Candidate, best, extract_candidates
@@ -33,6 +33,8 @@ from media_hub.pipeline.series_branding import series_branding
 from media_hub.storage.base import AssetStore
 
 DEFAULT_CANDIDATES = 12
+OWN_PICTURE_FORMATS = ("JPEG", "PNG")
+OWN_PICTURE_MIN = (640, 360)  # width, height in pixels
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,20 @@ def pick_thumbnail(
 def use_own_thumbnail(
     catalog: Catalog, store: AssetStore, place: ThumbnailPlace, asset_id: int, picture: Path
 ) -> ThumbnailSet:
-    """A librarian's own picture becomes the frame of the branded thumbnail."""
+    """A librarian's own picture becomes the frame of the branded thumbnail.
+
+    JPEG or PNG only, the formats YouTube takes, at least 640x360 (YouTube asks for 640 pixels
+    wide or more): a smaller picture would be stretched to 1280x720 without a word.
+    """
     source = checked_source(picture)
-    with open_image(source) as image:
+    with open_image(source, OWN_PICTURE_FORMATS) as image:
         width, height = image.size
+    if width < OWN_PICTURE_MIN[0] or height < OWN_PICTURE_MIN[1]:
+        raise MediaError(
+            str(source),
+            f"the picture is {width}x{height} pixels; a thumbnail needs at least "
+            f"{OWN_PICTURE_MIN[0]}x{OWN_PICTURE_MIN[1]}: give a larger picture",
+        )
     with catalog.session() as session:
         _ingested(session, asset_id)
     stored = store.put_file(source, source.suffix.lower())
@@ -234,9 +246,12 @@ def _series_style(definitions_dir: Path, series_slug: str | None) -> ThumbnailSt
         return style
     template = definitions.templates[series.template]
     table = {**_style_table(style), **template.thumbnail}
+    logo = thumbnail_logo(definitions_dir, template)  # inside catalog/, as branding files are
     branding = series_branding(definitions_dir, series_slug)
-    if "logo" not in template.thumbnail and branding is not None and branding.logo is not None:
-        table["logo"] = str(branding.logo)
+    if logo is None and branding is not None:
+        logo = branding.logo
+    if logo is not None:
+        table["logo"] = str(logo)
     return style_from_table({"thumbnail": table}, "thumbnail", definitions_dir, series.template)
 
 
