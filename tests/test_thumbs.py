@@ -110,3 +110,30 @@ def test_an_asset_without_a_file_has_no_thumbnail(hub: Hub, runner: CliRunner) -
     result = runner.invoke(app, ["thumbs", "make", added.stdout.strip()])
     assert result.exit_code == 1
     assert "has no ingested file; ingest it first" in result.stderr
+
+
+def test_picking_a_black_frame_is_allowed_and_said(
+    hub: Hub, runner: CliRunner, tmp_path: Path
+) -> None:
+    import subprocess
+
+    black = tmp_path / "fade.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=black:s=320x240:d=3:r=10",
+         "-c:v", "libx264", "-pix_fmt", "yuv420p", str(black)],
+        check=True,
+    )  # fmt: skip
+    [record] = _run(runner, "ingest", str(black), "--series", "reports", "-t", "fr=Fondu")
+    asset_id = str(record["asset_id"])
+    _run(runner, "thumbs", "make", asset_id, "--count", "2")
+    picked = runner.invoke(app, ["thumbs", "pick", asset_id, "2"])
+    assert picked.exit_code == 0, picked.output
+    assert picked.stderr.strip() == (
+        f"warning: asset {asset_id}: candidate 2 scores 0.00, a dark, flat or blurred frame; "
+        f"it is used as asked (see 'media-hub thumbs list {asset_id}' for better ones)"
+    )
+    good = _clip(runner)
+    _run(runner, "thumbs", "make", str(good), "--count", "2")
+    fine = runner.invoke(app, ["thumbs", "pick", str(good), "1"])
+    assert fine.exit_code == 0, fine.output
+    assert fine.stderr == ""

@@ -18,6 +18,7 @@ from media_hub.pipeline.thumbnails import (
     make_thumbnails,
     pick_thumbnail,
     use_own_thumbnail,
+    weak_choice,
 )
 
 app = typer.Typer(
@@ -110,6 +111,14 @@ def pick(ctx: typer.Context, asset_id: AssetArg, index: int, as_json: JsonOpt = 
     result = pick_thumbnail(
         cli_state.hub.db, cli_state.hub.store, _place(cli_state), asset_id, index
     )
+    weak = weak_choice(result)
+    if weak is not None:
+        typer.echo(
+            f"warning: asset {asset_id}: candidate {index} scores {weak.score:.2f}, a dark, flat "
+            "or blurred frame; it is used as asked (see 'media-hub thumbs list "
+            f"{asset_id}' for better ones)",
+            err=True,
+        )
     _report(result, as_json)
 
 

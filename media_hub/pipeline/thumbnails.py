@@ -109,6 +109,19 @@ def make_thumbnails(
     return render_branded(catalog, store, place, asset_id)
 
 
+# A candidate scoring below this is a dark, flat or blurred frame (a black fade, a title
+# card): picking it is allowed, and said.
+WEAK_SCORE = 0.05
+
+
+def weak_choice(result: ThumbnailSet) -> CandidateRecord | None:
+    """The chosen candidate when it scores as a dark, flat or blurred frame."""
+    chosen = next((c for c in result.candidates if c.chosen and c.role == "candidate"), None)
+    if chosen is not None and chosen.score is not None and chosen.score < WEAK_SCORE:
+        return chosen
+    return None
+
+
 def pick_thumbnail(
     catalog: Catalog, store: AssetStore, place: ThumbnailPlace, asset_id: int, index: int
 ) -> ThumbnailSet:
