@@ -1,5 +1,9 @@
 """Probing a media file with ffprobe, and saying in one line why a file cannot be used.
 
+A file whose header states more media than it holds (a faststart MP4 cut short) probes
+whole: the same ffprobe run lists the packets of its end, and `completeness` compares them
+with the header, so that it is refused here, before it is ingested or transcoded.
+
 ffprobe's own messages are terse ("Invalid data found when processing input", "moov atom
 not found" for a text file named .mp4 too), so the file's first bytes decide between
 "not media" and "an MP4 cut short".
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from media_hub.errors import MediaError
 from media_hub.media import safety
+from media_hub.media.completeness import TAIL_ARGS, check_complete
 from media_hub.media.media_info import MediaInfo, media_info_from_probe
 from media_hub.media.tools import INSTALL_HINT, executable
 
@@ -28,6 +33,7 @@ def probe(
     command = [
         executable("ffprobe", path),
         *("-v", "error", "-print_format", "json", "-show_format", "-show_streams"),
+        *TAIL_ARGS,
         *safety.input_args(source),
     ]
     try:
@@ -47,6 +53,7 @@ def probe(
         raise MediaError(str(path), "not a media file: it holds no video or audio stream")
     if require_video and info.video is None:
         raise MediaError(str(path), "no video stream (audio only); a video is needed here")
+    check_complete(path, data, done.stderr.decode(errors="replace"))
     return info
 
 
