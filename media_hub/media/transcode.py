@@ -1,8 +1,9 @@
 """Running a transcode: measure loudness, build the command, run ffmpeg with progress.
 
 The rendition is written to a temporary file beside `output` and renamed when ffmpeg
-succeeds, so a reader never sees half a file under the final name; on failure or Ctrl-C
-ffmpeg is killed and the temporary file removed.
+succeeds and the file lasts as long as the source with its branding, so a reader never sees
+half a file (nor a short one) under the final name; on failure, Ctrl-C or SIGTERM ffmpeg is
+killed and the temporary file removed.
 
 Threads: a machine runs `slots` transcodes at once (two on the 2-core build machine) and
 each ffmpeg gets `cpu_count // slots` threads (at least one) for its decoders, its filter
@@ -27,6 +28,7 @@ from media_hub.media import safety
 from media_hub.media.branding import Branding, prepare_branding
 from media_hub.media.loudness import measure_loudness
 from media_hub.media.media_info import MediaInfo
+from media_hub.media.probe import probe
 from media_hub.media.profiles import Profile
 from media_hub.media.tools import executable
 from media_hub.media.transcode_command import transcode_graph
@@ -35,6 +37,9 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float], None]  # the fraction done, 0.0 to 1.0, never decreasing
 DEFAULT_SLOTS = 2
+# How far a rendition's duration may stray from the source's (with the series' intro and
+# outro): encoders round to whole frames and audio frames, containers to their time base.
+DURATION_TOLERANCE_S = 0.5
 _STDERR_TAIL_LINES = 30
 
 
@@ -70,11 +75,28 @@ def transcode(
         log.info("transcoding %s to %s with profile %s", source, output, profile.name)
         log.debug("loudness %s; command %s", loudness, graph.compile())
         _run(graph, executable("ffmpeg", source), source, ProgressReader(total, progress))
+        _check_duration(temp, total if info.duration else None, source)
         temp.replace(output)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return output
+
+
+def _check_duration(made: Path, expected: float | None, source: Path) -> None:
+    """Refuse a rendition shorter or longer than its source (and branding) by more than the
+    tolerance: ffmpeg exits 0 on a master whose data stops early ("partial file")."""
+    if expected is None:
+        return
+    duration = probe(made).duration
+    if duration is not None and abs(duration - expected) <= DURATION_TOLERANCE_S:
+        return
+    got = "no duration" if duration is None else f"{duration:.2f} s"
+    raise MediaError(
+        str(source),
+        f"the rendition lasts {got} where {expected:.2f} s were expected (the master with "
+        "its intro and outro); the master may be damaged: ingest the original file again",
+    )
 
 
 def _run(graph: Any, ffmpeg_path: str, source: Path, reader: ProgressReader) -> None:

@@ -19,7 +19,9 @@ from media_hub.catalog import lookup
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.pipeline_models import Rendition
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.errors import MediaHubError, ValidationError
+from media_hub.errors import MediaError, MediaHubError, ValidationError
+from media_hub.media.completeness import TruncatedError
+from media_hub.media.media_info import MediaInfo
 from media_hub.media.probe import probe
 from media_hub.media.profiles import load_profile, profile_checksum
 from media_hub.media.transcode import ProgressCallback, transcode
@@ -62,9 +64,13 @@ def ensure_rendition(
     cached = _cached(catalog, store, source_checksum or "", checksum)
     if cached is not None:
         return _result(cached, created=False)
-    with store.local_path(source_key) as source, tempfile.TemporaryDirectory() as work:
+    with (
+        store.local_path(source_key) as source,
+        tempfile.TemporaryDirectory(prefix="media-hub-rendition-") as work,
+    ):
+        info = _master_info(asset_id, source_key, source)
         output = transcode(
-            source, Path(work) / "rendition.mp4", profile, probe(source, require_video=True),
+            source, Path(work) / "rendition.mp4", profile, info,
             progress=progress, branding=branding,
         )  # fmt: skip
         made = probe(output, require_video=True)
@@ -92,6 +98,16 @@ def ensure_rendition(
             raise MediaHubError(f"asset {asset_id}: rendition could not be recorded") from None
         return _result(cached, created=False)
     return _result(rendition, created=True)
+
+
+def _master_info(asset_id: int, key: str, source: Path) -> MediaInfo:
+    """The master's probe; one stored before truncated files were refused is named here."""
+    try:
+        return probe(source, require_video=True)
+    except TruncatedError as exc:
+        raise MediaError(
+            f"asset {asset_id}", f"master {key}: {exc.finding}; ingest the whole file again"
+        ) from exc
 
 
 def renditions_of(catalog: Catalog, asset_id: int) -> list[Rendition]:
