@@ -3,7 +3,8 @@
 The file is read once, streaming: SHA-256 and the copy into the store in the same pass. It is
 probed first, so a file that is not usable media is refused before anything is written; the
 same bytes ingested again find their asset and do no new work. A failure after the copy
-removes the copy unless another asset already holds those bytes.
+removes the copy unless another asset already holds those bytes; Ctrl-C and SIGTERM remove
+the partial copy, and the partial copies a day old that killed runs left are swept first.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def ingest(
     request: IngestRequest,
     progress: ProgressCallback | None = None,
 ) -> IngestResult:
+    store.sweep_partials()  # what runs killed outright (SIGKILL, power cut) left a day ago
     source = checked_source(request.path)
     kind = kind_of(source)
     info = _probe_video(source) if kind is AssetKind.VIDEO else probe_deck(source)

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 ProgressCallback = Callable[[int], None]  # called with the number of bytes just handled
+# A partial copy untouched this long was left by a run that died (SIGKILL, a power cut):
+# a copy in progress is written to every second.
+STALE_PARTIAL_AGE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -58,4 +62,10 @@ class AssetStore(Protocol):
 
     def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
         """A URL a remote service can fetch the object from, or None when the store has none."""
+        ...
+
+    def sweep_partials(self, older_than: timedelta = STALE_PARTIAL_AGE) -> int:
+        """Remove the partial copies (staging files, unfinished uploads) older than
+        `older_than` that runs killed outright left behind; returns how many. Never fails:
+        what cannot be removed is logged and left for the next sweep."""
         ...

@@ -1,7 +1,8 @@
 """The asset store as a folder on this machine (the default, `assets/` in the hub).
 
 Writes are crash-safe: bytes go to a temporary file under `.incoming/`, are flushed to disk,
-then renamed into place, so an object either exists whole or not at all.
+then renamed into place, so an object either exists whole or not at all. A run killed
+outright leaves its temporary file; `sweep_partials` removes those a day old.
 """
 
 from __future__ import annotations
@@ -11,18 +12,21 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from media_hub.errors import StoreError
-from media_hub.storage.base import ProgressCallback, StoredObject
+from media_hub.storage.base import STALE_PARTIAL_AGE, ProgressCallback, StoredObject
 from media_hub.storage.keys import content_key, validate_key, validate_prefix, validate_suffix
 
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
 INCOMING = ".incoming"
+PARTIAL_PREFIX = "put-"
 OBJECT_MODE = 0o644  # mkstemp makes 0600; assets are meant to be read by other tools
 
 
@@ -51,7 +55,7 @@ class LocalStore:
         incoming = self.root / INCOMING
         try:
             incoming.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(dir=incoming, prefix="put-")
+            fd, temp_name = tempfile.mkstemp(dir=incoming, prefix=PARTIAL_PREFIX)
         except OSError as exc:
             raise StoreError(str(incoming), f"cannot create a temporary file: {exc}") from exc
         temp = Path(temp_name)
@@ -152,6 +156,23 @@ class LocalStore:
     def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
         validate_key(key)
         return None
+
+    def sweep_partials(self, older_than: timedelta = STALE_PARTIAL_AGE) -> int:
+        """Remove `.incoming/put-*` files last written before `older_than` ago."""
+        cutoff = time.time() - older_than.total_seconds()
+        removed = 0
+        for partial in sorted((self.root / INCOMING).glob(f"{PARTIAL_PREFIX}*")):
+            try:
+                if partial.is_file() and partial.stat().st_mtime < cutoff:
+                    partial.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue  # another run swept it first
+            except OSError as exc:
+                log.warning("could not remove the partial copy %s: %s", partial, exc)
+        if removed:
+            log.info("removed %d partial copies left in %s", removed, self.root / INCOMING)
+        return removed
 
 
 def _usable(key: str) -> bool:

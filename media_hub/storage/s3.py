@@ -35,6 +35,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
@@ -42,7 +43,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from media_hub.errors import ConfigError, StoreError
-from media_hub.storage.base import ProgressCallback, StoredObject
+from media_hub.storage.base import STALE_PARTIAL_AGE, ProgressCallback, StoredObject
 from media_hub.storage.keys import content_key, validate_key, validate_prefix, validate_suffix
 
 if TYPE_CHECKING:
@@ -493,6 +494,31 @@ class S3Store:
                     yield key
         except (ClientError, BotoCoreError) as exc:
             raise _store_error(prefix or self._root, exc) from exc
+
+    def sweep_partials(self, older_than: timedelta = STALE_PARTIAL_AGE) -> int:
+        """Delete staging objects and abort multipart uploads under `.incoming/` older than
+        `older_than` (a bucket lifecycle rule can do the same, where one may be set)."""
+        cutoff = datetime.now(UTC) - older_than
+        staging = f"{self._root}{INCOMING}/"
+        removed = 0
+        try:
+            objects = self.client.get_paginator("list_objects_v2")
+            for page in objects.paginate(Bucket=self.bucket, Prefix=staging):
+                for item in page.get("Contents", []):
+                    if item["LastModified"] < cutoff:
+                        self._delete_quietly(item["Key"])
+                        removed += 1
+            uploads = self.client.get_paginator("list_multipart_uploads")
+            for listing in uploads.paginate(Bucket=self.bucket, Prefix=staging):
+                for upload in listing.get("Uploads", []):
+                    if upload["Initiated"] < cutoff:
+                        self._abort(upload["Key"], upload["UploadId"])
+                        removed += 1
+        except (ClientError, BotoCoreError) as exc:
+            log.warning("could not sweep the partial uploads in %s: %s", staging, exc)
+        if removed:
+            log.info("removed %d partial uploads under s3://%s/%s", removed, self.bucket, staging)
+        return removed
 
     def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
         object_key = self._object_key(key)
