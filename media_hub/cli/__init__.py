@@ -1,16 +1,21 @@
 """The `media-hub` command: a thin layer that parses, calls the library, and renders.
 
 `main()` and `HubGroup.invoke` are the one boundary where a `MediaHubError` becomes a one-line
-message and an exit status; `--debug` shows the traceback as well.
+message and an exit status; `--debug` shows the traceback as well. SIGTERM (systemd, `kill`,
+a CI timeout) is raised as `Terminated`, a KeyboardInterrupt, so that whatever Ctrl-C cleans
+up (a partial copy in the store, a transcode's temporary folder, its ffmpeg) is cleaned up;
+`worker` installs its own handlers while it runs.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -159,9 +164,13 @@ class HubGroup(LazyGroup):
             command = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
             typer.echo(error_line(exc, command), err=True)
             raise typer.Exit(int(exc.exit_status)) from None
-        except KeyboardInterrupt:
-            typer.echo("interrupted; rerun the command to finish", err=True)
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            typer.echo(
+                f"{'terminated' if terminated else 'interrupted'}; rerun the command to finish",
+                err=True,
+            )
+            raise typer.Exit(128 + (signal.SIGTERM if terminated else signal.SIGINT)) from None
         finally:
             state(ctx).close()
 
@@ -212,8 +221,22 @@ def root(
     )
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program stands, as Ctrl-C is."""
+
+
+def _raise_terminated(_signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, _ignore)  # a second SIGTERM must not cut the cleanup short
+    raise Terminated
+
+
+def _ignore(_signum: int, _frame: FrameType | None) -> None:
+    """A handler that does nothing (not SIG_IGN, which the tools started later would inherit)."""
+
+
 def main() -> None:
     """Entry point of the `media-hub` script."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         app()
     except MediaHubError as exc:  # raised before a command ran (e.g. while parsing)
