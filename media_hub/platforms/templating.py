@@ -1,15 +1,16 @@
 """Render a metadata template's Jinja2 texts for one asset in one language.
 
 Templates are written by librarians, not developers, so they run in Jinja2's sandbox: no
-attribute starting with `_`, no mutation of the values passed in, no huge strings or
-numbers. Whatever goes wrong (an unknown variable, a syntax error, a refused operation)
-becomes a `ConventionsError` naming the template file, the key and the template's line, so
-the person who edits the TOML file knows where to look.
+attribute starting with `_`, no mutation of the values passed in; and each render within a
+budget of size, work and time (`template_sandbox`, `template_budget`), so that no template
+exhausts the memory or hangs a batch rendering thousands. Whatever goes wrong (an unknown
+variable, a syntax error, a refused operation, a budget exceeded) becomes a
+`ConventionsError` naming the template file, the key and the template's line, so the person
+who edits the TOML file knows where to look.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,21 +18,17 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from media_hub.catalog.definitions import TemplateDefinition
 from media_hub.catalog.vocabulary import LANGUAGES
 from media_hub.errors import ConventionsError, ValidationError
+from media_hub.platforms.template_budget import refuse_over, render_budget
+from media_hub.platforms.template_sandbox import BoundedSandbox
 
 # Languages that stand in when a footer or a topic name is missing in the asset's language:
 # the two every series has, French first since readers of an English or Tamazight
 # localization are likelier to read French than Arabic.
 LANGUAGE_FALLBACK = ("fr", "ar")
-
-# Templates build short texts; anything bigger is a mistake (or an attempt to exhaust memory).
-MAX_SEQUENCE_LENGTH = 100_000
-MAX_EXPONENT = 64
 
 # Jinja2 names the source of a template built from a string "<template>".
 _TEMPLATE_FILENAME = "<template>"
@@ -67,33 +64,11 @@ class SeriesView:
     descriptions: Mapping[str, str] = field(default_factory=dict)
 
 
-class _Environment(ImmutableSandboxedEnvironment):
-    """The sandbox, with `*` and `**` bounded: `'x' * 10**9` would otherwise allocate 1 GB."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(
-        self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any
-    ) -> Any:
-        if operator_ == "**":
-            if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-                raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
-            return operator.pow(left, right)
-        for sequence, count in ((left, right), (right, left)):
-            if (
-                isinstance(sequence, str | list | tuple)
-                and isinstance(count, int)
-                and len(sequence) * count > MAX_SEQUENCE_LENGTH
-            ):
-                raise SecurityError(f"repeating gives more than {MAX_SEQUENCE_LENGTH} items")
-        return operator.mul(left, right)
-
-
-def _make_environment() -> _Environment:
+def _make_environment() -> BoundedSandbox:
     # Plain text out, so no HTML escaping. trim_blocks stays off: the starter templates put
     # blank lines right after `{% endif %}` (show, event, report) and mean them as paragraph
     # breaks; trim_blocks would eat one newline and glue the paragraphs together.
-    return _Environment(
+    return BoundedSandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=False,
@@ -107,7 +82,7 @@ _ENVIRONMENT = _make_environment()
 @lru_cache(maxsize=256)
 def _compile(source: str) -> jinja2.Template:
     """Compile once per distinct text: a batch renders the same few templates many times."""
-    return _ENVIRONMENT.from_string(source)
+    return _ENVIRONMENT.compile_metered(source)
 
 
 def render_text(
@@ -121,7 +96,9 @@ def render_text(
     """Render one template text; a value the asset lacks is a `ValidationError` on the asset
     (`record`), any other failure a `ConventionsError` on `template_path`."""
     try:
-        return _compile(source).render(dict(context)).strip()
+        with render_budget():
+            text = _compile(source).render(dict(context)).strip()
+        refuse_over(len(text), "the text")
     except MissingValueError as exc:
         name = str(exc)
         how = f" (catalog edit {record.split()[-1]} {OPTIONAL_VALUES[name]})" if record else ""
@@ -130,10 +107,11 @@ def render_text(
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ConventionsError(template_path, f"{key}: line {exc.lineno}: {exc.message}") from exc
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         line = _template_line(exc.__traceback__)
         where = f"line {line}" if line is not None else "rendering"
         raise ConventionsError(template_path, f"{key}: {where}: {exc}") from exc
+    return text
 
 
 def _template_line(traceback: TracebackType | None) -> int | None:
