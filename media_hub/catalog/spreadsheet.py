@@ -1,7 +1,9 @@
 """Assets as spreadsheet rows: writing CSV and xlsx, and reading them back as people save them.
 
 Pure file work, no catalog: one row per asset, one column per field and language, every
-cell read back as text (the meaning of a cell is `editable.parse_value`'s business).
+cell read back as text (the meaning of a cell is `editable.parse_value`'s business). A CSV
+cell that a spreadsheet would run as a formula is written behind an apostrophe, taken off
+again on reading (`csv_cells`); an xlsx holds every text in a text cell.
 Excel and LibreOffice save the same sheet in many ways, and each must load as it is: UTF-8
 with or without a BOM (or UTF-16 "Unicode text"), CRLF line ends, commas, semicolons (French
 locales) or tabs between cells, numbers turned into `3.0`, dates into date cells.
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from media_hub.catalog.vocabulary import LANGUAGES
+from media_hub.csv_cells import InertWriter, restored
 from media_hub.errors import MediaHubError
 
 # `kind` and `series` are shown for reading; an import refuses changes to them.
@@ -114,10 +117,10 @@ def _write_csv(path: Path, rows: Iterable[Sequence[Cell]]) -> int:
     # A BOM, so that Excel reads the Arabic as UTF-8; CRLF, as RFC 4180 and Excel write.
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
+        writer = InertWriter(stream)
         writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow(["" if cell is None else cell for cell in row])
+            writer.writerow(row)
             count += 1
     return count
 
@@ -166,7 +169,11 @@ def _csv_rows(path: Path, data: bytes) -> list[list[str]]:
     if not text.strip():
         return []
     separator = _separator(path, text)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    # Export put an apostrophe before texts a spreadsheet would run: it comes off here.
+    return [
+        [restored(cell) for cell in row]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    ]
 
 
 def _decode(path: Path, data: bytes) -> str:
