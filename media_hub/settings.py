@@ -19,12 +19,15 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from media_hub import redaction
 from media_hub.errors import ConfigError
 
 CONFIG_FILE = "media-hub.toml"
 ENV_PREFIX = "MEDIA_HUB_"
 HOME_ENV = "MEDIA_HUB_HOME"
 SectionT = TypeVar("SectionT", bound=BaseModel)
+# Secrets that PostgreSQL's and AWS's client libraries take from the environment.
+LIBRARY_SECRETS = ("PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
 class _Section(BaseModel):
@@ -130,6 +133,7 @@ class Settings(BaseSettings):
                 found = model(**values)
             except pydantic.ValidationError as exc:
                 raise ConfigError(_describe(exc, self.home / CONFIG_FILE, name)) from exc
+            _register_secrets(found)
             self._sections[name, model] = found
         assert isinstance(found, model)
         return found
@@ -196,6 +200,10 @@ def load_settings(home: Path | None = None, sections: Sections | None = None) ->
         raise ConfigError(_describe(exc, config_path)) from exc
     # MEDIA_HUB_HOME is also seen by the environment source, unexpanded: the resolved folder wins.
     settings = settings.model_copy(update={"home": folder})
+    _register_secrets(settings.store)
+    redaction.register_url_password(settings.catalog.url)
+    # What the libraries media-hub drives would also read from the environment.
+    redaction.register(*(os.environ.get(name) for name in LIBRARY_SECRETS))
     if sections is not None:
         unknown = sorted(set(tables) - set(sections))
         if unknown:
@@ -206,6 +214,14 @@ def load_settings(home: Path | None = None, sections: Sections | None = None) ->
         for name, model in sections.items():
             settings.section(name, model)
     return settings
+
+
+def _register_secrets(section: BaseModel) -> None:
+    """Every secret setting of the section is masked in the log from now on."""
+    for name in type(section).model_fields:
+        value = getattr(section, name)
+        if isinstance(value, SecretStr):
+            redaction.register(value.get_secret_value())
 
 
 def _describe(exc: pydantic.ValidationError, config_path: Path, section: str = "") -> str:

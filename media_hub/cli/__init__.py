@@ -20,6 +20,7 @@ from media_hub import __version__
 from media_hub.cli.lazy import LazyCommand, LazyGroup, loader
 from media_hub.cli.state import CliState, state
 from media_hub.errors import ExitStatus, MediaHubError
+from media_hub.redaction import guard, redact
 
 
 @functools.cache
@@ -155,7 +156,7 @@ class HubGroup(LazyGroup):
             from media_hub.cli.errors import error_line  # only when there is one to show
 
             if state(ctx).debug:
-                traceback.print_exc(file=sys.stderr)
+                sys.stderr.write(redact(traceback.format_exc()))
             command = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
             typer.echo(error_line(exc, command), err=True)
             raise typer.Exit(int(exc.exit_status)) from None
@@ -210,6 +211,8 @@ def root(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Libraries log tokens and passwords at DEBUG: every line printed goes through the mask.
+    guard(logging.getLogger())
 
 
 def main() -> None:
@@ -219,4 +222,7 @@ def main() -> None:
     except MediaHubError as exc:  # raised before a command ran (e.g. while parsing)
         typer.echo(f"error: {exc}", err=True)
         sys.exit(int(exc.exit_status))
+    except Exception:  # a bug: its traceback, without the secrets it may carry
+        sys.stderr.write(redact(traceback.format_exc()))
+        sys.exit(int(ExitStatus.ERROR))
     sys.exit(int(ExitStatus.OK))
