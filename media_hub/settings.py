@@ -43,6 +43,12 @@ class CatalogSettings(_Section):
         Path("catalog"),
         description="Folder of the channel's conventions: series, playlists, topics, templates.",
     )
+    import_max_rows: int = Field(
+        100_000,
+        ge=1,
+        description="Most rows 'catalog import' takes from a sheet; a longer one is refused "
+        "before it is read.",
+    )
 
 
 class StoreSettings(_Section):
