@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Command as ClickCommand
 from typer._click.core import Context as ClickContext  # typer.Context's base
 
 from media_hub import __version__
@@ -148,6 +149,11 @@ class HubGroup(LazyGroup):
     command's module only when that command runs (see `lazy`)."""
 
     lazy_commands = ROOT_COMMANDS
+
+    def prepare(self, command: ClickCommand) -> ClickCommand:
+        from media_hub.cli.numbers import guard_numbers
+
+        return guard_numbers(command)
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
