@@ -1,10 +1,12 @@
-"""Input that once ended in a traceback: each is now one line naming what to fix, with the
-right status, and nothing changed (issue 15, point 9).
+"""Input that once ended in a traceback, a line split in two, a temporary path or the wrong
+exit status: each is now one line naming what to fix, with the right status, and nothing
+changed (issue 15, points 9 and 10).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,7 +17,11 @@ from media_hub.catalog.assets import NewAsset
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.cli import app
+from media_hub.cli.errors import one_line
+from media_hub.errors import MediaError
 from media_hub.hub import Hub
+from media_hub.pipeline.asset_errors import named_by_asset
+from tests.media_fixtures import ffmpeg
 from tests.test_refusals import assert_refused, catalog_state, invoke
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -237,3 +243,103 @@ def test_a_catalog_url_naming_a_folder_is_one_line(
         "catalog.url and that the database server is running",
         "folder",
     )
+
+
+# Point 10: what the line says
+
+
+def test_a_line_break_in_a_file_name_stays_on_the_line(hub_dir: Path, runner: CliRunner) -> None:
+    name = Path(hub_dir / "cv\nflyer.csv")
+    result = refused(runner, "catalog", "import", str(name))
+    assert_refused(
+        result, 1, f"{hub_dir}/cv\\nflyer.csv: cannot read: No such file or directory", "csv"
+    )
+    assert one_line("a\r\nb\x1b[31m\u2028c\td") == "a\\r\\nb\\x1b[31m\\u2028c\\td"
+
+
+@SQLITE_ONLY
+def test_ingest_names_a_file_with_a_line_break_on_one_line(
+    hub: Hub, runner: CliRunner, tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip\nsuite.mp4"
+    shutil.copyfile(DATA / "in.mp4", clip)
+    result = refused(runner, "ingest", str(clip), "--series", "reports")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()  # one line, no blank line before it
+    assert line.startswith("error: ")
+    assert "clip\\nsuite.mp4" in line
+
+
+def test_a_media_error_about_the_stored_file_names_the_asset(tmp_path: Path) -> None:
+    stored = tmp_path / "sha256" / "ab" / "cd" / "abcd.mkv"
+    with pytest.raises(MediaError) as raised, named_by_asset(12, stored):
+        raise MediaError(
+            str(stored),
+            "ffmpeg failed (exit 1): [libx264 @ 0x55d0c8a1e2c0] width not divisible by 2",
+        )
+    assert str(raised.value) == "asset 12: ffmpeg failed (exit 1): width not divisible by 2"
+    intro = tmp_path / "branding" / "intro.mp4"
+    with pytest.raises(MediaError) as left, named_by_asset(12, stored):
+        raise MediaError(str(intro), "no video stream")
+    assert str(left.value) == f"{intro}: no video stream"  # another file keeps its name
+
+
+@pytest.mark.slow  # makes a clip, transcodes it
+@SQLITE_ONLY
+def test_a_1x1_clip_that_cannot_be_thumbnailed_is_named_by_its_asset(
+    hub: Hub, runner: CliRunner, tmp_path: Path
+) -> None:
+    tiny = tmp_path / "tiny.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=blue:s=16x16:d=1,scale=1:1", "-c:v", "ffv1",
+           "-pix_fmt", "yuv420p", str(tiny))  # fmt: skip
+    ingested = invoke(runner, "ingest", "--json", str(tiny), "--series", "reports")
+    asset_id = json.loads(ingested.stdout)[0]["asset_id"]
+
+    result = refused(runner, "export", str(asset_id), "--to", str(tmp_path / "bundle"))
+
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: asset {asset_id}: "), line
+    assert str(hub.settings.home) not in line
+    assert "/tmp" not in line
+    assert " @ 0x" not in line
+    assert not (tmp_path / "bundle").exists()
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ["series = 3\n", "a folder", "[series.reports\n"],
+    ids=["not a table", "a folder", "bad TOML"],
+)
+@SQLITE_ONLY
+def test_upload_plan_with_a_broken_series_file_says_what_conventions_load_says(
+    hub: Hub, runner: CliRunner, broken: str
+) -> None:
+    series = hub.settings.definitions_dir / "series.toml"
+    series.unlink()
+    if broken == "a folder":
+        series.mkdir()
+    else:
+        series.write_text(broken, encoding="utf-8")
+    loaded = refused(runner, "conventions", "load")
+    planned = refused(runner, "upload", str(DATA / "in.mp4"), "--series", "reports", "--plan")
+
+    assert loaded.exit_code == 5, loaded.output
+    (line,) = loaded.stderr.splitlines()
+    assert line.startswith(f"error: {series}: ")
+    assert (planned.exit_code, planned.stderr) == (5, loaded.stderr)
+
+
+@SQLITE_ONLY
+def test_a_batch_exits_with_the_status_of_its_errors(hub: Hub, runner: CliRunner) -> None:
+    """A template error found while rendering (an unknown filter) is a conventions error:
+    `upload --plan` exits 5 with it, as `conventions load` does with one it finds."""
+    template = hub.settings.definitions_dir / "templates" / "report.toml"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace('title = "', 'title = "{{ 1 | nosuchfilter }}', 1), "utf-8")
+
+    planned = refused(runner, "upload", str(DATA / "in.mp4"), "--series", "reports", "--plan")
+
+    assert planned.exit_code == 5, planned.output
+    (line,) = planned.stderr.splitlines()
+    assert "No filter named 'nosuchfilter'" in line

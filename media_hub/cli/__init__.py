@@ -226,7 +226,9 @@ def main() -> None:
     try:
         app()
     except MediaHubError as exc:  # raised before a command ran (e.g. while parsing)
-        typer.echo(f"error: {exc}", err=True)
+        from media_hub.cli.errors import one_line
+
+        typer.echo(one_line(f"error: {exc}"), err=True)
         sys.exit(int(exc.exit_status))
     except Exception:  # a bug: its traceback, without the secrets it may carry
         sys.stderr.write(redact(traceback.format_exc()))

@@ -23,6 +23,7 @@ from media_hub.errors import MediaHubError, ValidationError
 from media_hub.media.probe import probe
 from media_hub.media.profiles import load_profile, profile_checksum
 from media_hub.media.transcode import ProgressCallback, transcode
+from media_hub.pipeline.asset_errors import named_by_asset
 from media_hub.pipeline.series_branding import branding_checksum, series_branding
 from media_hub.storage.base import AssetStore
 
@@ -63,10 +64,11 @@ def ensure_rendition(
     if cached is not None:
         return _result(cached, created=False)
     with store.local_path(source_key) as source, tempfile.TemporaryDirectory() as work:
-        output = transcode(
-            source, Path(work) / "rendition.mp4", profile, probe(source, require_video=True),
-            progress=progress, branding=branding,
-        )  # fmt: skip
+        with named_by_asset(asset_id, source):
+            output = transcode(
+                source, Path(work) / "rendition.mp4", profile, probe(source, require_video=True),
+                progress=progress, branding=branding,
+            )  # fmt: skip
         made = probe(output, require_video=True)
         stored = store.put_file(output, ".mp4")
     try:
