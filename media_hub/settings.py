@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
@@ -21,6 +22,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from media_hub import redaction
 from media_hub.errors import ConfigError
+from media_hub.private_files import refuse_if_shared
 
 CONFIG_FILE = "media-hub.toml"
 ENV_PREFIX = "MEDIA_HUB_"
@@ -219,7 +221,33 @@ def load_settings(home: Path | None = None, sections: Sections | None = None) ->
             )
         for name, model in sections.items():
             settings.section(name, model)
+    secrets = _secrets_in_file(settings, values, sections or {})
+    if secrets:
+        refuse_if_shared(config_path, ", ".join(secrets))
     return settings
+
+
+def _secrets_in_file(
+    settings: Settings, values: Mapping[str, Any], sections: Sections
+) -> list[str]:
+    """The secret settings the file itself sets (SecretStr ones, and a catalog.url with a
+    password), as `section.key`: the file must then be as private as a token file."""
+    catalog = values.get("catalog")
+    url = catalog.get("url") if isinstance(catalog, Mapping) else None
+    found = ["catalog.url"] if isinstance(url, str) and urlsplit(url).password else []
+    for name, table in values.items():
+        if not isinstance(table, Mapping):
+            continue
+        if name in SECTIONS:
+            owner: BaseModel | None = getattr(settings, name)
+        elif name in sections:
+            owner = settings.section(name, sections[name])
+        else:
+            owner = None
+        for key in table:
+            if owner is not None and table[key] and isinstance(getattr(owner, key), SecretStr):
+                found.append(f"{name}.{key}")
+    return found
 
 
 def _register_secrets(section: BaseModel) -> None:
