@@ -34,9 +34,16 @@ def read_private(path: Path, hint: str) -> str:
     """The text of a secrets file that only its owner can read; `hint` says how to make one."""
     if not path.exists():
         raise ConfigError(f"no credentials at {path}; {hint}")
-    if path.stat().st_mode & 0o077:
-        raise ConfigError(f"{path} is readable by others; run 'chmod 600 {path}'")
+    refuse_if_shared(path)
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} cannot be read ({exc}); {hint}") from exc
+
+
+def refuse_if_shared(path: Path, holding: str = "") -> None:
+    """Refuse a file of secrets that its group or others may read or write, with the command
+    that makes it private; `holding` names the secrets when the file is not only secrets."""
+    if path.stat().st_mode & 0o077:
+        what = f" holds {holding} and" if holding else ""
+        raise ConfigError(f"{path}{what} is readable by others; run 'chmod 600 {path}'")

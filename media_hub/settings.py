@@ -14,17 +14,22 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from media_hub import redaction
 from media_hub.errors import ConfigError
+from media_hub.private_files import refuse_if_shared
 
 CONFIG_FILE = "media-hub.toml"
 ENV_PREFIX = "MEDIA_HUB_"
 HOME_ENV = "MEDIA_HUB_HOME"
 SectionT = TypeVar("SectionT", bound=BaseModel)
+# Secrets that PostgreSQL's and AWS's client libraries take from the environment.
+LIBRARY_SECRETS = ("PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
 class _Section(BaseModel):
@@ -39,6 +44,12 @@ class CatalogSettings(_Section):
     definitions: Path = Field(
         Path("catalog"),
         description="Folder of the channel's conventions: series, playlists, topics, templates.",
+    )
+    import_max_rows: int = Field(
+        100_000,
+        ge=1,
+        description="Most rows 'catalog import' takes from a sheet; a longer one is refused "
+        "before it is read.",
     )
 
 
@@ -130,6 +141,7 @@ class Settings(BaseSettings):
                 found = model(**values)
             except pydantic.ValidationError as exc:
                 raise ConfigError(_describe(exc, self.home / CONFIG_FILE, name)) from exc
+            _register_secrets(found)
             self._sections[name, model] = found
         assert isinstance(found, model)
         return found
@@ -196,6 +208,10 @@ def load_settings(home: Path | None = None, sections: Sections | None = None) ->
         raise ConfigError(_describe(exc, config_path)) from exc
     # MEDIA_HUB_HOME is also seen by the environment source, unexpanded: the resolved folder wins.
     settings = settings.model_copy(update={"home": folder})
+    _register_secrets(settings.store)
+    redaction.register_url_password(settings.catalog.url)
+    # What the libraries media-hub drives would also read from the environment.
+    redaction.register(*(os.environ.get(name) for name in LIBRARY_SECRETS))
     if sections is not None:
         unknown = sorted(set(tables) - set(sections))
         if unknown:
@@ -205,7 +221,41 @@ def load_settings(home: Path | None = None, sections: Sections | None = None) ->
             )
         for name, model in sections.items():
             settings.section(name, model)
+    secrets = _secrets_in_file(settings, values, sections or {})
+    if secrets:
+        refuse_if_shared(config_path, ", ".join(secrets))
     return settings
+
+
+def _secrets_in_file(
+    settings: Settings, values: Mapping[str, Any], sections: Sections
+) -> list[str]:
+    """The secret settings the file itself sets (SecretStr ones, and a catalog.url with a
+    password), as `section.key`: the file must then be as private as a token file."""
+    catalog = values.get("catalog")
+    url = catalog.get("url") if isinstance(catalog, Mapping) else None
+    found = ["catalog.url"] if isinstance(url, str) and urlsplit(url).password else []
+    for name, table in values.items():
+        if not isinstance(table, Mapping):
+            continue
+        if name in SECTIONS:
+            owner: BaseModel | None = getattr(settings, name)
+        elif name in sections:
+            owner = settings.section(name, sections[name])
+        else:
+            owner = None
+        for key in table:
+            if owner is not None and table[key] and isinstance(getattr(owner, key), SecretStr):
+                found.append(f"{name}.{key}")
+    return found
+
+
+def _register_secrets(section: BaseModel) -> None:
+    """Every secret setting of the section is masked in the log from now on."""
+    for name in type(section).model_fields:
+        value = getattr(section, name)
+        if isinstance(value, SecretStr):
+            redaction.register(value.get_secret_value())
 
 
 def _describe(exc: pydantic.ValidationError, config_path: Path, section: str = "") -> str:

@@ -101,7 +101,7 @@ def test_a_wrong_password_leaves_the_deck_unsent_and_a_rerun_sends_it(
     path = tmp_path / "secrets" / "slideshare.json"
     saved = json.loads(path.read_text())
     path.write_text(json.dumps({**saved, "password": "wrong"}))
-    message = _upload(runner, str(FLYER), *FLYER_ARGS, code=1)
+    message = _upload(runner, str(FLYER), *FLYER_ARGS, code=5)  # the credentials: config
     assert "username or password" in message
     assert "auth slideshare" in message
     assert _slideshows(sandbox) == {}

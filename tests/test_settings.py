@@ -72,6 +72,7 @@ def test_a_bad_file_names_the_key(tmp_path: Path, content: str, expected: str) -
 @pytest.mark.usefixtures("bare_env")
 def test_config_show_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / CONFIG_FILE).write_text('[store]\nsecret_access_key = "s3-secret-value"\n')
+    (tmp_path / CONFIG_FILE).chmod(0o600)  # it holds a secret (test_config_permissions.py)
     monkeypatch.setenv("MEDIA_HUB_CATALOG_URL", "postgresql://hub:pg-password@db.example/hub")
     result = CliRunner().invoke(app, ["--hub", str(tmp_path), "config", "show", "--json"])
     assert result.exit_code == 0, result.stderr

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from media_hub import fence
@@ -28,21 +28,40 @@ def create_catalog_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        from media_hub.settings import mask_url_password  # pydantic-settings: errors only
-
         raise ConfigError(
-            f"catalog.url {mask_url_password(url)!r} is not a database URL; "
-            "use sqlite:///path or postgresql+psycopg://user@host/db"
+            f"catalog.url {_shown(url)!r} is not a database URL; {_URL_HINT}"
         ) from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(f"catalog.url {_shown(url)!r}: {backend} is not a database media-hub "
+                          f"runs on; {_URL_HINT}")  # fmt: skip
+    try:
+        if backend == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ImportError, NoSuchModuleError) as exc:  # postgresql+psycopg2 without psycopg2...
+        raise ConfigError(
+            f"catalog.url {_shown(url)!r}: its driver is not installed ({exc}); {_URL_HINT}"
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"catalog.url {_shown(url)!r}: cannot make its folder ({exc.strerror or exc})"
+        ) from exc
+
+
+_URL_HINT = "use sqlite:///path or postgresql+psycopg://user@host/db"
+
+
+def _shown(url: str) -> str:
+    from media_hub.settings import mask_url_password  # pydantic-settings: errors only
+
+    return mask_url_password(url)
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -114,19 +133,30 @@ class Catalog:
 def open_catalog(url: str, user: str, *, upgrade: bool = True) -> Catalog:
     """Open the catalog at `url`, bringing its schema up to date on first use."""
     engine = create_catalog_engine(url)
-    try:
+    with reaching(url, engine):
         if upgrade:
             migrations.ensure_current(engine)
-    except OperationalError as exc:
-        from media_hub.settings import mask_url_password
-
-        engine.dispose()
-        raise MediaHubError(
-            f"cannot open the catalog at {mask_url_password(url)}: {_first_line(exc)}; "
-            "check catalog.url and that the database server is running"
-        ) from exc
     return Catalog(engine=engine, user=user)
 
 
-def _first_line(exc: OperationalError) -> str:
+@contextmanager
+def reaching(url: str, engine: Engine) -> Iterator[None]:
+    """A database that cannot be reached or read, as one line (the engine disposed)."""
+    try:
+        yield
+    except OperationalError as exc:
+        engine.dispose()
+        raise MediaHubError(
+            f"cannot open the catalog at {_shown(url)}: {_first_line(exc)}; "
+            "check catalog.url and that the database server is running"
+        ) from exc
+    except DatabaseError as exc:  # SQLite's "file is not a database"
+        engine.dispose()
+        raise ConfigError(
+            f"cannot open the catalog at {_shown(url)}: {_first_line(exc)}; catalog.url must "
+            "name a media-hub catalog (or a new file)"
+        ) from exc
+
+
+def _first_line(exc: DatabaseError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]

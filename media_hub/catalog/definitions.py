@@ -157,6 +157,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConventionsError(str(path), "file missing; create it (it may be empty)") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConventionsError(str(path), f"not valid TOML: {exc}") from exc
+    except OSError as exc:  # a folder in its place, no permission...
+        raise ConventionsError(str(path), f"cannot read it: {exc.strerror or exc}") from exc
 
 
 def _read_tables(path: Path, table: str, model: type[T]) -> dict[str, T]:
@@ -167,7 +169,11 @@ def _read_tables(path: Path, table: str, model: type[T]) -> dict[str, T]:
             str(path),
             f"unknown table {sorted(unknown)[0]!r}; only [{table}.SLUG] tables belong here",
         )
-    entries: Mapping[str, Any] = document.get(table, {})
+    entries = document.get(table, {})
+    if not isinstance(entries, Mapping):
+        raise ConventionsError(
+            str(path), f"{table} is not a table; write each entry as [{table}.SLUG]"
+        )
     parsed: dict[str, T] = {}
     for slug, body in entries.items():
         key = f"{table}.{slug}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from media_hub.catalog import rules
 from media_hub.catalog.assets import KEEP, AssetEdit
 from media_hub.catalog.vocabulary import LANGUAGES, AssetStatus
 from media_hub.errors import ValidationError
@@ -194,6 +195,11 @@ def _number(field: str, text: str, record: str | None) -> int | None:
         text = text[:-2]
     if not text.isdecimal():
         raise ValidationError(field, f"{text!r} is not a whole number", record=record)
+    if len(text) > len(str(rules.NUMBER_MAX)):  # int() refuses 4,300 digits and more
+        raise ValidationError(
+            field, f"{len(text)} digits is too large; give at most {rules.NUMBER_MAX}",
+            record=record,
+        )  # fmt: skip
     return int(text)
 
 

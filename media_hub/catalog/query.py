@@ -21,11 +21,13 @@ from media_hub.catalog.models import (
     Topic,
 )
 from media_hub.catalog.records import ASSET_COLUMNS, AssetRecord, asset_record_from_columns
-from media_hub.catalog.text import query_terms
+from media_hub.catalog.text import query_terms, search_words
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.errors import ValidationError
 
 _CHUNK = 5000  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
+MAX_SEARCH_WORDS = 32
+MAX_SEARCH_WORD_CHARS = 1000  # a "word" is a run of letters and digits: no real one is longer
 
 
 RangeField = Literal["id", "season", "episode", "recorded_date"]
@@ -155,10 +157,7 @@ def _filtered(session: Session, query: AssetQuery) -> Select[int]:
             exists().where(AssetText.asset_id == Asset.id, AssetText.lang == language)
         )
     if query.text is not None:
-        terms = query_terms(query.text)
-        if not terms:
-            raise ValidationError("search", f"{query.text!r} has no words to search for")
-        for word, stemmed in terms:
+        for word, stemmed in _checked_terms(query.text):
             # An uncorrelated IN: one scan of the texts per word, not one probe per asset.
             found = AssetText.search_text.contains(word, autoescape=True)
             if stemmed is not None:  # or an inflected form: its stem is stored as a token
@@ -175,6 +174,27 @@ def _filtered(session: Session, query: AssetQuery) -> Select[int]:
         if bounds.high is not None:
             statement = statement.where(column <= bounds.high)
     return statement
+
+
+def _checked_terms(text: str) -> list[tuple[str, str | None]]:
+    """The words of a search and their stems, within what one query can ask (SQLite nests
+    conditions for each word and gives up near 1,000) and what a text can hold; checked
+    before a stemmer sees a 60,000-letter word."""
+    words = search_words(text)
+    if not words:
+        raise ValidationError("search", f"{text!r} has no words to search for")
+    if len(words) > MAX_SEARCH_WORDS:
+        raise ValidationError(
+            "search", f"{len(words):,} words; search for at most {MAX_SEARCH_WORDS} at once"
+        )
+    longest = max(len(word) for word in words)
+    if longest > MAX_SEARCH_WORD_CHARS:
+        raise ValidationError(
+            "search",
+            f"a word of {longest:,} characters; search for words of at most "
+            f"{MAX_SEARCH_WORD_CHARS:,}",
+        )
+    return query_terms(text)
 
 
 def series_counts(session: Session) -> dict[int, int]:

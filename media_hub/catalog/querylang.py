@@ -40,6 +40,7 @@ _ASSIGNMENT = re.compile(
     r"^(?P<field>[a-z_]+(?:\.[a-z]+)?)(?P<op>\+=|-=|=)(?P<value>.*)$", re.DOTALL
 )
 _YEAR = re.compile(r"^\d{4}$")
+_LARGEST = 2**63 - 1  # what SQLite and PostgreSQL compare an integer column with
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -154,6 +155,8 @@ def _check_order(key: str, value: str, low: date | int | None, high: date | int 
 def _whole(key: str, text: str) -> int:
     if not text.isdecimal() or not text.isascii():
         raise ValidationError("query", f"{key}: {text!r} is not a whole number")
+    if len(text) > len(str(_LARGEST)) or int(text) > _LARGEST:  # int() refuses 4,300 digits
+        raise ValidationError("query", f"{key}: too large a number; give at most {_LARGEST}")
     return int(text)
 
 

@@ -15,6 +15,7 @@ TITLE_MAX_CHARS = 100
 DESCRIPTION_MAX_BYTES = 5000
 NAME_MAX_CHARS = 150
 SLUG_MAX_CHARS = 64
+NUMBER_MAX = 2**31 - 1  # seasons and episodes are PostgreSQL integers
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ANGLE_BRACKETS = re.compile(r"[<>]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -88,6 +89,10 @@ def name(field: str, text: str, *, record: str | None = None) -> str:
 def positive(field: str, value: int | None, *, record: str | None = None) -> int | None:
     if value is not None and value < 1:
         raise ValidationError(field, f"{value} is not a positive number", record=record)
+    if value is not None and value > NUMBER_MAX:
+        raise ValidationError(
+            field, f"{value} is too large; give at most {NUMBER_MAX}", record=record
+        )
     return value
 
 

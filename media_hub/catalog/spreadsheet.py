@@ -1,7 +1,9 @@
 """Assets as spreadsheet rows: writing CSV and xlsx, and reading them back as people save them.
 
 Pure file work, no catalog: one row per asset, one column per field and language, every
-cell read back as text (the meaning of a cell is `editable.parse_value`'s business).
+cell read back as text (the meaning of a cell is `editable.parse_value`'s business). A CSV
+cell that a spreadsheet would run as a formula is written behind an apostrophe, taken off
+again on reading (`csv_cells`); an xlsx holds every text in a text cell.
 Excel and LibreOffice save the same sheet in many ways, and each must load as it is: UTF-8
 with or without a BOM (or UTF-16 "Unicode text"), CRLF line ends, commas, semicolons (French
 locales) or tabs between cells, numbers turned into `3.0`, dates into date cells.
@@ -9,17 +11,23 @@ locales) or tabs between cells, numbers turned into `3.0`, dates into date cells
 
 from __future__ import annotations
 
+import codecs
 import csv
+import functools
 import io
+import itertools
+import stat
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from media_hub.catalog.vocabulary import LANGUAGES
+from media_hub.csv_cells import InertWriter, restored
 from media_hub.errors import MediaHubError
 
 # `kind` and `series` are shown for reading; an import refuses changes to them.
@@ -34,6 +42,12 @@ _SEPARATORS = (",", ";", "\t")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# What a sheet may be: its bytes (unpacked, for an xlsx; 20,000 exported assets take 25 MiB),
+# the rows below its header (`catalog.import_max_rows`), a CSV line, the xlsx cells read a row.
+MAX_SHEET_BYTES = 256 * 2**20
+DEFAULT_MAX_ROWS = 100_000
+MAX_LINE_CHARS = 2**20
+MAX_COLUMNS = 64
 
 Cell = str | int | None
 
@@ -114,10 +128,10 @@ def _write_csv(path: Path, rows: Iterable[Sequence[Cell]]) -> int:
     # A BOM, so that Excel reads the Arabic as UTF-8; CRLF, as RFC 4180 and Excel write.
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
+        writer = InertWriter(stream)
         writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow(["" if cell is None else cell for cell in row])
+            writer.writerow(row)
             count += 1
     return count
 
@@ -147,68 +161,183 @@ def _write_xlsx(path: Path, rows: Iterable[Sequence[Cell]]) -> int:
     return count
 
 
-def read_sheet(path: Path) -> Sheet:
-    """The sheet in `path` (CSV or xlsx, whatever its name says), its columns checked."""
+def read_sheet(path: Path, max_rows: int = DEFAULT_MAX_ROWS) -> Sheet:
+    """The sheet in `path` (CSV or xlsx, whatever its name says), its columns checked.
+
+    A sheet is a regular file of at most `MAX_SHEET_BYTES` (unpacked, for an xlsx) and
+    `max_rows` rows below its header: anything else is refused before it is read whole, and
+    rows are read one at a time up to that count (a small xlsx can unpack to millions of
+    rows; `/dev/zero` never ends).
+    """
+    where = str(path)
+    _check_file(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            head = stream.read(len(_XLSX_MAGIC))
+            stream.seek(0)
+            if head.startswith(_XLS_MAGIC):
+                raise SpreadsheetError(
+                    where, "an old .xls workbook; save it as .xlsx or as CSV UTF-8 and import that"
+                )
+            if head.startswith(_XLSX_MAGIC):
+                return _sheet(where, _xlsx_rows(where, stream), max_rows)
+            return _sheet(where, _csv_rows(path, stream, head, max_rows), max_rows)
+    except OSError as exc:
+        raise SpreadsheetError(where, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _check_file(path: Path) -> None:
+    try:
+        info = path.stat()
     except OSError as exc:
         raise SpreadsheetError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    if data.startswith(_XLS_MAGIC):
+    if stat.S_ISDIR(info.st_mode):
+        raise SpreadsheetError(str(path), "a folder; give the .csv or .xlsx file to import")
+    if not stat.S_ISREG(info.st_mode):
         raise SpreadsheetError(
-            str(path), "an old .xls workbook; save it as .xlsx or as CSV UTF-8 and import that"
+            str(path), "not a regular file (a device or a pipe); give a .csv or .xlsx file"
         )
-    table = _xlsx_rows(path, data) if data.startswith(_XLSX_MAGIC) else _csv_rows(path, data)
-    return _sheet(str(path), table)
+    if info.st_size > MAX_SHEET_BYTES:
+        raise SpreadsheetError(str(path), _too_big(info.st_size))
 
 
-def _csv_rows(path: Path, data: bytes) -> list[list[str]]:
-    text = _decode(path, data)
-    if not text.strip():
-        return []
-    separator = _separator(path, text)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-
-
-def _decode(path: Path, data: bytes) -> str:
-    if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpreadsheetError(
-            str(path),
-            f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}); save it as "
-            "'CSV UTF-8' in Excel, or choose the Unicode (UTF-8) character set in LibreOffice",
-        ) from exc
-
-
-def _separator(path: Path, text: str) -> str:
-    """The separator with which the first line holds the `id` and `version` columns."""
-    for separator in _SEPARATORS:
-        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
-        names = {_column_name(name) for name in header}
-        if set(REQUIRED_COLUMNS) <= names:
-            return separator
-    raise SpreadsheetError(
-        str(path),
-        "the first row has no 'id' and 'version' columns (with commas, semicolons or tabs "
-        "between cells); start from a sheet made by 'media-hub catalog export'",
+def _too_big(size: int) -> str:
+    return (
+        f"{size / 2**20:,.0f} MiB; a sheet may hold {MAX_SHEET_BYTES // 2**20} MiB: "
+        "export and import the assets in parts (catalog export takes the list filters)"
     )
 
 
-def _xlsx_rows(path: Path, data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+def _csv_rows(path: Path, stream: BinaryIO, head: bytes, max_rows: int) -> Iterator[list[str]]:
+    where = str(path)
+    encoding = "utf-16" if head.startswith(_UTF16_BOMS) else "utf-8-sig"
+    lines = _lines(path, io.TextIOWrapper(stream, encoding=encoding, newline=""), encoding)
+    first = next(lines, "")
+    if not first.strip():
+        if any(line.strip() for line in lines):
+            raise SpreadsheetError(where, _NO_HEADER)
+        return  # empty
+    reader = csv.reader(itertools.chain([first], lines), delimiter=_separator(where, first))
+    try:
+        for row in reader:
+            # Export put an apostrophe before texts a spreadsheet would run: it comes off here.
+            yield [restored(cell) for cell in row]
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            where, f"line {reader.line_num}: {exc}; save the sheet again as CSV UTF-8"
+        ) from exc
+
+
+def _lines(path: Path, text: TextIO, encoding: str) -> Iterator[str]:
+    """The file's lines as csv reads them (ends kept), none longer than `MAX_LINE_CHARS`."""
+    number = 0
+    while True:
+        try:
+            line = text.readline(MAX_LINE_CHARS + 1)
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError(str(path), _not_text(path, encoding)) from exc
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise SpreadsheetError(
+                str(path),
+                f"line {number} is longer than {MAX_LINE_CHARS:,} characters, which no "
+                "exported sheet is; start from a sheet made by 'media-hub catalog export'",
+            )
+        yield line
+
+
+def _not_text(path: Path, encoding: str) -> str:
+    """Where the first byte that is not `encoding` text is, found by decoding again."""
+    name = "UTF-16" if encoding == "utf-16" else "UTF-8"
+    if encoding == "utf-8-sig":  # the BOM is skipped here so that offsets count from byte 0
+        encoding = "utf-8"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    where = ""
+    with path.open("rb") as stream:
+        while True:
+            chunk = stream.read(1 << 16)
+            pending = len(decoder.getstate()[0])  # bytes of a character the last chunk cut
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                where = f" (byte {exc.object[exc.start]:#04x} at offset "
+                where += f"{offset - pending + exc.start})"
+                break
+            if not chunk:
+                break
+            offset += len(chunk)
+    return (
+        f"not {name} text{where}; save it as 'CSV UTF-8' in Excel, or choose the Unicode "
+        "(UTF-8) character set in LibreOffice"
+    )
+
+
+_NO_HEADER = (
+    "the first row has no 'id' and 'version' columns (with commas, semicolons or tabs "
+    "between cells); start from a sheet made by 'media-hub catalog export'"
+)
+
+
+def _separator(path: str, first_line: str) -> str:
+    """The separator with which the first line holds the `id` and `version` columns."""
+    for separator in _SEPARATORS:
+        header = next(csv.reader([first_line], delimiter=separator), [])
+        names = {_column_name(name) for name in header}
+        if set(REQUIRED_COLUMNS) <= names:
+            return separator
+    raise SpreadsheetError(path, _NO_HEADER)
+
+
+def _xlsx_rows(where: str, stream: BinaryIO) -> Iterator[list[str]]:
+    from media_hub.catalog.xlsx_rows import first_sheet_rows  # openpyxl: 0.2 s to import
+
+    errors = _xlsx_errors()
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise SpreadsheetError(where, f"not a readable xlsx workbook: {exc}") from exc
+    if unpacked > MAX_SHEET_BYTES:
+        raise SpreadsheetError(where, f"unpacks to {_too_big(unpacked)}")
+    stream.seek(0)
+    try:
+        # At most `MAX_COLUMNS` cells a row: a cell of the last column would make every row
+        # 16,384 cells long.
+        for values in first_sheet_rows(stream, MAX_COLUMNS):
+            yield [_cell_text(value) for value in values]
+    except errors as exc:
+        raise SpreadsheetError(where, _xlsx_problem(exc)) from exc
+
+
+@functools.cache
+def _xlsx_errors() -> tuple[type[Exception], ...]:
+    """What reading a file that is not a sound xlsx raises."""
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise SpreadsheetError(str(path), f"not a readable xlsx workbook: {exc}") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    return (
+        zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, IndexError, ValueError,
+        TypeError, AttributeError, EOFError, zlib.error,
+    )  # fmt: skip
+
+
+def _xlsx_problem(exc: BaseException) -> str:
+    from defusedxml import DefusedXmlException
+
+    cause = exc
+    while cause.__cause__ is not None:  # openpyxl wraps what its parts raise
+        cause = cause.__cause__
+    if isinstance(cause, DefusedXmlException):
+        return (
+            "its XML declares a DTD or entities, which media-hub does not read (they can "
+            "expand without end); save it again as .xlsx from Excel or LibreOffice"
+        )
+    text = str(cause).strip().splitlines()
+    return f"not a readable xlsx workbook: {text[0] if text else type(cause).__name__}"
 
 
 def _cell_text(value: object) -> str:
@@ -228,13 +357,26 @@ def _column_name(text: str) -> str:
     return text.strip().lower()
 
 
-def _sheet(path: str, table: list[list[str]]) -> Sheet:
-    if not table:
+def _sheet(path: str, table: Iterator[list[str]], max_rows: int) -> Sheet:
+    header_cells = next(table, None)
+    if header_cells is None:
         raise SpreadsheetError(path, "empty; start from a sheet made by 'media-hub catalog export'")
-    header = [_column_name(name) for name in table[0]]
-    columns = _checked_columns(path, header, table)
+    header = [_column_name(name) for name in header_cells]
+    columns = _checked_columns(path, header)
+    unnamed = [position for position, name in enumerate(header) if not name]
     rows = []
-    for index, values in enumerate(table[1:], start=2):
+    for index, values in enumerate(table, start=2):
+        if index - 1 > max_rows:
+            raise SpreadsheetError(
+                path,
+                f"more than {max_rows:,} rows; import it in parts, or raise the setting "
+                "catalog.import_max_rows",
+            )
+        for position in unnamed:
+            if position < len(values) and values[position].strip():
+                raise SpreadsheetError(
+                    path, f"column {position + 1} has no name; name or remove it"
+                )
         if not any(value.strip() for value in values):
             continue  # spreadsheets keep blank rows at the end
         if any(value.strip() for value in values[len(header) :]):
@@ -250,15 +392,11 @@ def _sheet(path: str, table: list[list[str]]) -> Sheet:
     return Sheet(path, columns, tuple(rows))
 
 
-def _checked_columns(path: str, header: list[str], table: list[list[str]]) -> tuple[str, ...]:
+def _checked_columns(path: str, header: list[str]) -> tuple[str, ...]:
     seen: set[str] = set()
-    for position, name in enumerate(header):
+    for name in header:
         if not name:
-            if any(position < len(row) and row[position].strip() for row in table[1:]):
-                raise SpreadsheetError(
-                    path, f"column {position + 1} has no name; name or remove it"
-                )
-            continue
+            continue  # allowed while its cells are empty (see `_sheet`)
         if name not in COLUMNS:
             raise SpreadsheetError(
                 path, f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}"

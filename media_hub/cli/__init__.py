@@ -19,12 +19,14 @@ from types import FrameType
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Command as ClickCommand
 from typer._click.core import Context as ClickContext  # typer.Context's base
 
 from media_hub import __version__
 from media_hub.cli.lazy import LazyCommand, LazyGroup, loader
 from media_hub.cli.state import CliState, state
 from media_hub.errors import ExitStatus, MediaHubError
+from media_hub.redaction import guard, redact
 
 
 @functools.cache
@@ -153,6 +155,11 @@ class HubGroup(LazyGroup):
 
     lazy_commands = ROOT_COMMANDS
 
+    def prepare(self, command: ClickCommand) -> ClickCommand:
+        from media_hub.cli.numbers import guard_numbers
+
+        return guard_numbers(command)
+
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
@@ -160,7 +167,7 @@ class HubGroup(LazyGroup):
             from media_hub.cli.errors import error_line  # only when there is one to show
 
             if state(ctx).debug:
-                traceback.print_exc(file=sys.stderr)
+                sys.stderr.write(redact(traceback.format_exc()))
             command = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
             typer.echo(error_line(exc, command), err=True)
             raise typer.Exit(int(exc.exit_status)) from None
@@ -219,6 +226,8 @@ def root(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Libraries log tokens and passwords at DEBUG: every line printed goes through the mask.
+    guard(logging.getLogger())
 
 
 class Terminated(KeyboardInterrupt):
@@ -240,6 +249,11 @@ def main() -> None:
     try:
         app()
     except MediaHubError as exc:  # raised before a command ran (e.g. while parsing)
-        typer.echo(f"error: {exc}", err=True)
+        from media_hub.cli.errors import one_line
+
+        typer.echo(one_line(f"error: {exc}"), err=True)
         sys.exit(int(exc.exit_status))
+    except Exception:  # a bug: its traceback, without the secrets it may carry
+        sys.stderr.write(redact(traceback.format_exc()))
+        sys.exit(int(ExitStatus.ERROR))
     sys.exit(int(ExitStatus.OK))

@@ -95,7 +95,7 @@ def import_sheet(
 
     Example: media-hub catalog import advisory.csv --dry-run
     """
-    sheet = read_sheet(file)
+    sheet = read_sheet(file, max_rows=state(ctx).settings.catalog.import_max_rows)
     service = _service(ctx)
     _run(
         lambda: service.import_sheet(sheet, dry_run=True),

@@ -16,14 +16,15 @@ def db_upgrade(ctx: typer.Context) -> None:
     Example: media-hub db upgrade
     """
     from media_hub.catalog import migrations
-    from media_hub.catalog.db import create_catalog_engine
+    from media_hub.catalog.db import create_catalog_engine, reaching
 
     settings = state(ctx).settings
     engine = create_catalog_engine(settings.catalog_url)
     try:
-        with engine.connect() as connection:
+        with reaching(settings.catalog_url, engine), engine.connect() as connection:
             before = migrations.current_revision(connection)
-        migrations.upgrade(engine)
+        with reaching(settings.catalog_url, engine):
+            migrations.upgrade(engine)
     finally:
         engine.dispose()
     if before == migrations.HEAD:
@@ -39,12 +40,12 @@ def db_current(ctx: typer.Context) -> None:
     Example: media-hub db current
     """
     from media_hub.catalog import migrations
-    from media_hub.catalog.db import create_catalog_engine
+    from media_hub.catalog.db import create_catalog_engine, reaching
 
     settings = state(ctx).settings
     engine = create_catalog_engine(settings.catalog_url)
     try:
-        with engine.connect() as connection:
+        with reaching(settings.catalog_url, engine), engine.connect() as connection:
             current = migrations.current_revision(connection)
     finally:
         engine.dispose()

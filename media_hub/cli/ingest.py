@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from media_hub.cli import output
-from media_hub.cli.errors import error_line
+from media_hub.cli.errors import batch_status, error_line
 from media_hub.cli.parsing import language_texts
 from media_hub.cli.progress import byte_progress
 from media_hub.cli.state import state
@@ -65,7 +65,7 @@ def ingest_command(
     catalog, store = cli_state.hub.db, cli_state.hub.store
     titles = language_texts("--title", title or [])
     results: list[IngestResult] = []
-    failures = 0
+    failures: list[MediaHubError] = []
     for path in files:
         request = IngestRequest(
             path, series, titles, topics=topic or [], season=season, episode=episode,
@@ -76,7 +76,7 @@ def ingest_command(
             with byte_progress(f"ingest {path.name}", size) as advance:
                 results.append(ingest(catalog, store, request, advance))
         except MediaHubError as exc:
-            failures += 1
+            failures.append(exc)
             typer.echo(error_line(exc, ctx.command_path), err=True)
     if as_json:
         output.print_json([_record(result) for result in results])
@@ -90,7 +90,7 @@ def ingest_command(
             )  # fmt: skip
             typer.echo(f"{result.path.name}: {verb} asset {result.asset_id} ({_summary(result)})")
     if failures:
-        raise typer.Exit(1)
+        raise typer.Exit(batch_status(failures))
 
 
 def _record(result: IngestResult) -> dict[str, object]:

@@ -115,10 +115,16 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        lazy = LazyCommands(self.lazy_commands, lambda entry: build_command(entry, self))
+        lazy = LazyCommands(
+            self.lazy_commands, lambda entry: self.prepare(build_command(entry, self))
+        )
         for name, command in self.commands.items():  # any registered the ordinary way
             lazy[name] = command
         self.commands = lazy
+
+    def prepare(self, command: ClickCommand) -> ClickCommand:
+        """A subcommand just built, before its first use (a subclass may wrap it)."""
+        return command
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
         # TyperGroup's own walks .items(), which would import every command.

@@ -8,7 +8,6 @@ the output is the same character for character (tests/test_output_table.py compa
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from media_hub.bidi import FIRST_STRONG_ISOLATE, isolate
 from media_hub.catalog.vocabulary import LANGUAGES
+from media_hub.csv_cells import InertWriter
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -178,10 +178,11 @@ def _drawn_table(
 
 
 def print_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    """Rows as CSV on stdout, no cell a spreadsheet would run as a formula."""
+    writer = InertWriter(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow(row)
 
 
 def print_assets(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from media_hub.cli import output
-from media_hub.cli.errors import error_line
+from media_hub.cli.errors import batch_status, error_line
 from media_hub.cli.parsing import language_texts
 from media_hub.cli.state import state
 from media_hub.errors import MediaHubError, ValidationError
@@ -149,7 +149,7 @@ def upload(
         typer.echo(f"not done yet: {' '.join(str(p) for p in batch.not_done)}", err=True)
     _print(batch.done, as_json)
     if batch.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(batch_status(exc for _path, exc in batch.failures))
 
 
 def _catalogued(hub: Any, targets: list[str]) -> list[int] | None:

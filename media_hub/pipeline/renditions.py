@@ -25,6 +25,7 @@ from media_hub.media.media_info import MediaInfo
 from media_hub.media.probe import probe
 from media_hub.media.profiles import load_profile, profile_checksum
 from media_hub.media.transcode import ProgressCallback, transcode
+from media_hub.pipeline.asset_errors import named_by_asset
 from media_hub.pipeline.series_branding import branding_checksum, series_branding
 from media_hub.storage.base import AssetStore
 
@@ -69,10 +70,11 @@ def ensure_rendition(
         tempfile.TemporaryDirectory(prefix="media-hub-rendition-") as work,
     ):
         info = _master_info(asset_id, source_key, source)
-        output = transcode(
-            source, Path(work) / "rendition.mp4", profile, info,
-            progress=progress, branding=branding,
-        )  # fmt: skip
+        with named_by_asset(asset_id, source):
+            output = transcode(
+                source, Path(work) / "rendition.mp4", profile, info,
+                progress=progress, branding=branding,
+            )  # fmt: skip
         made = probe(output, require_video=True)
         stored = store.put_file(output, ".mp4")
     try:

@@ -29,6 +29,7 @@ from media_hub.media.images import open_image
 from media_hub.media.safety import checked_source
 from media_hub.media.thumbnail import render_thumbnail, save_jpeg
 from media_hub.media.thumbnail_style import ThumbnailStyle, load_style, style_from_table
+from media_hub.pipeline.asset_errors import named_by_asset
 from media_hub.pipeline.series_branding import series_branding
 from media_hub.storage.base import AssetStore
 
@@ -81,7 +82,11 @@ def make_thumbnails(
     if have and not again:
         return render_branded(catalog, store, place, asset_id)
     assert source_key is not None
-    with store.local_path(source_key) as source, tempfile.TemporaryDirectory() as work:
+    with (
+        store.local_path(source_key) as source,
+        tempfile.TemporaryDirectory() as work,
+        named_by_asset(asset_id, source),
+    ):
         if kind is AssetKind.VIDEO:
             candidates = extract_candidates(source, Path(work), count=count)
         else:

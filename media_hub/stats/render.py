@@ -6,13 +6,13 @@ Pure functions from a `Report` to text: the CLI prints or saves what they return
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import json
 from dataclasses import asdict, dataclass
 from html import escape
 from typing import Any
 
+from media_hub.csv_cells import InertWriter
 from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
 from media_hub.stats.report import GroupLine, Report, daily_labels
@@ -162,12 +162,11 @@ def text(report: Report) -> str:
 def to_csv(report: Report) -> str:
     """One row per group, each platform's columns side by side."""
     stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = InertWriter(stream, lineterminator="\n")  # names are the catalog's texts
     writer.writerow([*group_columns(report), *ANALYTICS_COLUMNS, "top_assets"])
     for group in report.groups:
         top = " | ".join(f"{line.asset_id}: {line.title} ({line.views})" for line in group.top)
-        values = [*_group_values(report, group), *_analytics_values(group), top]
-        writer.writerow(["" if value is None else value for value in values])
+        writer.writerow([*_group_values(report, group), *_analytics_values(group), top])
     return stream.getvalue()
 
 

@@ -45,9 +45,7 @@ def export_bundle(
     _check_destination(destination)
     asset = hub.catalog.show(asset_id)
     platform = _exporting(asset_platforms(hub, asset))
-    parent = destination.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=parent, prefix=f".{destination.name}.") as work:
+    with _work_folder(destination) as work:
         folder = Path(work) / "bundle"
         folder.mkdir()
         texts = platform.export(hub, asset, folder, on_transcode)
@@ -59,10 +57,28 @@ def export_bundle(
             _as_text(asset, platform.label, texts), encoding="utf-8"
         )
         files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        if destination.exists():
-            destination.rmdir()  # checked empty above
-        folder.rename(destination)
+        try:
+            if destination.exists():
+                destination.rmdir()  # checked empty above
+            folder.rename(destination)
+        except OSError as exc:
+            raise ValidationError(
+                "--to", f"cannot put the bundle at {destination} ({exc.strerror or exc})"
+            ) from exc
     return Bundle(destination, platform.label, files)
+
+
+def _work_folder(destination: Path) -> tempfile.TemporaryDirectory[str]:
+    """A hidden folder beside `destination` to build the bundle in, made before any work."""
+    parent = destination.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.TemporaryDirectory(dir=parent, prefix=f".{destination.name}.")
+    except OSError as exc:
+        reason = "not a folder" if parent.exists() and not parent.is_dir() else exc.strerror
+        raise ValidationError(
+            "--to", f"cannot write in {parent} ({reason or exc}); give a folder of yours"
+        ) from exc
 
 
 def _exporting(platforms: list[Platform]) -> Platform:
@@ -75,7 +91,15 @@ def _exporting(platforms: list[Platform]) -> Platform:
 
 
 def _check_destination(destination: Path) -> None:
-    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+    if destination.is_symlink():  # followed, the bundle would land elsewhere (or nowhere)
+        raise ValidationError(
+            "--to", f"{destination} is a symbolic link; give the path of a new folder"
+        )
+    try:
+        taken = destination.exists() and (not destination.is_dir() or any(destination.iterdir()))
+    except OSError as exc:
+        raise ValidationError("--to", f"{destination}: {exc.strerror or exc}") from exc
+    if taken:
         raise ValidationError(
             "--to", f"{destination} exists and is not an empty folder; give a new folder"
         )

@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from media_hub import redaction
 from media_hub.errors import ConfigError
 from media_hub.platforms.slideshare.settings import slideshare_settings
 from media_hub.private_files import read_private, write_private
@@ -34,6 +35,8 @@ class SlideShareCredentials:
                     f"SlideShare {name.replace('_', ' ')} is empty or has spaces or line "
                     "breaks around it; give it exactly as SlideShare shows it"
                 )
+        # Wherever they come from (the file, `auth slideshare`), never in a log line.
+        redaction.register(self.shared_secret, self.password)
 
 
 def credentials_path(settings: Settings) -> Path:

@@ -1,9 +1,11 @@
 """The YouTube OAuth token: obtained once with the installed-app flow, kept private, refreshed.
 
 The token file is written with mode 0600 (atomically, so a crash never leaves half a token)
-and is never printed or logged. google-auth refreshes credentials in place, on expiry or on a
-401 in the middle of a run; each refresh is written back at once, so the next run starts with
-the live token rather than a 401 and a refresh. Production and sandbox differ only by
+and is never printed or logged: every token and secret read or obtained is registered with
+`redaction`, which masks it in any log line, however a library writes it. google-auth
+refreshes credentials in place, on expiry or on a 401 in the middle of a run; each refresh is
+written back at once, so the next run starts with the live token rather than a 401 and a
+refresh. Production and sandbox differ only by
 `youtube.token_uri` and the client secrets' auth URI.
 """
 
@@ -21,6 +23,7 @@ from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 
+from media_hub import redaction
 from media_hub.errors import ConfigError
 from media_hub.platforms.youtube import scopes
 from media_hub.platforms.youtube.settings import youtube_settings
@@ -44,6 +47,7 @@ class SavedCredentials(Credentials):
 
     def refresh(self, request: transport.Request) -> None:
         super().refresh(request)  # type: ignore[no-untyped-call]
+        redaction.register(self.token)
         if self.saved_to is None:
             return
         try:
@@ -104,12 +108,14 @@ def authorize(
             "console (an OAuth client of type 'Desktop app')"
         )
     flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(requested))
+    redaction.register(flow.client_config.get("client_secret"))
     _trust(flow.oauth2session, settings)
     browser = _sandbox_consent(settings) if sandbox else None
     credentials = flow.run_local_server(
         host="127.0.0.1", port=port, open_browser=open_browser or sandbox, browser=browser,
         access_type="offline", prompt="consent",
     )  # fmt: skip
+    redaction.register(credentials.token, credentials.refresh_token)
     path = token_path(settings)
     save_credentials(path, credentials)
     return path
@@ -124,6 +130,8 @@ def _from_saved(info: dict[str, object], token_uri: str, path: Path) -> SavedCre
     refresh_token, client_id = info.get("refresh_token"), info.get("client_id")
     if not (isinstance(refresh_token, str) and isinstance(client_id, str)):
         raise ConfigError(f"{path} lacks a refresh token or client id; {AUTH_HINT}")
+    for secret in (info.get("token"), refresh_token, info.get("client_secret")):
+        redaction.register(secret if isinstance(secret, str) else None)
     scopes_saved = info.get("scopes")
     expiry_text = info.get("expiry")
     expiry = None
