@@ -74,6 +74,25 @@ def test_a_transport_stream_cut_short_is_not_refused(tmp_path: Path) -> None:
     assert probe(cut).duration == pytest.approx(4.2, abs=0.5)
 
 
+# Whole files whose demuxers seek past an end their own way, or not at all.
+WHOLE = {
+    "raw H.264 (cannot seek)": ("clip.h264", ("-f", "lavfi", "-i", "testsrc2=size=320x240")),
+    "WAV (seeks past its last sample)": ("tone.wav", ("-f", "lavfi", "-i", "sine=r=48000")),
+    "JPEG (a single picture)": ("still.jpg", ("-f", "lavfi", "-i", "testsrc2=size=320x240")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHOLE))
+def test_whole_files_that_seek_their_own_way_are_not_refused(tmp_path: Path, case: str) -> None:
+    name, source = WHOLE[case]
+    path = tmp_path / name
+    length = ("-frames:v", "1") if name.endswith(".jpg") else ("-t", "3")
+    ffmpeg(*source, *length, str(path))
+    info = probe(path)
+    expected = 0.04 if name.endswith(".jpg") else 3.0  # one frame at image2's 25 fps
+    assert info.duration is None or info.duration == pytest.approx(expected, abs=0.1)
+
+
 def test_ingest_refuses_the_issues_file_in_one_line_leaving_nothing(
     hub: Hub, runner: CliRunner, tmp_path: Path
 ) -> None:

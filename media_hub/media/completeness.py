@@ -5,24 +5,26 @@ still probes whole: the header states the full duration, and ffmpeg reads what i
 says "partial file" or "File ended prematurely", and exits 0. So `probe` also asks ffprobe
 for the packets from the last key frame on (a seek through the index, nothing decoded: the
 cost does not grow with the file's length), and their end is compared here with the end the
-header states.
+header states. Demuxers seek past the end differently (a WAV lands after its last sample), so
+an end found short without ffmpeg's own word for it is read again from two seconds before
+the stated end before the file is refused.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from media_hub.errors import MediaError
 
-# The ffprobe options that list the packets from the last key frame on: a seek a year past
-# any end lands on the last key frame (demuxers seek backwards from the time asked).
-TAIL_ARGS = (
-    *("-read_intervals", "31536000%"),
-    *("-show_entries", "packet=pts_time,dts_time,duration_time"),
-)
+_PACKETS = ("-show_entries", "packet=pts_time,dts_time,duration_time")
+# The packets from the last key frame on: a seek a year past any end lands on the last key
+# frame with the index-based demuxers (MP4, Matroska, MPEG-TS...).
+LAST_KEY_FRAME_ARGS = ("-read_intervals", "31536000%", *_PACKETS)
+# ffprobe's words when a format cannot seek at all (raw H.264, a JPEG): probe it without.
+CANNOT_SEEK = "could not read packets in interval"
+TAIL_S = 2.0  # how much of the stated end the second reading covers
 # How far the last packet may end before the stated end: containers round durations, and an
 # audio track's last frame may stop a little short of the video's.
 TOLERANCE_S = 1.0
@@ -38,24 +40,42 @@ class TruncatedError(MediaError):
         super().__init__(path, f"{finding}; copy the whole file again", rerun_after_fix=True)
 
 
-def check_complete(path: Path, probed: Mapping[str, Any], stderr: str) -> None:
-    """TruncatedError unless the media reaches the end its header states (or it states
-    none), judged from ffprobe's JSON (with the packets of the end) and its messages."""
+def missing_tail(probed: Mapping[str, Any], stderr: str) -> str | None:
+    """Where the media stops short of the end its header states, from ffprobe's JSON (with
+    the packets of the end) and its messages; None when it reaches it, or states none."""
+    stated = _stated(probed)
+    if stated is None:
+        return None  # no duration in the header (raw streams, images): nothing to compare
+    start, duration = stated
+    packets = probed.get("packets") or []
+    reached = max((_packet_end(packet) for packet in packets), default=start)
+    if not said_cut_short(stderr) and reached >= start + duration - TOLERANCE_S:
+        return None
+    return (
+        f"truncated: its media stops at {max(0.0, reached - start):.1f} s of the "
+        f"{duration:.1f} s its header states (the copy or the recording was cut short)"
+    )
+
+
+def said_cut_short(stderr: str) -> bool:
+    """Whether ffmpeg itself said the data stops early: no second reading needed."""
+    lowered = stderr.lower()
+    return any(mark in lowered for mark in _CUT_SHORT)
+
+
+def near_end_args(probed: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ffprobe options that list the packets of the last `TAIL_S` seconds stated."""
+    start, duration = _stated(probed) or (0.0, 0.0)
+    return ("-read_intervals", f"{start + max(0.0, duration - TAIL_S):.3f}%", *_PACKETS)
+
+
+def _stated(probed: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(start, duration) in seconds as the container states them; None without a duration."""
     fmt = probed.get("format") or {}
     duration = _seconds(fmt.get("duration"))
     if duration is None or duration <= 0:
-        return  # no duration in the header (raw streams, images): nothing to compare
-    start = _seconds(fmt.get("start_time")) or 0.0
-    packets = probed.get("packets") or []
-    reached = max((_packet_end(packet) for packet in packets), default=start)
-    cut_short = any(mark in stderr.lower() for mark in _CUT_SHORT)
-    if not cut_short and reached >= start + duration - TOLERANCE_S:
-        return
-    raise TruncatedError(
-        str(path),
-        f"truncated: its media stops at {max(0.0, reached - start):.1f} s of the "
-        f"{duration:.1f} s its header states (the copy or the recording was cut short)",
-    )
+        return None
+    return _seconds(fmt.get("start_time")) or 0.0, duration
 
 
 def _packet_end(packet: Mapping[str, Any]) -> float:
