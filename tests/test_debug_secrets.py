@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from media_hub import redaction
 from media_hub.hub import Hub
 from media_hub.redaction import redact, register
 from media_hub.sandbox.server import Sandbox
@@ -183,7 +184,11 @@ def test_the_catalog_password_is_not_printed(
     assert "postgresql+psycopg://postgres:***@127.0.0.1" in refused
 
 
-def test_secrets_are_masked_in_every_shape_a_library_logs_them(tmp_path: Path) -> None:
+def test_secrets_are_masked_in_every_shape_a_library_logs_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The registry is process-wide: another test's loaded 'secret' would mask 'client_secret'.
+    monkeypatch.setattr(redaction, "_known", set())
     register("loaded-secret-value")
     shapes = {
         "Obtained token {'access_token': 'ya29.a0Af', 'refresh_token': '1//0g-x'}":
