@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from media_hub.catalog.definitions import read_definitions
 from media_hub.errors import MediaHubError, QuotaError, ValidationError
@@ -91,23 +91,12 @@ def upload_files(
     # One publisher a platform for the whole batch: each makes its client once, when needed.
     publishers = [(platform, platform.publisher(hub)) for platform in platforms]
     shown = progress or NoProgress()
-    batch = UploadBatch()
-    for index, path in enumerate(files):
+
+    def send(path: Path) -> list[FileUploaded]:
         one = replace(request, path=path)
-        try:
-            for platform, job in publishers:
-                batch.done.append(_one(hub, platform, job, one, options, mode, shown))
-        except QuotaError as exc:
-            batch.failures.append((path, exc))
-            batch.not_done = list(files[index:])
-            if on_error:
-                on_error(path, exc)
-            break
-        except MediaHubError as exc:
-            batch.failures.append((path, exc))
-            if on_error:
-                on_error(path, exc)
-    return batch
+        return [_one(hub, platform, job, one, options, mode, shown) for platform, job in publishers]
+
+    return _batch(files, lambda path: path, send, on_error)
 
 
 def upload_assets(
@@ -123,30 +112,52 @@ def upload_assets(
     series, as `upload_files` does for files; an asset without a file is refused by name."""
     publishers: dict[str, Publisher[Any]] = {}
     shown = progress or NoProgress()
+
+    def send(asset_id: int) -> list[FileUploaded]:
+        record = hub.catalog.show(asset_id)
+        if record["source_checksum"] is None:
+            raise ValidationError(
+                "file", f"it has no file yet; attach one with 'media-hub upload FILE "
+                f"--asset {asset_id}'", record=f"asset {asset_id}",
+            )  # fmt: skip
+        done = []
+        for platform in asset_platforms(hub, record):
+            if platform.name not in publishers:  # one a platform for the batch, as for files
+                publishers[platform.name] = platform.publisher(hub)
+            job = publishers[platform.name]
+            done.append(_one_asset(hub, platform, job, asset_id, options, mode, shown))
+        return done
+
+    return _batch(asset_ids, _asset_label, send, on_error)
+
+
+T = TypeVar("T")
+
+
+def _batch(
+    items: Sequence[T],
+    label: Callable[[T], Path],
+    send: Callable[[T], list[FileUploaded]],
+    on_error: Callable[[Path, MediaHubError], None] | None,
+) -> UploadBatch:
+    """Each item sent in turn: a refused one is kept with its error and the batch goes on; a
+    spent quota stops it, naming what is left for a rerun."""
     batch = UploadBatch()
-    for index, asset_id in enumerate(asset_ids):
-        label = Path(f"asset-{asset_id}")
+    for index, item in enumerate(items):
         try:
-            record = hub.catalog.show(asset_id)
-            if record["source_checksum"] is None:
-                raise ValidationError(
-                    "file", f"it has no file yet; attach one with 'media-hub upload FILE "
-                    f"--asset {asset_id}'", record=f"asset {asset_id}",
-                )  # fmt: skip
-            for platform in asset_platforms(hub, record):
-                job = publishers.setdefault(platform.name, platform.publisher(hub))
-                batch.done.append(_one_asset(hub, platform, job, asset_id, options, mode, shown))
-        except QuotaError as exc:
-            batch.failures.append((label, exc))
-            batch.not_done = [Path(f"asset-{left}") for left in asset_ids[index:]]
-            if on_error:
-                on_error(label, exc)
-            break
+            batch.done += send(item)
         except MediaHubError as exc:
-            batch.failures.append((label, exc))
+            batch.failures.append((label(item), exc))
             if on_error:
-                on_error(label, exc)
+                on_error(label(item), exc)
+            if isinstance(exc, QuotaError):
+                batch.not_done = [label(left) for left in items[index:]]
+                break
     return batch
+
+
+def _asset_label(asset_id: int) -> Path:
+    return Path(f"asset-{asset_id}")
 
 
 def _one_asset(
@@ -158,26 +169,18 @@ def _one_asset(
     mode: Mode,
     progress: UploadProgress,
 ) -> FileUploaded:
-    label = Path(f"asset-{asset_id}")
+    label = _asset_label(asset_id)
     if mode == "plan":
         return FileUploaded(label, platform, asset_id, plan=job.plan_asset(asset_id, options))
     if mode == "queue":
         _, job_id = enqueue_upload(hub, platform, asset_id, options)
         return FileUploaded(label, platform, asset_id, job_id=job_id)
-    with (
-        platform.reaching(hub),
-        progress.transcode(label) as on_transcode,
-        progress.upload(label, 0) as advance,
-    ):
-        sent = [0]
-
-        def on_bytes(done: int, total: int) -> None:
-            advance(done - sent[0])
-            sent[0] = done
-
-        done = job.publish_asset(
+    done = _with_progress(
+        hub, platform, progress, label, 0,
+        lambda on_bytes, on_transcode: job.publish_asset(
             asset_id, options, on_bytes=on_bytes, on_transcode=on_transcode, file=label
-        )
+        ),
+    )  # fmt: skip
     return FileUploaded(label, platform, asset_id, published=done)
 
 
@@ -199,10 +202,29 @@ def _one(
         asset_id, job_id = enqueue_upload(hub, platform, job.stage(request, options), options)
         return FileUploaded(path, platform, asset_id, job_id=job_id, attached=attached)
     size = path.stat().st_size if path.is_file() else 0
+    done = _with_progress(
+        hub, platform, progress, path, size,
+        lambda on_bytes, on_transcode: job.publish(
+            request, options, on_bytes=on_bytes, on_transcode=on_transcode
+        ),
+    )  # fmt: skip
+    return FileUploaded(path, platform, done.asset_id, published=done, attached=attached)
+
+
+def _with_progress(
+    hub: Hub,
+    platform: Platform,
+    progress: UploadProgress,
+    label: Path,
+    size: int,
+    publish: Callable[[Callable[[int, int], None], Callable[[float], None]], Published],
+) -> Published:
+    """`publish(on_bytes, on_transcode)` with the caller's progress shown and the platform's
+    network failures worded as one line."""
     with (
         platform.reaching(hub),
-        progress.transcode(path) as on_transcode,
-        progress.upload(path, size) as advance,
+        progress.transcode(label) as on_transcode,
+        progress.upload(label, size) as advance,
     ):
         sent = [0]
 
@@ -210,8 +232,7 @@ def _one(
             advance(done - sent[0])
             sent[0] = done
 
-        done = job.publish(request, options, on_bytes=on_bytes, on_transcode=on_transcode)
-    return FileUploaded(path, platform, done.asset_id, published=done, attached=attached)
+        return publish(on_bytes, on_transcode)
 
 
 def enqueue_upload(
