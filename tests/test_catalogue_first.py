@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from media_hub.catalog.query import AssetQuery
 from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.sandbox.server import Sandbox
@@ -148,3 +149,17 @@ def test_the_same_bytes_given_another_series_are_refused_not_ignored(
     assert _ok(runner, "ingest", str(clip)).startswith(
         f"forum.mp4: already asset {first['asset_id']}"
     )
+
+
+def test_asset_options_in_the_wrong_combination_are_usage_errors(
+    hub: Hub, runner: CliRunner, tmp_path: Path
+) -> None:
+    one, two = _clip(tmp_path, "a.mp4", 1), _clip(tmp_path, "b.mp4", 1)
+    for command in ("ingest", "upload"):
+        many = runner.invoke(app, [command, str(one), str(two), "--asset", "1"])
+        assert many.exit_code == 2
+        assert many.stderr.strip() == "error: --asset: give one file for one asset"
+        alone = runner.invoke(app, [command, str(one), "--replace"])
+        assert alone.exit_code == 2
+        assert "--replace: give the asset whose file it replaces" in alone.stderr
+    assert hub.catalog.find(AssetQuery()) == []  # nothing was ingested

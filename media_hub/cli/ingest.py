@@ -9,6 +9,7 @@ import typer
 
 from media_hub.cli import output
 from media_hub.cli.errors import batch_status, error_line
+from media_hub.cli.options import AssetOpt, ReplaceOpt, check_asset_options
 from media_hub.cli.parsing import language_texts
 from media_hub.cli.progress import byte_progress
 from media_hub.cli.state import state
@@ -34,13 +35,8 @@ def ingest_command(
     ] = None,
     season: Annotated[int | None, typer.Option("--season", help="Season number.")] = None,
     episode: Annotated[int | None, typer.Option("--episode", help="Episode number.")] = None,
-    asset: Annotated[
-        int | None,
-        typer.Option("--asset", metavar="ID", help="The catalogued asset this file is for."),
-    ] = None,
-    replace_file: Annotated[
-        bool, typer.Option("--replace", help="With --asset: use this file instead of its own.")
-    ] = False,
+    asset: AssetOpt = None,
+    replace_file: ReplaceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Ingest files: copy each master into the store, probe it, and catalog it.
@@ -53,13 +49,9 @@ def ingest_command(
 
     media-hub ingest cv-ep3.mp4 --asset 12
     """
-    from media_hub.errors import ValidationError
     from media_hub.pipeline.ingest import IngestRequest, ingest
 
-    if asset is not None and len(files) > 1:
-        raise ValidationError("--asset", "give one file for one asset")
-    if replace_file and asset is None:
-        raise ValidationError("--replace", "give the asset whose file it replaces: --asset ID")
+    check_asset_options(files, asset, replace_file)
 
     cli_state = state(ctx)
     catalog, store = cli_state.hub.db, cli_state.hub.store

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from typing import Annotated
 
 import typer
+
+from media_hub.errors import UsageError
 
 ProfileOpt = Annotated[
     str | None,
@@ -16,3 +19,19 @@ ProfileOpt = Annotated[
         show_default=False,
     ),
 ]
+
+AssetOpt = Annotated[
+    int | None,
+    typer.Option("--asset", metavar="ID", help="The catalogued asset this file is for."),
+]
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="With --asset: use this file instead of its own.")
+]
+
+
+def check_asset_options(files: Sized, asset: int | None, replace_file: bool) -> None:
+    """`--asset` takes one file; `--replace` needs `--asset` (ingest and upload alike)."""
+    if asset is not None and len(files) > 1:
+        raise UsageError("--asset", "give one file for one asset")
+    if replace_file and asset is None:
+        raise UsageError("--replace", "give the asset whose file it replaces: --asset ID")

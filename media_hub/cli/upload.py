@@ -12,6 +12,7 @@ import typer
 
 from media_hub.cli import output
 from media_hub.cli.errors import batch_status, error_line
+from media_hub.cli.options import AssetOpt, ReplaceOpt, check_asset_options
 from media_hub.cli.parsing import language_texts
 from media_hub.cli.state import state
 from media_hub.errors import MediaHubError, ValidationError
@@ -52,13 +53,8 @@ def upload(
     series: Annotated[
         str | None, typer.Option("--series", "-s", help="Series slug (gives the template).")
     ] = None,
-    asset: Annotated[
-        int | None,
-        typer.Option("--asset", metavar="ID", help="The catalogued asset this file is for."),
-    ] = None,
-    replace_file: Annotated[
-        bool, typer.Option("--replace", help="With --asset: use this file instead of its own.")
-    ] = False,
+    asset: AssetOpt = None,
+    replace_file: ReplaceOpt = False,
     title: Annotated[
         list[str] | None, typer.Option("--title", "-t", metavar="LANG=TEXT", help="Title.")
     ] = None,
@@ -133,10 +129,7 @@ def upload(
         )
     else:
         files = [Path(target) for target in targets]
-        if asset is not None and len(files) > 1:
-            raise ValidationError("--asset", "give one file for one asset")
-        if replace_file and asset is None:
-            raise ValidationError("--replace", "give the asset whose file it replaces: --asset ID")
+        check_asset_options(files, asset, replace_file)
         request = IngestRequest(
             files[0], series, language_texts("--title", title or []),
             language_texts("--description", description or []), topic or [], season, episode,
