@@ -47,6 +47,17 @@ def _worker(folder: Path, name: str) -> subprocess.Popen[bytes]:
         )  # fmt: skip
 
 
+def _queue_upload(runner: CliRunner) -> dict[str, Any]:
+    """An advisory clip queued for the workers: its job and asset ids."""
+    queued = runner.invoke(
+        app, ["upload", "--queue", "--json", str(DATA / "in.mp4"), "--series", "advisory-clips",
+              "--episode", "1", "-t", "fr=Chercher un emploi"],
+    )  # fmt: skip
+    assert queued.exit_code == 0, queued.stderr
+    [job] = json.loads(queued.stdout)
+    return dict(job)
+
+
 def _wait(condition: Any, what: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -82,12 +93,7 @@ def test_a_worker_paused_past_its_lease_sends_nothing_twice_and_records_nothing(
     method: str,
     path: str,
 ) -> None:
-    queued = runner.invoke(
-        app, ["upload", "--queue", "--json", str(DATA / "in.mp4"), "--series", "advisory-clips",
-              "--episode", "1", "-t", "fr=Chercher un emploi"],
-    )  # fmt: skip
-    assert queued.exit_code == 0, queued.stderr
-    [job] = json.loads(queued.stdout)
+    job = _queue_upload(runner)
     sandbox.faults.add("hold", method=method, path=path, seconds=HOLD_S)
 
     x = _worker(tmp_path, "x")
@@ -137,12 +143,7 @@ def test_a_cancel_stops_a_running_upload_at_its_next_step_and_a_retry_completes_
     runner: CliRunner,
     tmp_path: Path,
 ) -> None:
-    queued = runner.invoke(
-        app, ["upload", "--queue", "--json", str(DATA / "in.mp4"), "--series", "advisory-clips",
-              "--episode", "1", "-t", "fr=Chercher un emploi"],
-    )  # fmt: skip
-    assert queued.exit_code == 0, queued.stderr
-    [job] = json.loads(queued.stdout)
+    job = _queue_upload(runner)
     session_path = "/upload/youtube/v3/videos"
     sandbox.faults.add("hold", method="POST", path=session_path, seconds=HOLD_S)
 
