@@ -119,7 +119,7 @@ def test_an_outage_longer_than_the_patience_ends_the_worker_with_status_1(
         if process.poll() is None:
             process.kill()
         cluster.start()
-    assert process.returncode == 1
+    assert process.returncode == 1, stderr
     [line] = [line for line in stderr.splitlines() if line.startswith("error:")]
     assert "the catalog did not answer for 3 s" in line
     assert "Traceback" not in stderr

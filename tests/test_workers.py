@@ -262,3 +262,19 @@ def test_a_job_that_cannot_succeed_is_parked_with_its_error(hub: Hub) -> None:
     record = records.show_job(hub.db, job_id)
     assert (record["state"], record["attempts"]) == ("parked", 1)
     assert "asset 424242 not found" in record["error"]
+
+
+def test_a_slot_stopped_by_an_unexpected_error_stops_the_worker_and_says_why(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slot thread that dies must not leave a worker that exits 0 as if told to stop."""
+
+    def claim_fails(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("the claim query broke")
+
+    monkeypatch.setattr(queue, "claim", claim_fails)
+    stop = threading.Event()
+    tally = run_worker(lambda: Hub(hub.settings), "in-process", None, 2, 30, stop, poll_s=0.05)
+    assert stop.is_set()
+    assert tally.gave_up is not None
+    assert "unexpected error: RuntimeError: the claim query broke" in tally.gave_up

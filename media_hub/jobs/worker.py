@@ -121,7 +121,9 @@ class Patience:
         while True:
             try:
                 return work()
-            except UNREACHABLE as exc:
+            except DBAPIError as exc:
+                if not catalog_unreachable(exc):
+                    raise
                 if time.monotonic() + delay > deadline:
                     raise CatalogGoneError(
                         f"the catalog did not answer for {self.seconds:.0f} s ({what}: "
@@ -131,6 +133,13 @@ class Patience:
                             what, _reason(exc), delay)  # fmt: skip
                 time.sleep(delay)
                 delay = min(delay * 2, self.max_delay_s)
+
+
+def catalog_unreachable(exc: DBAPIError) -> bool:
+    """The database went away (a restart, a failover, a dropped link), not a wrong statement:
+    psycopg reports a server that shuts down mid-query under several classes, but SQLAlchemy
+    marks each connection it had to drop as invalidated."""
+    return isinstance(exc, UNREACHABLE) or exc.connection_invalidated
 
 
 def _reason(exc: DBAPIError) -> str:
@@ -290,6 +299,10 @@ def _slot(
         log.error("%s", exc)
         tally.gave_up = str(exc)
         stop_event.set()  # the other slots stop too: the supervisor restarts the worker
+    except Exception as exc:  # a slot that dies silently would leave a worker exiting 0
+        log.exception("%s: stopped by an unexpected error", owner)
+        tally.gave_up = f"{owner} stopped by an unexpected error: {type(exc).__name__}: {exc}"
+        stop_event.set()
     finally:
         hub.close()
 
