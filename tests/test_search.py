@@ -133,6 +133,28 @@ def test_french_accents_and_case(catalog: CatalogService, shelf: dict[str, int])
     assert found(catalog, "cv") == names(shelf, "cv", "flyer")
 
 
+def test_french_elision_is_taken_off_both_sides(catalog: CatalogService) -> None:
+    """No "l" or "d" in the title: the elided article of the query must not be a word."""
+    interview = int(
+        catalog.add(NewAsset(kind=AssetKind.VIDEO, series="reports", titles={"fr": "Entretien"}))[
+            "id"
+        ]
+    )
+    preparing = int(
+        catalog.add(
+            NewAsset(kind=AssetKind.VIDEO, series="reports", titles={"fr": "Préparer l’embauche"})
+        )["id"]
+    )
+    assert found(catalog, "l'entretien") == [interview]
+    assert found(catalog, "D’ENTRETIENS") == [interview]
+    assert found(catalog, "qu'entretien") == [interview]
+    assert found(catalog, "embauche") == [preparing]
+    assert found(catalog, "d'embauche") == [preparing]
+    assert search_words("l'entretien d’embauche aujourd'hui") == [
+        "entretien", "embauche", "aujourd", "hui"
+    ]  # fmt: skip
+
+
 def test_several_words_combine_with_and(catalog: CatalogService, shelf: dict[str, int]) -> None:
     assert found(catalog, "cv modèle") == names(shelf, "flyer")
     assert found(catalog, "rédiger cv") == names(shelf, "cv")

@@ -9,6 +9,9 @@ Words are inflected too: "سيرتك" (your CV) does not contain "سيره" (CV)
 light stem (Snowball's Arabic and French stemmers, chosen by script) is stored beside it, and
 a query word also matches a document whose stems include its own: "سيرة" finds "سيرتك",
 "entretiens" finds "entretien".
+
+French elides its articles and pronouns before a vowel ("l'entretien", "d’embauche"): the
+elided "l", "d", "qu" are not words, so they are taken off before the words are found.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ _TATWEEL = "\u0640"
 # Letters typed interchangeably in everyday Arabic: alef maqsura/yeh, teh marbuta/heh.
 _ARABIC_EQUIVALENTS = str.maketrans({"ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"\w+")
+# The elided forms, then an apostrophe as typed (straight, typographic or modifier letter).
+_ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['\u2019\u02bc]", re.I)
 
 
 def fold(text: str) -> str:
@@ -43,7 +48,7 @@ def _bare(text: str) -> str:
 
 def search_words(text: str) -> list[str]:
     """The folded words of a text or of a query."""
-    return _WORD.findall(fold(text))
+    return _WORD.findall(fold(_ELISION.sub(" ", text)))
 
 
 def search_document(*texts: str) -> str:
@@ -58,7 +63,7 @@ def search_document(*texts: str) -> str:
 def query_terms(text: str) -> list[tuple[str, str | None]]:
     """Each word of `text`, folded, with its folded stem (None when the word is its own)."""
     terms = []
-    for word in _WORD.findall(_bare(text)):
+    for word in _WORD.findall(_bare(_ELISION.sub(" ", text))):
         folded = word.translate(_ARABIC_EQUIVALENTS)
         stemmed = stem(word).translate(_ARABIC_EQUIVALENTS)
         terms.append((folded, stemmed if stemmed != folded else None))
