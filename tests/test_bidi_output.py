@@ -3,6 +3,8 @@ old and new stay on their sides of the arrow, and right-to-left cells set to the
 
 from __future__ import annotations
 
+import re
+
 from typer.testing import CliRunner
 
 from media_hub.bidi import isolate
@@ -54,3 +56,18 @@ def test_a_topic_added_beside_another_shows_as_added_not_replaced(
     history = runner.invoke(app, ["catalog", "history", str(asset["id"])], env={"COLUMNS": "200"})
     assert "+ job-search" in history.stdout
     assert "− cv" in history.stdout
+
+
+def test_field_names_stay_whole_in_a_narrow_terminal(hub: Hub, runner: CliRunner) -> None:
+    """At 80 columns the long values fold, not the short columns (`description.fr`)."""
+    asset = hub.catalog.add(NewAsset(kind=AssetKind.VIDEO, titles={"fr": "CV"}))
+    long_text = "Une description assez longue pour remplir la largeur d'un terminal " * 2
+    edited = runner.invoke(app, ["catalog", "edit", str(asset["id"]), "-d", f"fr={long_text}"])
+    assert edited.exit_code == 0, edited.output
+    history = runner.invoke(app, ["catalog", "history", str(asset["id"])], env={"COLUMNS": "80"})
+    assert history.exit_code == 0, history.output
+    lines = history.stdout.splitlines()
+    assert any(re.search(r"│ description\.fr +│", line) for line in lines), history.stdout
+    assert all(len(line) <= 80 for line in lines)
+    folded = [line for line in lines if re.match(r"│ +│ +│ +│ +│ \S", line)]
+    assert folded, history.stdout  # the long value went on over more lines

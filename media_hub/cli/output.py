@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # Characters that Rich would strip or expand in a cell: such tables are left to Rich whole.
 _UNUSUAL = re.compile(r"[\x00-\x1f\x7f]")
+SHORT_COLUMN = 24  # cells up to this wide keep their column from folding…
+LONG_COLUMN_MIN = 12  # …when each longer column keeps at least this much room
 
 
 def _right_to_left(cell: str) -> bool:
@@ -66,7 +68,7 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
         return
     shown = _shown_texts(out, cells)
     drawn = _drawn_table(out, title, columns, cells, shown) if shown is not None else None
-    out.print(_rich_table(title, columns, cells) if drawn is None else drawn)
+    out.print(_rich_table(title, columns, cells, out.width) if drawn is None else drawn)
 
 
 def table_cells(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
@@ -74,13 +76,29 @@ def table_cells(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
     return [["" if cell is None else isolate(str(cell)) for cell in row] for row in rows]
 
 
-def _rich_table(title: str | None, columns: Sequence[str], cells: Sequence[Sequence[str]]) -> Table:
+def _rich_table(
+    title: str | None,
+    columns: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    width: int | None = None,
+) -> Table:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    widest = [
+        max(cell_len(text) for text in (column, *(row[j] for row in cells)))
+        for j, column in enumerate(columns)
+    ]
+    short = [width <= SHORT_COLUMN for width in widest]
+    # Short columns (an id, a date, a field name) are kept whole and the long ones fold, when
+    # the terminal has room for that; otherwise every column folds as Rich sees fit.
+    room = sum(w + 3 for w, keep in zip(widest, short, strict=True) if keep)
+    room += sum(LONG_COLUMN_MIN + 3 for keep in short if not keep) + 1
+    keep_whole = width is not None and room <= width
+    for column, keep in zip(columns, short, strict=True):
+        table.add_column(column, overflow="fold", no_wrap=keep_whole and keep)
     for row in cells:
         table.add_row(
             *(Text.from_markup(c, justify="right") if _right_to_left(c) else c for c in row)
@@ -134,7 +152,9 @@ def _drawn_table(
         )
 
     picks = [[pick(j) for j in range(len(columns))] for pick in (widest, wordiest)]
-    deciding = _rich_table(title, columns, [[cells[i][j] for j, i in enumerate(p)] for p in picks])
+    deciding = _rich_table(
+        title, columns, [[cells[i][j] for j, i in enumerate(p)] for p in picks], out.width
+    )
     options = out.options
     try:
         widths: list[int] = deciding._calculate_column_widths(
@@ -296,8 +316,8 @@ def change_text(change: Mapping[str, Any]) -> str:
     old, new = change["old"], change["new"]
     if change["field"] in SET_FIELDS and (old is None) != (new is None):
         return f"+ {new}" if old is None else f"− {old}"
-    shown_old = "∅" if old is None else isolate(str(old))
-    shown_new = "∅" if new is None else isolate(str(new))
+    shown_old = "∅" if old in (None, "") else isolate(str(old))
+    shown_new = "∅" if new in (None, "") else isolate(str(new))
     return f"{shown_old} → {shown_new}"
 
 
