@@ -9,6 +9,7 @@ import typer
 
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.cli import output
+from media_hub.cli.options import JsonOpt
 from media_hub.cli.output import Format
 from media_hub.cli.parsing import iso_date, language_texts
 from media_hub.cli.state import state
@@ -29,7 +30,6 @@ DescriptionOpt = Annotated[
     list[str] | None,
     typer.Option("--description", "-d", metavar="LANG=TEXT", help="Description in a language."),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 IfVersionOpt = Annotated[
     int | None,
     typer.Option(

@@ -17,7 +17,6 @@ from media_hub.catalog.spreadsheet import SheetFormat, format_of, read_sheet
 from media_hub.cli import output
 from media_hub.cli.catalog import (
     AllOpt,
-    JsonOpt,
     KindFilter,
     LanguageFilter,
     LimitOpt,
@@ -27,6 +26,7 @@ from media_hub.cli.catalog import (
     TopicFilter,
     query_of,
 )
+from media_hub.cli.options import JsonOpt
 from media_hub.cli.state import state
 from media_hub.errors import ExitStatus, ValidationError
 

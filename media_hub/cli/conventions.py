@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from media_hub.cli import output
+from media_hub.cli.options import JsonOpt
 from media_hub.cli.state import state
 
 series_app = typer.Typer(
@@ -21,8 +22,6 @@ topics_app = typer.Typer(
 conventions_app = typer.Typer(
     help="The channel's conventions under catalog/.", no_args_is_help=True
 )
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _names(names: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ import typer
 
 from media_hub.catalog.vocabulary import JobState
 from media_hub.cli import output
-from media_hub.cli.options import ProfileOpt
+from media_hub.cli.options import JsonOpt, ProfileOpt
 from media_hub.cli.state import state
 from media_hub.jobs.kinds import handler_for, known_kinds  # `jobs add`'s help lists the kinds
 
@@ -19,9 +19,6 @@ jobs_app = typer.Typer(
 
 
 JobArg = Annotated[int, typer.Argument(metavar="ID", help="Job id.")]
-
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 COLUMNS = ("id", "kind", "asset", "title", "state", "attempts", "run after", "lease owner",

@@ -9,6 +9,8 @@ import typer
 
 from media_hub.errors import UsageError
 
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
 ProfileOpt = Annotated[
     str | None,
     typer.Option(

@@ -59,6 +59,12 @@ def print_json(data: Any) -> None:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def print_json_line(data: Any) -> None:
+    """One JSON object on one line, flushed: a stream another program reads as it comes."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
 def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Rows in a table; a cell in a right-to-left script is isolated and set to the right."""
     cells = table_cells(rows)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from media_hub.cli import output
+from media_hub.cli.options import JsonOpt
 from media_hub.cli.state import CliState, state
 from media_hub.pipeline.thumbnails import (
     DEFAULT_CANDIDATES,
@@ -25,7 +26,6 @@ app = typer.Typer(
     help="Thumbnails: candidate frames, the chosen one, the branded image.", no_args_is_help=True
 )
 AssetArg = Annotated[int, typer.Argument(metavar="ID", help="Asset id.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _place(cli_state: CliState) -> ThumbnailPlace:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from media_hub.cli import output
 from media_hub.cli.state import state
 from media_hub.errors import ExitStatus
 
@@ -58,6 +59,12 @@ def worker(
             help="How long an unreachable catalog is waited for before the worker exits 1.",
         ),
     ] = 300.0,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print one JSON object a line: each job as it ends, then the summary."
+        ),
+    ] = False,
 ) -> None:
     """Run queued jobs until SIGTERM or Ctrl-C, which finish the jobs in hand, then exit;
     a second one hands them back unrecorded instead and exits with status 1.
@@ -90,7 +97,13 @@ def worker(
         job = finished.job
         detail = f": {finished.error}" if finished.error else ""
         with printing:
-            typer.echo(f"job {job.id} ({job.kind}) {finished.outcome}{detail}")
+            if as_json:
+                output.print_json_line(
+                    {"job": job.id, "kind": job.kind, "outcome": str(finished.outcome),
+                     "error": finished.error}
+                )  # fmt: skip
+            else:
+                typer.echo(f"job {job.id} ({job.kind}) {finished.outcome}{detail}")
 
     previous = {sig: signal.signal(sig, stop_on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     typer.echo(
@@ -110,6 +123,12 @@ def worker(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     summary = ", ".join(f"{count} {outcome}" for outcome, count in tally.counts.items())
+    if as_json:
+        with printing:
+            output.print_json_line(
+                {"worker": worker_id, "counts": {str(k): v for k, v in tally.counts.items()},
+                 "handed_back": tally.handed_back, "gave_up": tally.gave_up}
+            )  # fmt: skip
     if tally.handed_back is not None:
         back = ", ".join(str(job_id) for job_id in tally.handed_back) or "none"
         with printing:
