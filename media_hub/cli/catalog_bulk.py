@@ -158,9 +158,11 @@ def lint(
     Example: media-hub catalog lint series:advisory-clips
     """
     from media_hub.catalog.querylang import parse_query
-    from media_hub.publishing.lint import lint_assets
+    from media_hub.publishing.lint import convention_warnings, lint_assets
 
     checked, problems = lint_assets(state(ctx).hub, parse_query(query or []))
+    for warning in convention_warnings(state(ctx).hub):
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         output.print_json(
             [{"asset": p.asset_id, "field": p.field, "problem": p.message} for p in problems]
