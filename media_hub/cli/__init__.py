@@ -221,6 +221,10 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = CliState(hub_folder=hub, debug=debug)
+    from media_hub.cli.steps import StepWatcher
+    from media_hub.progress import watched_by
+
+    ctx.with_resource(watched_by(StepWatcher()))
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

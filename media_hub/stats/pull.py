@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from media_hub import progress
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem, PlaylistRemoteId
 from media_hub.catalog.pipeline_models import Publication
@@ -84,7 +85,8 @@ def pull_stats(
             raise ConfigError(f"assets are published on {label}, but {label} is not set up")
         reader = factory()
         try:
-            pending.readings[name] = reader.read(wanted, now)
+            with progress.step(f"reading the statistics of {registry.get(name).label}"):
+                pending.readings[name] = reader.read(wanted, now)
         except MediaHubError as exc:
             raise PullInterruptedError(exc, pending.units + reader.units) from exc
     result = _result(pending, kinds)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from media_hub import progress
 from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.models import Series
 from media_hub.catalog.pipeline_models import Publication
@@ -56,7 +57,8 @@ def adopt_slideshare(
     hub: Hub, client_factory: Callable[[], SlideShareClient], *, dry_run: bool = False
 ) -> AdoptReport:
     report = AdoptReport(dry_run=dry_run)
-    slideshows = list(client_factory().slideshows(detailed=False))
+    reading = client_factory().slideshows(detailed=False)
+    slideshows = list(progress.counted("reading the SlideShare account", reading))
     report.list_calls["get_slideshows_by_user"] = max(1, -(-len(slideshows) // PAGE_SIZE))
     report.seen = len(slideshows)
     catalog = hub.db
@@ -70,7 +72,7 @@ def adopt_slideshare(
     new = [s for s in slideshows if s.id not in known]
     report.known = report.seen - len(new)
     with catalog.session(dry_run=dry_run) as session:
-        for slideshow in new:
+        for slideshow in progress.counted("cataloguing the decks", new, len(new)):
             _adopt_one(session, slideshow, series, report)
     return report
 

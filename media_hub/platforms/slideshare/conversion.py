@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from media_hub import progress
 from media_hub.platforms.slideshare.client import ConversionStatus, SlideShareClient, Slideshow
 
 FIRST_DELAY_S = 2.0
@@ -24,13 +25,15 @@ def wait_for_conversion(
     """The slideshow once converted or failed, or as last seen when `timeout_s` runs out."""
     deadline = clock() + timeout_s
     delay = FIRST_DELAY_S
-    while True:
-        slideshow = client.get_slideshow(slideshow_id, detailed=True)
-        if on_status is not None:
-            on_status(slideshow.status)
-        finished = slideshow.status in (ConversionStatus.CONVERTED, ConversionStatus.FAILED)
-        left = deadline - clock()
-        if finished or left <= 0:
-            return slideshow
-        sleep(min(delay, left))
-        delay = min(delay * 2, MAX_DELAY_S)
+    with progress.step(f"SlideShare converting slideshow {slideshow_id}") as current:
+        while True:
+            slideshow = client.get_slideshow(slideshow_id, detailed=True)
+            if on_status is not None:
+                on_status(slideshow.status)
+            current.note(slideshow.status.name.lower())
+            finished = slideshow.status in (ConversionStatus.CONVERTED, ConversionStatus.FAILED)
+            left = deadline - clock()
+            if finished or left <= 0:
+                return slideshow
+            sleep(min(delay, left))
+            delay = min(delay * 2, MAX_DELAY_S)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from media_hub import fence
+from media_hub import fence, progress
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import PublicationState
@@ -94,12 +94,14 @@ def plan_deck_sync(job: SlideShareUpload) -> DeckSyncPlan:
 def apply_deck_sync(plan: DeckSyncPlan) -> DeckSyncResult:
     """Run the edits in order; the account's daily limit stops them, a rerun continues."""
     done: list[DeckEdit] = []
-    for index, call in enumerate(plan.calls):
-        try:
-            call.run()
-        except QuotaError as exc:
-            return DeckSyncResult(done, plan.calls[index:], exc)
-        done.append(call)
+    with progress.step("applying the changes on SlideShare", len(plan.calls)) as current:
+        for index, call in enumerate(plan.calls):
+            try:
+                call.run()
+            except QuotaError as exc:
+                return DeckSyncResult(done, plan.calls[index:], exc)
+            done.append(call)
+            current.advance()
     return DeckSyncResult(done, [])
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from media_hub import progress
 from media_hub.catalog import rules
 from media_hub.catalog.assets import NewAsset, add_asset
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem, Series
@@ -78,9 +79,10 @@ def adopt_youtube(
     report = AdoptReport(dry_run=dry_run)
     catalog = hub.db
     reader = _ChannelReader(hub.db, youtube_factory(), report.list_calls)
+    listed = reader.playlist_items(reader.uploads_playlist())
     uploads = [
         str(item["snippet"]["resourceId"]["videoId"])
-        for item in reader.playlist_items(reader.uploads_playlist())
+        for item in progress.counted("reading the channel's uploads", listed)
     ]
     uploads.reverse()  # oldest first, so asset ids follow the channel's history
     report.seen = len(uploads)
@@ -96,7 +98,7 @@ def adopt_youtube(
     templates = _video_series_templates(hub)
     with catalog.session(dry_run=dry_run) as session:
         _record_playlists(session, report.playlists)
-        for video in videos:
+        for video in progress.counted("cataloguing the videos", videos, len(videos)):
             _adopt_one(session, video, membership.get(str(video["id"]), {}), templates, report)
     return report
 

@@ -18,6 +18,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 from sqlalchemy import select
 
+from media_hub import progress
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Publication, Thumbnail
 from media_hub.catalog.query import asset_records_by_id
@@ -90,14 +91,16 @@ def apply_sync(job: YouTubeUpload, plan: SyncPlan) -> SyncResult:
     """Run the calls in order while the day's quota lasts; the rest waits for a rerun."""
     done: list[SyncCall] = []
     limit = quota.limits(job.hub.settings)[quota.DEFAULT_BUCKET]
-    for index, call in enumerate(plan.calls):
-        with job.catalog.session() as session:
-            day = clock.pacific_day(datetime.now(UTC))
-            left = quota.left(session, quota.DEFAULT_BUCKET, day, limit)
-        if call.units > left:
-            return SyncResult(done, plan.calls[index:])
-        call.run()
-        done.append(call)
+    with progress.step("applying the changes on YouTube", len(plan.calls)) as current:
+        for index, call in enumerate(plan.calls):
+            with job.catalog.session() as session:
+                day = clock.pacific_day(datetime.now(UTC))
+                left = quota.left(session, quota.DEFAULT_BUCKET, day, limit)
+            if call.units > left:
+                return SyncResult(done, plan.calls[index:])
+            call.run()
+            done.append(call)
+            current.advance()
     return SyncResult(done, [])
 
 
