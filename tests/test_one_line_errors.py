@@ -343,3 +343,23 @@ def test_a_batch_exits_with_the_status_of_its_errors(hub: Hub, runner: CliRunner
     assert planned.exit_code == 5, planned.output
     (line,) = planned.stderr.splitlines()
     assert "No filter named 'nosuchfilter'" in line
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    "content", ["not json at all", '{"web": {}}', '{"installed": {"client_id": "x"}}', "[]"],
+    ids=["text", "no client", "half a client", "a list"],
+)  # fmt: skip
+def test_a_client_file_that_is_not_an_oauth_client_is_one_line(
+    hub: Hub, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    """The file is named as typed from the current folder (not taken from the hub's)."""
+    elsewhere = tmp_path / "downloads"
+    elsewhere.mkdir()
+    (elsewhere / "client.json").write_text(content, encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    result = refused(runner, "auth", "youtube", "--client-secrets", "client.json", "--no-browser")
+    assert result.exit_code == 5, result.output  # a configuration error
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {elsewhere / 'client.json'}: not an OAuth client file (")
+    assert "Traceback" not in result.output

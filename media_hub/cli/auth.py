@@ -43,7 +43,10 @@ def auth_youtube(
     from media_hub.platforms.youtube.auth import authorize
 
     settings = state(ctx).settings
-    secrets = client_secrets or youtube_settings(settings).client_secrets
+    # A path typed on the command line is the shell's (the current folder's); a setting's is
+    # the hub's, as every path in media-hub.toml.
+    secrets = client_secrets.absolute() if client_secrets else None
+    secrets = secrets or youtube_settings(settings).client_secrets
     if secrets is None:
         raise ConfigError(
             "no OAuth client file: give --client-secrets or set youtube.client_secrets"

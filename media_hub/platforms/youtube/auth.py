@@ -107,7 +107,15 @@ def authorize(
             f"{client_secrets}: no OAuth client file; download one from the Google Cloud "
             "console (an OAuth client of type 'Desktop app')"
         )
-    flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(requested))
+    try:
+        flow = InstalledAppFlow.from_client_secrets_file(
+            str(client_secrets), scopes=list(requested)
+        )
+    except (ValueError, KeyError, OSError) as exc:  # not JSON, or not an OAuth client's JSON
+        raise ConfigError(
+            f"{client_secrets}: not an OAuth client file ({exc}); download the JSON of an OAuth "
+            "client of type 'Desktop app' from the Google Cloud console"
+        ) from exc
     redaction.register(flow.client_config.get("client_secret"))
     _trust(flow.oauth2session, settings)
     browser = _sandbox_consent(settings) if sandbox else None
