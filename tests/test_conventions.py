@@ -134,3 +134,48 @@ def test_a_series_naming_a_platform_it_cannot_use_is_refused(
     assert line.startswith("error: series.toml: series 'advisory-clips'")
     assert message in line
     assert _audit_count(hub) == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("{{ title }} | Reportage", "{{ title | nofilter }} | Reportage",
+         "title: line 1: no filter named 'nofilter'"),
+        ("{% if lang == 'ar' %}", "{% if lang is arabicish %}",
+         "title: line 1: no test named 'arabicish'"),
+        ("{{ title }} | Reportage", "{{ title }} | Reportage {% endif %}",
+         "title: template error line 1: Encountered unknown tag 'endif'"),
+    ],
+    ids=["a filter in the French branch", "a test", "a syntax error"],
+)  # fmt: skip
+def test_a_template_that_would_fail_when_rendered_is_refused_at_load(
+    hub: Hub, runner: CliRunner, old: str, new: str, message: str
+) -> None:
+    """Jinja2 checks a branch's filters only when the branch runs: the load checks them all."""
+    path = hub.settings.definitions_dir / "templates" / "report.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    series_file = hub.settings.definitions_dir / "series.toml"
+    series_file.write_text(
+        series_file.read_text().replace('fr = "Reportages"', 'fr = "Reportages ANAPEC"', 1)
+    )
+    result = runner.invoke(app, ["conventions", "load"])
+    assert result.exit_code == 5, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {path}: {message}")
+    assert hub.catalog.series_detail("reports")["names"]["fr"] == "Reportages"  # not applied
+
+
+def test_a_dry_run_shows_values_as_the_files_write_them(hub: Hub, runner: CliRunner) -> None:
+    series_file = hub.settings.definitions_dir / "series.toml"
+    text = series_file.read_text(encoding="utf-8")
+    start = text.index("[series.reports]")
+    end = text.index("[series.", start + 1)
+    section = text[start:end]
+    assert 'numbering = "none"' in section
+    edited = section.replace('numbering = "none"', 'numbering = "episode"')
+    series_file.write_text(text[:start] + edited + text[end:], encoding="utf-8")
+    dry = runner.invoke(app, ["conventions", "load", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "would be changed series reports: numbering: 'none' → 'episode'" in dry.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -136,7 +137,8 @@ def conventions_load(
     for change in changes:
         if change.action == "changed":
             typer.echo(
-                f"{prefix}changed {change.record}: {change.field}: {change.old!r} → {change.new!r}"
+                f"{prefix}changed {change.record}: {change.field}: "
+                f"{_shown(change.old)} → {_shown(change.new)}"
             )
         elif change.action == "added":
             typer.echo(f"{prefix}added {change.record}")
@@ -144,6 +146,11 @@ def conventions_load(
             typer.echo(f"kept {change.record}: no longer in {folder}, assets may refer to it")
     if not applied:
         typer.echo(f"conventions in {folder}: no changes")
+
+
+def _shown(value: object) -> str:
+    """A value as written in the files: `'episode'`, not `<Numbering.EPISODE: 'episode'>`."""
+    return repr(value.value if isinstance(value, Enum) else value)
 
 
 def _print_fields(record: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -112,6 +113,32 @@ def render_text(
         where = f"line {line}" if line is not None else "rendering"
         raise ConventionsError(template_path, f"{key}: {where}: {exc}") from exc
     return text
+
+
+def check_templates(templates: Mapping[str, TemplateDefinition], folder: Path) -> None:
+    """Compile every text of every template, so that a syntax error or an unknown filter is
+    found when the conventions (in `folder`) are loaded, not when an asset is published."""
+    for name, template in sorted(templates.items()):
+        texts = {"title": template.title, "description": template.description}
+        texts.update({f"tags[{index}]": tag for index, tag in enumerate(template.tags)})
+        for key, source in texts.items():
+            try:
+                _compile(source)
+                _check_names(_ENVIRONMENT.parse(source))
+            except jinja2.TemplateSyntaxError as exc:
+                raise ConventionsError(
+                    str(folder / template_path(name)), f"{key}: line {exc.lineno}: {exc.message}"
+                ) from exc
+
+
+def _check_names(tree: jinja2.nodes.Template) -> None:
+    """Jinja2 checks the filters and tests of a branch only when the branch runs (a French
+    title's filter, when a French title is first rendered): every one is checked here."""
+    for node in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
+        is_filter = isinstance(node, jinja2.nodes.Filter)
+        if node.name not in (_ENVIRONMENT.filters if is_filter else _ENVIRONMENT.tests):
+            what = "filter" if is_filter else "test"
+            raise jinja2.TemplateSyntaxError(f"no {what} named {node.name!r}", node.lineno)
 
 
 def _template_line(traceback: TracebackType | None) -> int | None:

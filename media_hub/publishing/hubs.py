@@ -48,12 +48,15 @@ def describe_settings(settings: Settings) -> Iterator[tuple[DeclaredSetting, str
 
 def load_conventions(hub: Hub, *, dry_run: bool = False) -> list[Change]:
     """Apply catalog/*.toml to the catalog, after checking that every series' platforms are
-    installed and take its kind (one line naming series.toml; nothing applied otherwise)."""
+    installed and take its kind, and that every template compiles (one line naming the file;
+    nothing applied otherwise)."""
     from media_hub.catalog.definitions import read_definitions
     from media_hub.platforms.routing import series_platforms
+    from media_hub.platforms.templating import check_templates
 
     folder = hub.settings.definitions_dir
     definitions = read_definitions(folder)
     for slug in definitions.series:
         series_platforms(definitions, slug)
+    check_templates(definitions.templates, folder)
     return hub.catalog.load_conventions(folder, dry_run=dry_run)
