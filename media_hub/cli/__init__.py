@@ -156,9 +156,10 @@ class HubGroup(LazyGroup):
     lazy_commands = ROOT_COMMANDS
 
     def prepare(self, command: ClickCommand) -> ClickCommand:
+        from media_hub.cli.help_types import untyped_arguments
         from media_hub.cli.numbers import guard_numbers
 
-        return guard_numbers(command)
+        return untyped_arguments(guard_numbers(command))
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:

@@ -21,7 +21,10 @@ if TYPE_CHECKING:  # ingest reads PDFs and images: imported when a command runs
 
 def ingest_command(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Video or deck files.", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Video or deck files.", show_default=False),
+    ],
     series: Annotated[str | None, typer.Option("--series", "-s", help="Series slug.")] = None,
     title: Annotated[
         list[str] | None,
