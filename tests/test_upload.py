@@ -213,3 +213,23 @@ def test_an_unreachable_channel_is_one_clear_line(
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: YouTube: cannot reach https://127.0.0.1:")
     assert channel_hub.catalog.find(AssetQuery())[0]["status"] == "draft"  # nothing half-done
+
+
+@pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "path", ["/youtube/v3/playlistItems", "/youtube/v3/playlists"], ids=["item", "playlist"]
+)
+def test_an_insert_whose_answer_is_lost_is_looked_for_not_sent_again(
+    channel_hub: Hub, sandbox: Sandbox, runner: CliRunner, tmp_path: Path, path: str
+) -> None:
+    """The insert is made, its answer never arrives: googleapiclient's own retry would send
+    the POST again and put the video in the playlist twice (or make a second playlist)."""
+    sandbox.faults.add("lost", method="POST", path=path)
+    [done] = _upload(
+        runner, str(_clip(tmp_path)), "--series", "advisory-clips", "--episode", "1",
+        "-t", "ar=كيف تكتب سيرتك الذاتية", "-t", "fr=Rédiger son CV",
+    )  # fmt: skip
+    state = sandbox.state.snapshot()
+    assert [item["video_id"] for item in state["playlist_items"].values()] == [done["video_id"]]
+    assert len(state["playlists"]) == 1
+    assert not sandbox.faults.pending()  # the fault was met

@@ -6,12 +6,13 @@ up the day's quota, use up the day's SlideShare calls (the next signed call gets
 expire every access token. Tests call the Python API; people use `--fault SPEC` or
 `POST /sandbox/faults`. SlideShare's calls match by path like any other (`path=/api/2/`).
 
-SPEC is `KIND[,key=value...]`: KIND is 500, 502, 503, 504, 429, drop, partial, hold, quota,
-daily-limit or expire-tokens; keys are method, path, count, fraction (partial), seconds
-(hold: the request is carried out and its answer held, as when a client dies waiting), after
-(let that many matching requests through first) and bucket (quota). Examples:
-`503,path=/upload/,count=2`, `drop,method=PUT`, `partial,fraction=0.5,count=3`, `quota`,
-`503,path=/api/2/`, `daily-limit`.
+SPEC is `KIND[,key=value...]`: KIND is 500, 502, 503, 504, 429, drop, lost, partial, hold,
+quota, daily-limit or expire-tokens (`lost`: the request is carried out, then the connection
+drops before the answer, as when a proxy or the network fails on the way back); keys are
+method, path, count, fraction (partial), seconds (hold: the request is carried out and its
+answer held, as when a client dies waiting), after (let that many matching requests through
+first) and bucket (quota). Examples: `503,path=/upload/,count=2`, `drop,method=PUT`,
+`partial,fraction=0.5,count=3`, `quota`, `503,path=/api/2/`, `daily-limit`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from media_hub.sandbox.state import State
 from media_hub.sandbox.wire import Request, Response
 
 STATUS_KINDS = {"429", "500", "502", "503", "504"}
-PENDING_KINDS = STATUS_KINDS | {"drop", "partial", "hold"}
+PENDING_KINDS = STATUS_KINDS | {"drop", "lost", "partial", "hold"}
 IMMEDIATE_KINDS = {"quota", "daily-limit", "expire-tokens"}
 ADMIN_PREFIX = "/sandbox/"
 
@@ -168,6 +169,9 @@ def outcome(fault: Fault, request: Request) -> Response | None:
         return Response(drop=True)
     if fault.kind == "hold":
         request.hold_seconds = fault.seconds
+        return None
+    if fault.kind == "lost":
+        request.lose_answer = True
         return None
     request.accept_fraction = fault.fraction
     return None

@@ -92,6 +92,8 @@ class App:
 
     def handle(self, request: Request) -> Response:
         response = self._handle(request)
+        if request.lose_answer:  # carried out; the client never hears of it
+            response = Response(drop=True)
         status = 0 if response.drop else response.status
         served = Served(request.method, request.path, status, request.header("Content-Range"))
         if request.hold_seconds:  # done; the answer waits (tests kill the client meanwhile)

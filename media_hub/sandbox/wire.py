@@ -72,6 +72,7 @@ class Request:
     base_url: str
     accept_fraction: float | None = None  # set by a "partial" fault on upload chunks
     hold_seconds: float = 0.0  # set by a "hold" fault: answer only after this long
+    lose_answer: bool = False  # set by a "lost" fault: carried out, then the connection drops
 
     def header(self, name: str) -> str | None:
         """A request header; `headers` has lower-case names."""

@@ -26,6 +26,7 @@ from media_hub.catalog.pipeline_models import Caption, Publication
 from media_hub.catalog.vocabulary import PlaylistOrder
 from media_hub.platforms.youtube import YOUTUBE, quota
 from media_hub.platforms.youtube.errors import reason_of, translate
+from media_hub.platforms.youtube.once import insert_once
 from media_hub.platforms.youtube.reading import ChannelReader
 
 log = logging.getLogger(__name__)
@@ -96,16 +97,20 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
             if lang != language
         },
     }
-    try:
+
+    def send() -> str:
         with quota.spending(catalog, "playlists.insert"):
-            created = (
-                youtube.playlists()
-                .insert(part=",".join(body), body=body)
-                .execute(num_retries=RETRIES)
-            )
+            created = youtube.playlists().insert(part=",".join(body), body=body).execute()
+        return str(created["id"])
+
+    try:
+        made = insert_once(
+            send, lambda: _find_playlist(catalog, youtube, names[language]),
+            f"creating playlist {slug}",
+        )  # fmt: skip
     except HttpError as exc:
         raise translate(exc, f"creating playlist {slug}") from exc
-    return _record_playlist(catalog, slug, str(created["id"]))
+    return _record_playlist(catalog, slug, made)
 
 
 def _record_playlist(catalog: Catalog, slug: str, youtube_id: str) -> str:
@@ -157,16 +162,22 @@ def add_to_playlist(
     }
     if position is not None:
         snippet["position"] = position
-    try:
+
+    def send() -> str:
         with quota.spending(catalog, "playlistItems.insert"):
             inserted = (
-                youtube.playlistItems()
-                .insert(part="snippet", body={"snippet": snippet})
-                .execute(num_retries=RETRIES)
+                youtube.playlistItems().insert(part="snippet", body={"snippet": snippet}).execute()
             )
-    except HttpError as exc:  # the mark stays: a retried attempt may have landed
+        return str(inserted["id"])
+
+    try:
+        item_id = insert_once(
+            send, lambda: _find_item(catalog, youtube, playlist_id, video_id),
+            f"adding asset {asset_id} to playlist {slug}",
+        )  # fmt: skip
+    except HttpError as exc:  # the mark stays: the last attempt may have landed
         raise translate(exc, f"adding asset {asset_id} to playlist {slug}") from exc
-    _record_item(catalog, slug, asset_id, str(inserted["id"]))
+    _record_item(catalog, slug, asset_id, item_id)
 
 
 def _mark_sent(catalog: Catalog, slug: str, asset_id: int) -> None:

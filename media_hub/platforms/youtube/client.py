@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httplib2
 from google.oauth2.credentials import Credentials
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 
 from media_hub.platforms.youtube.settings import youtube_settings
+from media_hub.platforms.youtube.transport import SendOnceHttp
 from media_hub.settings import Settings
 
 HTTP_TIMEOUT_S = 120
@@ -22,7 +22,7 @@ HTTP_TIMEOUT_S = 120
 
 def authorized_http(settings: Settings, credentials: Credentials) -> Any:
     ca_bundle = youtube_settings(settings).ca_bundle
-    http = httplib2.Http(
+    http = SendOnceHttp(
         timeout=HTTP_TIMEOUT_S, ca_certs=str(settings.path(ca_bundle)) if ca_bundle else None
     )
     # Resumable uploads answer 308 "resume incomplete", which is not a redirect here.
