@@ -217,7 +217,9 @@ def test_an_unreachable_channel_is_one_clear_line(
 
 @pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
-    "path", ["/youtube/v3/playlistItems", "/youtube/v3/playlists"], ids=["item", "playlist"]
+    "path",
+    ["/youtube/v3/playlistItems", "/youtube/v3/playlists", "/upload/youtube/v3/captions"],
+    ids=["item", "playlist", "caption"],
 )
 def test_an_insert_whose_answer_is_lost_is_looked_for_not_sent_again(
     channel_hub: Hub, sandbox: Sandbox, runner: CliRunner, tmp_path: Path, path: str
@@ -225,6 +227,7 @@ def test_an_insert_whose_answer_is_lost_is_looked_for_not_sent_again(
     """The insert is made, its answer never arrives: googleapiclient's own retry would send
     the POST again and put the video in the playlist twice (or make a second playlist)."""
     sandbox.faults.add("lost", method="POST", path=path)
+    shutil.copyfile(DATA / "mediaelement.srt", tmp_path / "conseils.fr.srt")
     [done] = _upload(
         runner, str(_clip(tmp_path)), "--series", "advisory-clips", "--episode", "1",
         "-t", "ar=كيف تكتب سيرتك الذاتية", "-t", "fr=Rédiger son CV",
@@ -232,4 +235,5 @@ def test_an_insert_whose_answer_is_lost_is_looked_for_not_sent_again(
     state = sandbox.state.snapshot()
     assert [item["video_id"] for item in state["playlist_items"].values()] == [done["video_id"]]
     assert len(state["playlists"]) == 1
+    assert [c["snippet"]["language"] for c in state["captions"].values()] == ["fr"]
     assert not sandbox.faults.pending()  # the fault was met

@@ -52,6 +52,9 @@ class YouTubeApi:
             Route("GET", "/youtube/v3/videos", self.list_videos, "videos.list", oauth.READ),
             Route("PUT", "/youtube/v3/videos", self.update_video, "videos.update", oauth.WRITE),
             Route("GET", "/youtube/v3/channels", self.list_channels, "channels.list", oauth.READ),
+            Route(
+                "GET", "/youtube/v3/captions", self.list_captions, "captions.list", oauth.CAPTIONS
+            ),
         ]
         for name, path, scopes in [
             ("videos.insert", "youtube/v3/videos", oauth.UPLOADS),
@@ -189,6 +192,28 @@ class YouTubeApi:
                     items.append(self.render(data, video, parts))
                     video["processing_polls_left"] = max(0, video["processing_polls_left"] - 1)
         return Response.json(list_response("youtube#videoListResponse", items))
+
+    def list_captions(self, request: Request) -> Response:
+        """captions.list: a video's tracks (`videoId` required, as on YouTube)."""
+        parts = parts_of(request, frozenset({"id", "snippet"}))
+        video_id = request.param("videoId")
+        if not video_id:
+            raise ApiError("missingRequiredParameter", "No filter selected. Expected: videoId.")
+        with self.state.read() as data:
+            if video_id not in data["videos"]:
+                raise ApiError("videoNotFound")
+            tracks = [
+                (caption_id, caption["snippet"])
+                for caption_id, caption in data["captions"].items()
+                if caption["snippet"]["videoId"] == video_id
+            ]
+        items = []
+        for caption_id, snippet in tracks:
+            resource: dict[str, Any] = {"kind": "youtube#caption", "id": caption_id}
+            if "snippet" in parts:
+                resource["snippet"] = snippet
+            items.append({**resource, "etag": etag(resource)})
+        return Response.json(list_response("youtube#captionListResponse", items))
 
     def update_video(self, request: Request) -> Response:
         """Replace every mutable property of each part sent: read, modify, write."""

@@ -244,19 +244,36 @@ def upload_caption(
         if caption is not None and caption.remote_id:
             return
     body = {"snippet": {"videoId": video_id, "language": lang, "name": lang, "isDraft": False}}
-    try:
+    what = f"uploading the {lang} captions of asset {asset_id}"
+
+    def send() -> str:
         with quota.spending(catalog, "captions.insert"):
             created = youtube.captions().insert(
                 part="snippet", body=body,
                 media_body=MediaFileUpload(str(path), mimetype="application/octet-stream"),
-            ).execute(num_retries=RETRIES)  # fmt: skip
+            ).execute()  # fmt: skip
+        return str(created["id"])
+
+    try:
+        remote_id = insert_once(send, lambda: _find_caption(catalog, youtube, video_id, lang), what)
     except HttpError as exc:
-        raise translate(exc, f"uploading the {lang} captions of asset {asset_id}") from exc
+        raise translate(exc, what) from exc
     with catalog.session() as session:
         caption = session.scalars(
             select(Caption).where(Caption.asset_id == asset_id, Caption.lang == lang)
         ).first() or Caption(asset_id=asset_id, lang=lang)
         caption.format = path.suffix.lower().lstrip(".")
         caption.store_key = store_key
-        caption.remote_id = str(created["id"])
+        caption.remote_id = remote_id
         session.add(caption)
+
+
+def _find_caption(catalog: Catalog, youtube: Any, video_id: str, lang: str) -> str | None:
+    """The video's caption track in `lang` named as media-hub names it (50 units)."""
+    with quota.spending(catalog, "captions.list"):
+        listed = youtube.captions().list(part="snippet", videoId=video_id).execute()
+    for track in listed.get("items", []):
+        snippet = track.get("snippet", {})
+        if snippet.get("language") == lang and snippet.get("name") == lang:
+            return str(track["id"])
+    return None
