@@ -53,7 +53,7 @@ def printed(
         if reference:
             cells = output.table_cells(rows)
             if cells:
-                console().print(output._rich_table(title, columns, cells))
+                console().print(output._rich_table(title, columns, cells, width))
             else:
                 console().print("[dim]nothing found[/dim]")
         else:
