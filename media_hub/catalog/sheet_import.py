@@ -63,6 +63,7 @@ def import_sheet(session: Session, sheet: Sheet, *, partial: bool = False) -> Bu
     planned: list[PlannedEdit] = []
     merged: list[Merged] = []
     unchanged = 0
+    refused = {problem.row for problem in problems}  # a cell that means nothing
     for asset_id, row in editing.items():
         record = current.get(asset_id)
         if record is None:
@@ -77,7 +78,7 @@ def import_sheet(session: Session, sheet: Sheet, *, partial: bool = False) -> Bu
             continue
         if plan is not None:
             planned.append(plan)
-        elif len(problems) == noted:  # not refused for a conflict: as in the catalog already
+        elif len(problems) == noted and row.number not in refused:  # as in the catalog
             unchanged += 1
     creations = []
     for row in rows:
@@ -174,9 +175,10 @@ def _whole(row: SheetRow, column: str) -> int:
 
 
 def _check_read_only(row: _Row, record: Mapping[str, Any], vocabulary: names.Vocabulary) -> None:
-    """`kind` and `series` are shown for reading: a series given by its name is the same."""
+    """`kind` and `series` are shown for reading: a series given by its name is the same,
+    and an empty cell says nothing."""
     for column in ("kind", "series"):
-        if column not in row.cells:
+        if not row.cells.get(column, "").strip():
             continue
         value, current = row.cells[column].strip(), record[column] or ""
         same = value.lower() == current

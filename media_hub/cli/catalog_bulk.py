@@ -248,8 +248,10 @@ def _run(
                 typer.echo(f"{_summary(shown)}; nothing was changed (dry run)")
             else:
                 typer.echo(_nothing_to_change(shown))
+            _list_refused(shown)
             _refuse_rows(shown, applied=False)
             return
+        _list_refused(shown)
         refused = f" ({_count(len(shown.refused), 'row')} refused)" if shown.refused else ""
         if not typer.confirm(f"Apply {_summary(shown)}{refused}?", default=False, err=True):
             typer.echo("nothing was changed", err=True)
@@ -261,6 +263,8 @@ def _run(
         if shown is None:
             _print_outcome(outcome)
         typer.echo(_done(outcome) if _anything(outcome) else _nothing_to_change(outcome))
+    if shown is None:
+        _list_refused(outcome)
     _refuse_rows(outcome, applied=_anything(outcome))
 
 
@@ -269,7 +273,7 @@ def _anything(outcome: BulkOutcome) -> bool:
 
 
 def _print_outcome(outcome: BulkOutcome) -> None:
-    """Each change, each merged row and each new asset; then each refused row, on stderr."""
+    """Each change, each merged row and each new asset."""
     _print_changes(outcome.changes)
     for note in outcome.merged:
         kept = f": {', '.join(note.kept)} kept as changed since" if note.kept else ""
@@ -280,6 +284,10 @@ def _print_outcome(outcome: BulkOutcome) -> None:
     for new in outcome.created:
         series = f" in {new.series}" if new.series else ""
         typer.echo(f"row {new.row}: new {new.kind}{series}: {_shown(new.title)}")
+
+
+def _list_refused(outcome: BulkOutcome) -> None:
+    """A partial run's refused rows, one a line on stderr (as a refusal lists them)."""
     for problem in outcome.refused:
         typer.echo(str(problem), err=True)
 
