@@ -379,3 +379,27 @@ def test_dry_run_previews_new_merged_and_refused_rows_and_changes_nothing(
     assert answered.stderr.endswith(":error: 1 problem; the other rows were applied\n")
     assert shown(runner, {"clip2": clip2})["clip2"]["status"] == "ready"
     assert invoke_json(runner, "catalog", "show", str(created), "--json")["series"] == "events"
+
+
+@pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+def test_a_version_the_asset_never_had_is_refused(
+    hub: Hub, shelf: dict[str, int], runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = exported(runner, tmp_path)
+    row_of(rows, shelf["clip1"])["version"] = "9"
+    row_of(rows, shelf["clip1"])["status"] = "ready"
+    row_of(rows, shelf["clip2"])["version"] = "0"
+    row_of(rows, shelf["clip2"])["status"] = "ready"
+    before = catalog_state(runner, hub)
+
+    result = import_(runner, french_excel(tmp_path / "edited.csv", rows), "--yes")
+
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"row 2: asset {shelf['clip1']}: version: the asset has versions 1 to 1, not 9; keep "
+        "the exported one",
+        f"row 3: asset {shelf['clip2']}: version: the asset has versions 1 to 1, not 0; keep "
+        "the exported one",
+        "error: 2 problems; nothing was changed",
+    ]
+    assert catalog_state(runner, hub) == before

@@ -103,10 +103,10 @@ def _plan_edit(
     """The row's edit, merged over what changed since its version; None when it changes
     nothing or is refused (its conflicts then noted in `problems`)."""
     version = int(record["version"])
-    if row.version > version:
+    if not 1 <= row.version <= version:
         raise ValidationError(
             "version",
-            f"{row.version} is newer than the asset (version {version}); keep the exported one",
+            f"the asset has versions 1 to {version}, not {row.version}; keep the exported one",
         )
     since = merge.entries_since(session, asset_id, row.version) if row.version < version else []
     current = fields_of(record)
