@@ -403,6 +403,7 @@ def test_blank_rows_and_unnamed_empty_columns_are_ignored(tmp_path: Path) -> Non
         ("season", "", None),
         ("status", "Ready", "ready"),
         ("topics", "cv, job-search cv", ("cv", "job-search")),
+        ("topics", "cv; job-search، cv", ("cv", "job-search")),  # as `catalog set` takes
         ("title.fr", "  Le CV\r\n", "Le CV"),
         ("title.fr", "", None),
         ("description.fr", "Ligne 1\r\nLigne 2", "Ligne 1\nLigne 2"),
