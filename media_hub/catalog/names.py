@@ -109,9 +109,8 @@ class Vocabulary:
 
 def vocabulary(session: Session) -> Vocabulary:
     def names_of(model: type[Series] | type[Playlist] | type[Topic]) -> dict[str, dict[str, str]]:
-        return {slug: dict(names or {}) for slug, names in session.execute(
-            select(model.slug, model.names)
-        )}  # fmt: skip
+        rows = session.execute(select(model.slug, model.names))
+        return {slug: dict(names or {}) for slug, names in rows}
 
     return Vocabulary(
         Names("series", names_of(Series)),
