@@ -93,8 +93,8 @@ def test_queries_parse(terms: list[str], expected: AssetQuery) -> None:
         ("episode:7..3", "query: episode:7..3 is empty: 7 comes after 3"),
         ("episode:three", "query: episode: 'three' is not a whole number"),
         ("episode:-2", "query: episode: '-2' is not a whole number"),
-        ("recorded:2014-13", "query: recorded: '2014-13' is not a date; use YYYY, YYYY-MM or "
-         "YYYY-MM-DD"),
+        ("recorded:2014-13", "query: recorded: '2014-13' is not a date; use YYYY, YYYY-MM, "
+         "YYYY-MM-DD or DD/MM/YYYY"),
         ("recorded:2015..2014", "query: recorded:2015..2014 is empty: 2015-01-01 comes after "
          "2014-12-31"),
     ],

@@ -96,7 +96,7 @@ def test_an_option_value_in_the_wrong_form_is_a_usage_error(hub: Hub, runner: Cl
         "error: --title: 'Le CV' is not LANG=TEXT, e.g. --title fr=Le CV"
     )
     bad_date = runner.invoke(
-        app, ["catalog", "add", "--kind", "video", "-t", "fr=CV", "--recorded", "12/03/2014"]
+        app, ["catalog", "add", "--kind", "video", "-t", "fr=CV", "--recorded", "2014/03/12"]
     )
     assert bad_date.exit_code == 2
-    assert "'12/03/2014' is not a date; use YYYY-MM-DD" in bad_date.stderr
+    assert "'2014/03/12' is not a date; use YYYY-MM-DD or DD/MM/YYYY" in bad_date.stderr

@@ -1,10 +1,12 @@
 """Many edits at once (a spreadsheet, `catalog set`): every one checked, all applied or none.
 
 Each asset's edit goes through `assets.edit_asset` (so every rule applies) with the version
-the editor saw, all in one transaction. When one is refused, the edits run again each in a
-savepoint of its own, so that every problem is found in one pass, and then the whole
-transaction is rolled back. A dry run is the same work in a transaction that is never
-committed, so it finds exactly what the real run would.
+the editor saw, and each new asset through `assets.add_asset` (as `catalog add`), all in one
+transaction. When one is refused, they run again each in a savepoint of its own, so that
+every problem is found in one pass, and then the whole transaction is rolled back; or, when
+the caller asked for a partial run (`import --partial`), the good ones are kept and the
+refused ones reported. A dry run is the same work in a transaction that is never committed,
+so it finds exactly what the real run would.
 """
 
 from __future__ import annotations
@@ -12,26 +14,22 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from media_hub.catalog import assets, lookup
-from media_hub.catalog.assets import AssetEdit
+from media_hub.catalog.assets import AssetEdit, NewAsset
 from media_hub.catalog.editable import (
-    FIELDS,
     SLUG_LIST_FIELDS,
     FieldChange,
     FieldValue,
     edit_between,
     fields_of,
-    parse_value,
 )
 from media_hub.catalog.models import Asset, AssetTopic
 from media_hub.catalog.query import AssetQuery, asset_records_by_id, find_asset_ids
 from media_hub.catalog.querylang import Assignment
-from media_hub.catalog.spreadsheet import READ_ONLY_COLUMNS, Sheet, SheetRow
 from media_hub.errors import ConflictError, ExitStatus, MediaHubError, ValidationError
 
 _PRELOAD_CHUNK = 500
@@ -47,6 +45,37 @@ class PlannedEdit:
 
 
 @dataclass(frozen=True)
+class PlannedCreate:
+    """A new asset, from a sheet's row without an id."""
+
+    new: NewAsset
+    row: int
+    asset_id: None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    """An asset a sheet created (in a dry run, its id is one that was then rolled back)."""
+
+    row: int
+    asset_id: int
+    kind: str
+    series: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A row read at an older version, applied over the changes made since."""
+
+    row: int
+    asset_id: int
+    read_version: int
+    version: int
+    kept: tuple[str, ...]  # fields changed since, left as they are now
+
+
+@dataclass(frozen=True)
 class Problem:
     """Why one row or asset was refused."""
 
@@ -59,15 +88,17 @@ class Problem:
 
 
 class BulkEditError(MediaHubError):
-    """Some edits were refused, so none was applied; `problems` says which and why."""
+    """Some edits were refused, so none was applied (or, with `others_applied`, only those);
+    `problems` says which and why. Exit status 4 when any was a conflicting edit, else 1."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], *, others_applied: bool = False) -> None:
         self.problems = sorted(problems, key=lambda problem: problem.row or 0)
         conflicts = sum(problem.conflict for problem in problems)
         self.exit_status = ExitStatus.CONFLICT if conflicts else ExitStatus.ERROR
         count = len(problems)
         detail = f" ({conflicts} changed by someone else since read)" if conflicts else ""
-        super().__init__(f"{count} problem{'s' if count != 1 else ''}{detail}; nothing was changed")
+        done = "the other rows were applied" if others_applied else "nothing was changed"
+        super().__init__(f"{count} problem{'s' if count != 1 else ''}{detail}; {done}")
 
 
 @dataclass(frozen=True)
@@ -78,32 +109,10 @@ class BulkOutcome:
     # Asset id -> the version its edit was checked against (what a confirmed run passes on).
     versions: dict[int, int] = field(default_factory=dict)
     unchanged: int = 0
-
-
-def import_sheet(session: Session, sheet: Sheet) -> BulkOutcome:
-    """Apply the sheet's differences from the catalog; rows as they are in it are skipped."""
-    begin_writing(session)
-    problems: list[Problem] = []
-    rows = _parsed_rows(sheet, problems)
-    current = asset_records_by_id(session, [row.asset_id for row in rows])
-    planned: list[PlannedEdit] = []
-    unchanged = 0
-    for row in rows:
-        record = current.get(row.asset_id)
-        if record is None:
-            problems.append(Problem(f"asset {row.asset_id} not found", row.number))
-            continue
-        try:
-            _check_read_only(row.cells, record)
-            edit, changes = edit_between(row.asset_id, fields_of(record), row.wanted)
-        except ValidationError as exc:
-            problems.append(_problem(row.number, row.asset_id, exc))
-            continue
-        if changes:
-            planned.append(PlannedEdit(row.asset_id, edit, row.version, tuple(changes), row.number))
-        else:
-            unchanged += 1
-    return apply_planned(session, planned, problems, unchanged)
+    created: list[Created] = field(default_factory=list)
+    merged: list[Merged] = field(default_factory=list)
+    # In a partial run, what was refused while the rest was applied.
+    refused: list[Problem] = field(default_factory=list)
 
 
 def set_fields(
@@ -130,7 +139,7 @@ def set_fields(
         try:
             edit, changes = edit_between(asset_id, before, assigned(before, assignments))
         except ValidationError as exc:
-            problems.append(_problem(None, asset_id, exc))
+            problems.append(problem_of(None, asset_id, exc))
             continue
         if changes:
             planned.append(PlannedEdit(asset_id, edit, expected, tuple(changes)))
@@ -162,31 +171,51 @@ def assigned(
 
 
 def apply_planned(
-    session: Session, planned: Sequence[PlannedEdit], problems: list[Problem], unchanged: int = 0
+    session: Session,
+    planned: Sequence[PlannedEdit],
+    problems: list[Problem],
+    unchanged: int = 0,
+    *,
+    creations: Sequence[PlannedCreate] = (),
+    merged: Sequence[Merged] = (),
+    partial: bool = False,
 ) -> BulkOutcome:
-    """Run every planned edit; raise `BulkEditError` if any was refused (the caller's
-    transaction then rolls back, so nothing at all is applied).
+    """Run every planned edit, then create the new assets; raise `BulkEditError` if any was
+    refused (the caller's transaction then rolls back, so nothing at all is applied), or,
+    with `partial`, keep the others and return the refused ones in `refused`.
 
-    The edits first run together in one savepoint, the fast way when all is well; at the
-    first refusal that savepoint is rolled back and they run again one savepoint each, so
-    that every refused edit is found, not only the first.
+    They first run together in one savepoint, the fast way when all is well; at the first
+    refusal that savepoint is rolled back and they run again one savepoint each, so that
+    every refused one is found, not only the first.
     """
     begin_writing(session)
-    if problems or not _applied_together(session, planned):
-        _apply_one_by_one(session, planned, problems)
-    if problems:
+    items: list[PlannedEdit | PlannedCreate] = [*planned, *creations]
+    created: list[Created] = []
+    if problems or not _applied_together(session, items, created):
+        created = []
+        applied = _apply_one_by_one(session, items, problems, created)
+    else:
+        applied = items
+    if problems and not partial:
         raise BulkEditError(problems)
-    changes = [change for item in planned for change in item.changes]
-    versions = {item.asset_id: item.expected_version for item in planned}
-    return BulkOutcome(changes, versions, unchanged)
+    edits = [item for item in applied if isinstance(item, PlannedEdit)]
+    changes = [change for item in edits for change in item.changes]
+    versions = {item.asset_id: item.expected_version for item in edits}
+    done = {item.asset_id for item in edits}
+    kept = [note for note in merged if note.asset_id in done]
+    return BulkOutcome(
+        changes, versions, unchanged, created, kept, sorted(problems, key=lambda p: p.row or 0)
+    )
 
 
-def _applied_together(session: Session, planned: Sequence[PlannedEdit]) -> bool:
+def _applied_together(
+    session: Session, items: Sequence[PlannedEdit | PlannedCreate], created: list[Created]
+) -> bool:
     savepoint = session.begin_nested()
     try:
-        for chunk in _chunks(session, planned):
+        for chunk in _chunks(session, items):
             for item in chunk:
-                _edit(session, item)
+                _run(session, item, created)
     except MediaHubError:
         savepoint.rollback()
         return False
@@ -195,30 +224,55 @@ def _applied_together(session: Session, planned: Sequence[PlannedEdit]) -> bool:
 
 
 def _apply_one_by_one(
-    session: Session, planned: Sequence[PlannedEdit], problems: list[Problem]
-) -> None:
-    for chunk in _chunks(session, planned):
+    session: Session,
+    items: Sequence[PlannedEdit | PlannedCreate],
+    problems: list[Problem],
+    created: list[Created],
+) -> list[PlannedEdit | PlannedCreate]:
+    """Each item in a savepoint of its own; returns those applied. An item from a row refused
+    already (a cell that means nothing) is run to find its other problems, then undone."""
+    refused = {problem.row for problem in problems if problem.row is not None}
+    applied: list[PlannedEdit | PlannedCreate] = []
+    for chunk in _chunks(session, items):
         for item in chunk:
             savepoint = session.begin_nested()
             try:
-                _edit(session, item)
+                _run(session, item, created if item.row not in refused else [])
             except MediaHubError as exc:
                 savepoint.rollback()
-                problems.append(_problem(item.row, item.asset_id, exc))
+                problems.append(problem_of(item.row, item.asset_id, exc))
+                continue
+            if item.row in refused:
+                savepoint.rollback()
             else:
                 savepoint.commit()
+                applied.append(item)
+    return applied
+
+
+def _run(session: Session, item: PlannedEdit | PlannedCreate, created: list[Created]) -> None:
+    if isinstance(item, PlannedEdit):
+        _edit(session, item)
+        return
+    asset = assets.add_asset(session, item.new)
+    text = asset.text(asset.default_language)
+    created.append(
+        Created(item.row, asset.id, str(asset.kind), item.new.series, text.title if text else "")
+    )
 
 
 def _edit(session: Session, item: PlannedEdit) -> None:
     assets.edit_asset(session, item.asset_id, item.edit, expected_version=item.expected_version)
 
 
-def _chunks(session: Session, planned: Sequence[PlannedEdit]) -> Iterator[Sequence[PlannedEdit]]:
+def _chunks(
+    session: Session, planned: Sequence[PlannedEdit | PlannedCreate]
+) -> Iterator[Sequence[PlannedEdit | PlannedCreate]]:
     """The edits by chunks, each chunk's assets loaded in a few queries first (not three
     per asset): `lookup.asset` then finds them in the session."""
     for start in range(0, len(planned), _PRELOAD_CHUNK):
         chunk = planned[start : start + _PRELOAD_CHUNK]
-        loaded = _preload(session, [item.asset_id for item in chunk])
+        loaded = _preload(session, [item.asset_id for item in chunk if item.asset_id is not None])
         yield chunk
         del loaded  # the session holds loaded assets weakly: these were kept for the chunk
 
@@ -235,69 +289,6 @@ def begin_writing(session: Session) -> None:
     dbapi = connection.connection.dbapi_connection
     if isinstance(dbapi, sqlite3.Connection) and not dbapi.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-@dataclass(frozen=True)
-class _Row:
-    number: int
-    cells: Mapping[str, str]
-    asset_id: int
-    version: int
-    wanted: dict[str, FieldValue]
-
-
-def _parsed_rows(sheet: Sheet, problems: list[Problem]) -> list[_Row]:
-    """The rows whose id and version parse, with the fields they give; the problems of
-    every cell are noted, not only the first one."""
-    parsed: list[_Row] = []
-    first_row: dict[int, int] = {}
-    for row in sheet.rows:
-        try:
-            asset_id = _whole(row, "id")
-            version = _whole(row, "version")
-        except ValidationError as exc:
-            problems.append(Problem(str(exc), row.number))
-            continue
-        if asset_id in first_row:
-            problems.append(
-                Problem(
-                    f"asset {asset_id} is also on row {first_row[asset_id]}; keep one row",
-                    row.number,
-                )
-            )
-            continue
-        first_row[asset_id] = row.number
-        wanted: dict[str, FieldValue] = {}
-        for column, text in row.cells.items():
-            if column not in FIELDS:
-                continue
-            try:
-                wanted[column] = parse_value(column, text, record=f"asset {asset_id}")
-            except ValidationError as exc:
-                problems.append(Problem(str(exc), row.number))
-        parsed.append(_Row(row.number, row.cells, asset_id, version, wanted))
-    return parsed
-
-
-def _whole(row: SheetRow, column: str) -> int:
-    text = row.cells.get(column, "").strip().removesuffix(".0")
-    if not text.isdecimal():
-        raise ValidationError(column, f"{text!r} is not a {column} number; keep the exported one")
-    return int(text)
-
-
-def _check_read_only(cells: Mapping[str, str], record: Mapping[str, Any]) -> None:
-    for column in READ_ONLY_COLUMNS:
-        if column not in cells:
-            continue
-        value, current = cells[column].strip(), record[column] or ""
-        if value != current:
-            raise ValidationError(
-                column,
-                f"cannot be changed by an import (it is {current!r}, the sheet says {value!r}); "
-                "put it back",
-                record=f"asset {record['id']}",
-            )
 
 
 def _check_slugs(session: Session, assignments: Sequence[Assignment]) -> None:
@@ -324,8 +315,9 @@ def _preload(session: Session, ids: list[int]) -> list[Asset]:
     )
 
 
-def _problem(row: int | None, asset_id: int, exc: MediaHubError) -> Problem:
+def problem_of(row: int | None, asset_id: int | None, exc: MediaHubError) -> Problem:
     message = str(exc)
-    if not message.startswith(f"asset {asset_id}"):
-        message = f"asset {asset_id}: {message}"
+    record = f"asset {asset_id}" if asset_id is not None else "new asset"
+    if not message.startswith(record):
+        message = f"{record}: {message}"
     return Problem(message, row, conflict=isinstance(exc, ConflictError))

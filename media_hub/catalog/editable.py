@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from media_hub.catalog import rules
 from media_hub.catalog.assets import KEEP, AssetEdit
+from media_hub.catalog.dates import parse_day
 from media_hub.catalog.vocabulary import LANGUAGES, AssetStatus
 from media_hub.errors import ValidationError
 
@@ -31,8 +32,8 @@ FIELDS = (
     *SLUG_LIST_FIELDS,
 )  # fmt: skip
 
-_SLUG_SEPARATORS = re.compile(r"[\s,]+")
-_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# Spaces (as export writes lists), commas or semicolons, Latin or Arabic.
+_SLUG_SEPARATORS = re.compile(r"[\s,;\u060c\u061b]+")
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def edit_between(
     changed = {
         field: value
         for field, value in wanted.items()
-        if not _same(field, current.get(field), value)
+        if not same(field, current.get(field), value)
     }
     changes = [
         FieldChange(asset_id, field, show(current.get(field)), show(value))
@@ -143,7 +144,7 @@ def show(value: FieldValue) -> str | None:
     return str(value)
 
 
-def _same(field: str, old: FieldValue, new: FieldValue) -> bool:
+def same(field: str, old: FieldValue, new: FieldValue) -> bool:
     if field.startswith("description."):
         return (old or "") == (new or "")
     if field in SLUG_LIST_FIELDS:
@@ -204,16 +205,10 @@ def _number(field: str, text: str, record: str | None) -> int | None:
 
 
 def _date(text: str, record: str | None) -> str | None:
-    """YYYY-MM-DD, or DD/MM/YYYY as Excel in French and Arabic locales saves dates."""
+    """A day as `dates.parse_day` reads it (the command line's `--recorded` reads the same)."""
     if not text:
         return None
-    day_first = _DAY_FIRST.match(text)
     try:
-        if day_first:
-            day, month, year = (int(part) for part in day_first.groups())
-            return date(year, month, day).isoformat()
-        return datetime.fromisoformat(text).date().isoformat()
+        return parse_day(text).isoformat()
     except ValueError as exc:
-        raise ValidationError(
-            "recorded_date", f"{text!r} is not a date; use YYYY-MM-DD", record=record
-        ) from exc
+        raise ValidationError("recorded_date", str(exc), record=record) from exc

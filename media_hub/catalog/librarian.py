@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from media_hub.catalog import bulk, lint, revert
+from media_hub.catalog import bulk, lint, revert, sheet_import
 from media_hub.catalog.bulk import BulkOutcome
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.definitions import read_definitions
@@ -35,11 +35,17 @@ class LibrarianService:
         return write_sheet(path, (records[asset_id] for asset_id in ids), sheet_format)
 
     def import_sheet(
-        self, sheet: Sheet, *, dry_run: bool = False, user: str | None = None
+        self,
+        sheet: Sheet,
+        *,
+        dry_run: bool = False,
+        partial: bool = False,
+        user: str | None = None,
     ) -> BulkOutcome:
-        """Apply the sheet's edits, all or none (`bulk.BulkEditError` says why none)."""
+        """Apply the sheet's edits and new assets, all or none (`bulk.BulkEditError` says why
+        none); with `partial`, the good rows, the refused ones in the outcome's `refused`."""
         with self.catalog.session(dry_run=dry_run, user=user) as session:
-            return bulk.import_sheet(session, sheet)
+            return sheet_import.import_sheet(session, sheet, partial=partial)
 
     def set_fields(
         self,

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Literal
 
 from media_hub.catalog import rules
+from media_hub.catalog.dates import DATE_FORMATS, parse_day
 from media_hub.catalog.editable import FIELDS, SLUG_LIST_FIELDS, FieldValue, parse_value
 from media_hub.catalog.query import AssetQuery, Range, RangeField
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
@@ -161,7 +162,8 @@ def _whole(key: str, text: str) -> int:
 
 
 def _date_bounds(key: str, text: str) -> tuple[date, date]:
-    """First and last day of `2014`, `2014-03` or `2014-03-12`."""
+    """First and last day of `2014`, `2014-03` or a day (`dates.parse_day`: `2014-03-12`,
+    `12/03/2014`)."""
     try:
         if _YEAR.match(text):
             return date(int(text), 1, 1), date(int(text), 12, 31)
@@ -169,10 +171,10 @@ def _date_bounds(key: str, text: str) -> tuple[date, date]:
         if month:
             year, number = int(month[1]), int(month[2])
             return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
-        day = date.fromisoformat(text)
+        day = parse_day(text)
     except ValueError as exc:
         raise ValidationError(
-            "query", f"{key}: {text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"
+            "query", f"{key}: {text!r} is not a date; use YYYY, YYYY-MM, {DATE_FORMATS}"
         ) from exc
     return day, day
 

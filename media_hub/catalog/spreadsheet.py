@@ -1,7 +1,9 @@
 """Assets as spreadsheet rows: writing CSV and xlsx, and reading them back as people save them.
 
 Pure file work, no catalog: one row per asset, one column per field and language, every
-cell read back as text (the meaning of a cell is `editable.parse_value`'s business). A CSV
+cell read back as text (the meaning of a cell is `editable.parse_value`'s business).
+Columns media-hub does not know (a librarian's `notes`) are read past and named in
+`Sheet.ignored_columns`; an xlsx is read from its first worksheet only. A CSV
 cell that a spreadsheet would run as a formula is written behind an apostrophe, taken off
 again on reading (`csv_cells`); an xlsx holds every text in a text cell.
 Excel and LibreOffice save the same sheet in many ways, and each must load as it is: UTF-8
@@ -37,7 +39,7 @@ COLUMNS = (
     "recorded_date", *(f"title.{lang}" for lang in LANGUAGES), "topics", "playlists",
     *(f"description.{lang}" for lang in LANGUAGES),
 )  # fmt: skip
-REQUIRED_COLUMNS = ("id", "version")
+_KNOWN = frozenset(COLUMNS)
 _SEPARATORS = (",", ";", "\t")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -77,6 +79,8 @@ class Sheet:
     path: str
     columns: tuple[str, ...]
     rows: tuple[SheetRow, ...]
+    # Columns of the librarians' own (`notes`...): left alone, named in one warning.
+    ignored_columns: tuple[str, ...] = ()
 
 
 def format_of(path: Path, requested: SheetFormat | None = None) -> SheetFormat:
@@ -276,19 +280,27 @@ def _not_text(path: Path, encoding: str) -> str:
 
 
 _NO_HEADER = (
-    "the first row has no 'id' and 'version' columns (with commas, semicolons or tabs "
-    "between cells); start from a sheet made by 'media-hub catalog export'"
+    "the first row names none of media-hub's columns (id, version, kind, series, title.fr...) "
+    "with commas, semicolons or tabs between cells; start from a sheet made by "
+    "'media-hub catalog export'"
 )
 
 
 def _separator(path: str, first_line: str) -> str:
-    """The separator with which the first line holds the `id` and `version` columns."""
-    for separator in _SEPARATORS:
-        header = next(csv.reader([first_line], delimiter=separator), [])
-        names = {_column_name(name) for name in header}
-        if set(REQUIRED_COLUMNS) <= names:
-            return separator
-    raise SpreadsheetError(path, _NO_HEADER)
+    """The separator with which the first line names the most of media-hub's columns (a
+    title with a comma in a column of one's own must not make commas win)."""
+    known = {
+        separator: len({_column_name(name) for name in _header(first_line, separator)} & _KNOWN)
+        for separator in _SEPARATORS
+    }
+    best = max(_SEPARATORS, key=lambda separator: known[separator])  # the first of equals
+    if not known[best]:
+        raise SpreadsheetError(path, _NO_HEADER)
+    return best
+
+
+def _header(first_line: str, separator: str) -> list[str]:
+    return next(csv.reader([first_line], delimiter=separator), [])
 
 
 def _xlsx_rows(where: str, stream: BinaryIO) -> Iterator[list[str]]:
@@ -362,7 +374,7 @@ def _sheet(path: str, table: Iterator[list[str]], max_rows: int) -> Sheet:
     if header_cells is None:
         raise SpreadsheetError(path, "empty; start from a sheet made by 'media-hub catalog export'")
     header = [_column_name(name) for name in header_cells]
-    columns = _checked_columns(path, header)
+    columns, ignored = _checked_columns(path, header)
     unnamed = [position for position, name in enumerate(header) if not name]
     rows = []
     for index, values in enumerate(table, start=2):
@@ -386,27 +398,27 @@ def _sheet(path: str, table: Iterator[list[str]], max_rows: int) -> Sheet:
         cells = {
             name: values[position] if position < len(values) else ""
             for position, name in enumerate(header)
-            if name
+            if name in _KNOWN
         }
         rows.append(SheetRow(index, cells))
-    return Sheet(path, columns, tuple(rows))
+    return Sheet(path, columns, tuple(rows), ignored)
 
 
-def _checked_columns(path: str, header: list[str]) -> tuple[str, ...]:
+def _checked_columns(path: str, header: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The known columns and the ignored ones; a known column named twice is refused (which
+    of the two cells would count?), and so is a header with none of media-hub's columns."""
     seen: set[str] = set()
+    ignored: list[str] = []
     for name in header:
         if not name:
             continue  # allowed while its cells are empty (see `_sheet`)
-        if name not in COLUMNS:
-            raise SpreadsheetError(
-                path, f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}"
-            )
+        if name not in _KNOWN:
+            if name not in ignored:
+                ignored.append(name)
+            continue
         if name in seen:
             raise SpreadsheetError(path, f"column {name!r} appears twice; keep one")
         seen.add(name)
-    missing = [name for name in REQUIRED_COLUMNS if name not in seen]
-    if missing:
-        raise SpreadsheetError(
-            path, f"no {' or '.join(repr(m) for m in missing)} column; the import needs both"
-        )
-    return tuple(name for name in header if name)
+    if not seen:
+        raise SpreadsheetError(path, _NO_HEADER)
+    return tuple(name for name in header if name in seen), tuple(ignored)

@@ -75,7 +75,10 @@ def add(
         str | None, typer.Option("--language", "-l", help="Default language of the asset.")
     ] = None,
     recorded: Annotated[
-        str | None, typer.Option("--recorded", metavar="YYYY-MM-DD", help="Recording date.")
+        str | None,
+        typer.Option(
+            "--recorded", metavar="DATE", help="Recording date: YYYY-MM-DD or DD/MM/YYYY."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -253,7 +256,10 @@ def edit(
         str | None, typer.Option("--language", "-l", help="Default language.")
     ] = None,
     recorded: Annotated[
-        str | None, typer.Option("--recorded", metavar="YYYY-MM-DD", help="Recording date.")
+        str | None,
+        typer.Option(
+            "--recorded", metavar="DATE", help="Recording date: YYYY-MM-DD or DD/MM/YYYY."
+        ),
     ] = None,
     status: Annotated[AssetStatus | None, typer.Option("--status", help="New status.")] = None,
     use_template: Annotated[

@@ -88,18 +88,34 @@ def import_sheet(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv or .xlsx sheet.")],
     dry_run: DryRunOpt = False,
     yes: YesOpt = False,
+    partial: Annotated[
+        bool,
+        typer.Option(
+            "--partial",
+            help="Apply the rows that pass and list the refused ones (exit status 1, or 4 "
+            "when one was changed by someone else), instead of applying nothing.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Apply the edits of a spreadsheet made by 'catalog export': every row is checked,
+    """Apply a spreadsheet (one made by 'catalog export', or one's own with its columns):
+    rows with an id edit that asset, rows without one add an asset; every row is checked,
     the changes are shown, then applied all together or not at all.
+
+    Series, playlists and topics may be given by slug or by name, lists separated by ';'
+    or ','; dates as YYYY-MM-DD or DD/MM/YYYY. A row read at an older version is merged
+    over the changes made since, and refused when it changes a field someone else changed.
 
     Example: media-hub catalog import advisory.csv --dry-run
     """
     sheet = read_sheet(file, max_rows=state(ctx).settings.catalog.import_max_rows)
+    if sheet.ignored_columns:
+        names = ", ".join(repr(name) for name in sheet.ignored_columns)
+        typer.echo(f"warning: {file}: columns ignored, not media-hub's: {names}", err=True)
     service = _service(ctx)
     _run(
-        lambda: service.import_sheet(sheet, dry_run=True),
-        lambda _preview: service.import_sheet(sheet),
+        lambda: service.import_sheet(sheet, dry_run=True, partial=partial),
+        lambda _preview: service.import_sheet(sheet, partial=partial),
         dry_run=dry_run,
         yes=yes,
         as_json=as_json,
@@ -217,30 +233,71 @@ def _run(
     as_json: bool,
 ) -> None:
     """Preview the changes, ask, apply them. With --yes there is no one to ask: the changes
-    are applied in one pass (which checks everything as the preview would) and then shown."""
+    are applied in one pass (which checks everything as the preview would) and then shown.
+    A partial run's refused rows are listed on stderr and make the exit status (after the
+    others are applied)."""
     shown: BulkOutcome | None = None
     if dry_run or not yes:
         shown = _listing_problems(preview)
         if not as_json:
-            _print_changes(shown.changes)
-        if dry_run or not shown.changes:
+            _print_outcome(shown)
+        if dry_run or not _anything(shown):
             if as_json:
                 output.print_json(_outcome_record(shown, applied=False))
-            elif shown.changes:
+            elif _anything(shown):
                 typer.echo(f"{_summary(shown)}; nothing was changed (dry run)")
             else:
                 typer.echo(_nothing_to_change(shown))
+            _list_refused(shown)
+            _refuse_rows(shown, applied=False)
             return
-        if not typer.confirm(f"Apply {_summary(shown)}?", default=False, err=True):
+        _list_refused(shown)
+        refused = f" ({_count(len(shown.refused), 'row')} refused)" if shown.refused else ""
+        if not typer.confirm(f"Apply {_summary(shown)}{refused}?", default=False, err=True):
             typer.echo("nothing was changed", err=True)
             raise typer.Exit(int(ExitStatus.ERROR))
     outcome = _listing_problems(lambda: apply(shown))
     if as_json:
-        output.print_json(_outcome_record(outcome, applied=bool(outcome.changes)))
-        return
+        output.print_json(_outcome_record(outcome, applied=_anything(outcome)))
+    else:
+        if shown is None:
+            _print_outcome(outcome)
+        typer.echo(_done(outcome) if _anything(outcome) else _nothing_to_change(outcome))
     if shown is None:
-        _print_changes(outcome.changes)
-    typer.echo(f"changed {_summary(outcome)}" if outcome.changes else _nothing_to_change(outcome))
+        _list_refused(outcome)
+    _refuse_rows(outcome, applied=_anything(outcome))
+
+
+def _anything(outcome: BulkOutcome) -> bool:
+    return bool(outcome.changes or outcome.created)
+
+
+def _print_outcome(outcome: BulkOutcome) -> None:
+    """Each change, each merged row and each new asset."""
+    _print_changes(outcome.changes)
+    for note in outcome.merged:
+        kept = f": {', '.join(note.kept)} kept as changed since" if note.kept else ""
+        typer.echo(
+            f"asset {note.asset_id}: row {note.row} read at version {note.read_version}, "
+            f"merged over version {note.version}{kept}"
+        )
+    for new in outcome.created:
+        series = f" in {new.series}" if new.series else ""
+        typer.echo(f"row {new.row}: new {new.kind}{series}: {_shown(new.title)}")
+
+
+def _list_refused(outcome: BulkOutcome) -> None:
+    """A partial run's refused rows, one a line on stderr (as a refusal lists them)."""
+    for problem in outcome.refused:
+        typer.echo(str(problem), err=True)
+
+
+def _refuse_rows(outcome: BulkOutcome, *, applied: bool) -> None:
+    """A partial run that refused rows ends as a refusal does (`BulkEditError`'s status)."""
+    from media_hub.catalog.bulk import BulkEditError
+
+    if outcome.refused:
+        raise BulkEditError(outcome.refused, others_applied=applied)
 
 
 def _listing_problems(call: Callable[[], T]) -> T:
@@ -256,16 +313,40 @@ def _listing_problems(call: Callable[[], T]) -> T:
 
 
 def _summary(outcome: BulkOutcome) -> str:
-    """`3 fields of 2 assets (1 asset as it was)`."""
-    assets = len({change.asset_id for change in outcome.changes})
-    text = f"{_count(len(outcome.changes), 'field')} of {_count(assets, 'asset')}"
-    if outcome.unchanged:
-        need = "needs" if outcome.unchanged == 1 else "need"
-        text += f" ({_count(outcome.unchanged, 'asset')} {need} no change)"
-    return text
+    """`3 fields of 2 assets and 2 new assets (1 asset as it was)`."""
+    parts = []
+    if outcome.changes:
+        assets = len({change.asset_id for change in outcome.changes})
+        parts.append(f"{_count(len(outcome.changes), 'field')} of {_count(assets, 'asset')}")
+    if outcome.created:
+        parts.append(f"{_count(len(outcome.created), 'new asset')}")
+    return " and ".join(parts) + _unchanged(outcome)
+
+
+def _done(outcome: BulkOutcome) -> str:
+    """`changed 3 fields of 2 assets, created 2 assets: 41, 42 (1 asset ...)`."""
+    parts = []
+    if outcome.changes:
+        assets = len({change.asset_id for change in outcome.changes})
+        parts.append(
+            f"changed {_count(len(outcome.changes), 'field')} of {_count(assets, 'asset')}"
+        )
+    if outcome.created:
+        ids = ", ".join(str(new.asset_id) for new in outcome.created)
+        parts.append(f"created {_count(len(outcome.created), 'asset')}: {ids}")
+    return ", ".join(parts) + _unchanged(outcome)
+
+
+def _unchanged(outcome: BulkOutcome) -> str:
+    if not outcome.unchanged:
+        return ""
+    need = "needs" if outcome.unchanged == 1 else "need"
+    return f" ({_count(outcome.unchanged, 'asset')} {need} no change)"
 
 
 def _nothing_to_change(outcome: BulkOutcome) -> str:
+    if outcome.refused and not outcome.unchanged:
+        return "nothing to change in the rows that pass"
     if not outcome.unchanged:
         return "nothing to change: no asset found"
     return f"nothing to change: {_count(outcome.unchanged, 'asset')} already as asked"
@@ -295,6 +376,23 @@ def _outcome_record(outcome: BulkOutcome, *, applied: bool) -> dict[str, object]
         "applied": applied,
         "changes": [_change_record(change) for change in outcome.changes],
         "unchanged": outcome.unchanged,
+        "created": [
+            {"row": new.row, "asset": new.asset_id, "kind": new.kind, "series": new.series}
+            for new in outcome.created
+        ],
+        "merged": [
+            {
+                "row": note.row,
+                "asset": note.asset_id,
+                "read_version": note.read_version,
+                "version": note.version,
+                "kept": list(note.kept),
+            }
+            for note in outcome.merged
+        ],
+        "refused": [
+            {"row": problem.row, "problem": problem.message} for problem in outcome.refused
+        ],
     }
 
 

@@ -24,9 +24,13 @@ def language_texts(option: str, pairs: Sequence[str]) -> dict[str, str]:
 
 
 def iso_date(option: str, value: str | None) -> date | None:
+    """A date as `catalog import` reads one too (`dates.parse_day`): the same text is taken
+    or refused on the command line and in a sheet."""
+    from media_hub.catalog.dates import parse_day
+
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError as exc:
-        raise UsageError(option, f"{value!r} is not a date; use YYYY-MM-DD") from exc
+        raise UsageError(option, str(exc)) from exc
