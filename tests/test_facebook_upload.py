@@ -89,7 +89,8 @@ def test_a_rate_limit_stops_the_batch_and_a_rerun_finishes(
     sandbox.app.facebook.page.throttle(code=32, count=1)
     error = _upload(runner, str(clip), "--series", "reports", *TITLE, code=1)
     first, *rest = error.strip().splitlines()
-    assert "rate limit" in first and first.startswith("error: Facebook")
+    assert "rate limit" in first
+    assert first.startswith("error: Facebook")
     assert rest == [f"not done yet: {clip}"]  # the batch names what is left
     assert videos(sandbox) == {}
     [done] = _upload(runner, str(clip), "--series", "reports", *TITLE)
@@ -101,7 +102,8 @@ def test_an_expired_token_says_how_to_renew(
 ) -> None:
     sandbox.app.facebook.page.expire_token()
     error = _upload(runner, str(clip), "--series", "reports", *TITLE, code=5)
-    assert "190" in error and "media-hub auth facebook" in error
+    assert "190" in error
+    assert "media-hub auth facebook" in error
     assert sandbox.app.facebook.page.account["page_token"] not in error
 
 
@@ -110,7 +112,7 @@ def test_texts_over_facebooks_limits_are_refused_before_any_call(
 ) -> None:
     monkeypatch.setenv("MEDIA_HUB_FACEBOOK_TITLE_MAX_CHARS", "10")
     error = _upload(runner, str(clip), "--series", "reports", *TITLE, code=1)
-    assert "title" in error and "facebook.title_max_chars" in error
+    assert "facebook.title_max_chars" in error
     assert not [r for r in sandbox.requests if r.path.startswith("/graph/")]
 
 
@@ -146,4 +148,4 @@ def test_the_publication_keeps_no_session_once_done(
         row = session.scalars(select(Publication).where(Publication.platform == "facebook")).one()
         assert row.remote_id == done["video_id"]
         assert row.session_uri is None
-        assert row.url and done["video_id"] in row.url
+        assert done["video_id"] in (row.url or "")
