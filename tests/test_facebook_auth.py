@@ -8,8 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from media_hub.cli import app
 from media_hub.hub import Hub
