@@ -149,3 +149,27 @@ def test_the_publication_keeps_no_session_once_done(
         assert row.remote_id == done["video_id"]
         assert row.session_uri is None
         assert done["video_id"] in (row.url or "")
+
+
+def test_publish_brings_an_edited_title_to_the_page(
+    fb_hub: Hub, sandbox: Sandbox, runner: CliRunner, clip: Path
+) -> None:
+    from media_hub.catalog.assets import AssetEdit
+
+    [done] = _upload(runner, str(clip), "--series", "reports", *TITLE)
+    plan = runner.invoke(app, ["publish", "--plan", "--json"])
+    assert plan.exit_code == 0, plan.output
+    assert json.loads(plan.stdout)["calls"] == []
+
+    fb_hub.catalog.edit(done["asset_id"], AssetEdit(titles={"ar": "منتدى التشغيل بالرباط"}))
+    [call] = json.loads(runner.invoke(app, ["publish", "--plan", "--json"]).stdout)["calls"]
+    assert (call["platform"], call["detail"]) == ("facebook", "title")
+    assert not videos(sandbox)[done["video_id"]]["title"].startswith("منتدى التشغيل بالرباط")
+
+    sandbox.app.facebook.page.throttle(code=613, count=1, after=1)  # the read goes through
+    stopped = runner.invoke(app, ["publish", "--apply", "--json"])
+    assert "1 change(s) left" in stopped.output
+    applied = runner.invoke(app, ["publish", "--apply", "--json"])
+    assert applied.exit_code == 0, applied.output
+    assert videos(sandbox)[done["video_id"]]["title"].startswith("منتدى التشغيل بالرباط")
+    assert json.loads(runner.invoke(app, ["publish", "--plan", "--json"]).stdout)["calls"] == []

@@ -85,7 +85,7 @@ class FacebookPage:
         with state.change() as data:
             data.setdefault("facebook", new_page())
         self._lock = threading.Lock()
-        self._throttled: list[int] = []  # rate-limit codes the next calls meet
+        self._throttled: list[int | None] = []  # what the next calls meet (None: nothing)
         self._transient = 0  # calls answered code 2 (transient) before the real answer
 
     # -- for tests and the demo ----------------------------------------------------------------
@@ -96,12 +96,12 @@ class FacebookPage:
             return {"page_id": fb["page"]["id"], "app_id": fb["app_id"],
                     "page_token": fb["page_token"], "app_secret": fb["app_secret"]}  # fmt: skip
 
-    def throttle(self, code: int = 4, count: int = 1) -> None:
-        """The next `count` calls meet rate limit `code`."""
+    def throttle(self, code: int = 4, count: int = 1, *, after: int = 0) -> None:
+        """`count` calls meet rate limit `code`, once `after` more have gone through."""
         if code not in RATE_LIMIT_MESSAGES:
             raise ValueError(f"not a rate limit code: {code}")
         with self._lock:
-            self._throttled.extend([code] * count)
+            self._throttled.extend([None] * after + [code] * count)
 
     def fail_transiently(self, count: int = 1) -> None:
         with self._lock:

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.platforms.base import Platform
+from media_hub.platforms.base import Platform, Synced, SyncedCall
 from media_hub.platforms.facebook import FACEBOOK
 from media_hub.platforms.facebook.settings import FacebookSettings
 from media_hub.platforms.youtube import UPLOAD_PROFILE
@@ -43,6 +43,23 @@ class Facebook(Platform):
 
     def reaching(self, hub: Hub) -> AbstractContextManager[None]:
         return _reaching()
+
+    def sync(self, hub: Hub, apply: bool) -> Synced:
+        from media_hub.platforms.facebook.sync import apply_page_sync, plan_page_sync
+
+        with self.reaching(hub):
+            plan = plan_page_sync(self.publisher(hub))
+            calls = [
+                SyncedCall(self.name, c.method, c.units, c.target, c.detail, c.changes)
+                for c in plan.calls
+            ]
+            left, stopped = len(calls), None
+            if apply:
+                result = apply_page_sync(plan)
+                left = len(result.left)
+                if result.stopped is not None:
+                    stopped = f"{result.stopped}; {left} change(s) left"
+        return Synced(self.name, calls, plan.reads, 0, left, plan.missing, stopped)
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
         """A video's texts as its series' template renders them, within Facebook's limits."""
