@@ -173,3 +173,27 @@ def test_publish_brings_an_edited_title_to_the_page(
     assert applied.exit_code == 0, applied.output
     assert videos(sandbox)[done["video_id"]]["title"].startswith("منتدى التشغيل بالرباط")
     assert json.loads(runner.invoke(app, ["publish", "--plan", "--json"]).stdout)["calls"] == []
+
+
+def test_adopt_catalogs_the_pages_videos_once_and_uploads_nothing(
+    fb_hub: Hub, sandbox: Sandbox, runner: CliRunner, clip: Path, tmp_path: Path
+) -> None:
+    [done] = _upload(runner, str(clip), "--series", "reports", *TITLE)
+    title = videos(sandbox)[done["video_id"]]["title"]
+    with fb_hub.db.session() as session:  # a fresh catalog's view: the Page's video is unknown
+        row = session.scalars(select(Publication).where(Publication.platform == "facebook")).one()
+        session.delete(row)
+    posts_before = [r for r in sandbox.requests if r.method == "POST"]
+
+    dry = runner.invoke(app, ["adopt", "facebook", "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    first = runner.invoke(app, ["adopt", "facebook", "--json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    [adopted] = report["adopted"]
+    assert adopted["video_id"] == done["video_id"]
+    assert adopted["series"] == "reports"  # the report template gives the texts back
+    assert title.startswith(adopted["title"])
+    again = json.loads(runner.invoke(app, ["adopt", "facebook", "--json"]).stdout)
+    assert again["adopted"] == []
+    assert [r for r in sandbox.requests if r.method == "POST"] == posts_before

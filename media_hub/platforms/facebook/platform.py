@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.platforms.base import Platform, Synced, SyncedCall
+from media_hub.platforms.base import AdoptReport, Platform, Synced, SyncedCall
 from media_hub.platforms.facebook import FACEBOOK
 from media_hub.platforms.facebook.settings import FacebookSettings
 from media_hub.platforms.youtube import UPLOAD_PROFILE
@@ -60,6 +60,12 @@ class Facebook(Platform):
                 if result.stopped is not None:
                     stopped = f"{result.stopped}; {left} change(s) left"
         return Synced(self.name, calls, plan.reads, 0, left, plan.missing, stopped)
+
+    def adopt(self, hub: Hub, dry_run: bool) -> AdoptReport:
+        from media_hub.platforms.facebook.adopt import adopt_facebook
+
+        with self.reaching(hub):
+            return adopt_facebook(hub, lambda: connect(hub), dry_run=dry_run)
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
         """A video's texts as its series' template renders them, within Facebook's limits."""

@@ -168,7 +168,7 @@ class FacebookUpload(Publisher[GraphClient]):
                 {"fields": "id,title,description,created_time", "type": "uploaded"},
                 doing=doing,
             ):
-                created = _time(video.get("created_time"))
+                created = graph_time(video.get("created_time"))
                 if (
                     str(video.get("id")) not in claimed
                     and (video.get("title") or "").strip() == texts.title
@@ -232,7 +232,7 @@ class FacebookUpload(Publisher[GraphClient]):
             return {remote_id for remote_id in ids if remote_id is not None}
 
 
-def _time(text: Any) -> datetime | None:
+def graph_time(text: Any) -> datetime | None:
     """Graph's `created_time` ("2026-12-06T10:00:00+0000") as an aware datetime."""
     if not isinstance(text, str):
         return None
