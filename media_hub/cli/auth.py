@@ -90,3 +90,41 @@ def auth_slideshare(
     credentials = SlideShareCredentials(username, api_key, secret, password)
     path = check_and_save(settings, credentials)
     typer.echo(f"checked and saved in {path} (readable by you only)")
+
+
+@auth_app.command("facebook")
+def auth_facebook(
+    ctx: typer.Context,
+    page_id: Annotated[str, typer.Option("--page-id", help="The Page's numeric id.")],
+    app_id: Annotated[str, typer.Option("--app-id", help="The Meta app's numeric id.")],
+    stdin: Annotated[
+        bool,
+        typer.Option(
+            "--stdin", help="Read the Page access token and the app secret as two lines of stdin."
+        ),
+    ] = False,
+) -> None:
+    """Save the Page's long-lived access token and the app secret (mode 0600) after checking
+    them with a call.
+
+    Both are asked without echo (or read from stdin), never given as options, so they stay out
+    of shell history. An institution's token comes from a System User of its Business Manager.
+    Example: media-hub auth facebook --page-id 123456789 --app-id 987654321
+    """
+    from media_hub.platforms.facebook.auth import check_and_save
+    from media_hub.platforms.facebook.credentials import FacebookCredentials
+
+    settings = state(ctx).settings
+    if stdin:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < 2:
+            raise ValidationError(
+                "stdin", "give the Page access token and the app secret on two lines"
+            )
+        token, secret = lines[0].strip(), lines[1].strip()
+    else:
+        token = typer.prompt("Page access token", hide_input=True).strip()
+        secret = typer.prompt("App secret", hide_input=True).strip()
+    credentials = FacebookCredentials(page_id, app_id, token, secret)
+    path, page = check_and_save(settings, credentials)
+    typer.echo(f"Page {page!r} checked; saved in {path} (readable by you only)")

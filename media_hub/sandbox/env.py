@@ -11,6 +11,7 @@ import json
 import shlex
 from pathlib import Path
 
+from media_hub.sandbox.facebook_page import save_credentials as save_facebook_credentials
 from media_hub.sandbox.server import Sandbox
 from media_hub.sandbox.slideshare_account import save_credentials
 
@@ -33,6 +34,8 @@ def write_settings(sandbox: Sandbox) -> dict[str, str]:
     )  # fmt: skip
     credentials = folder / "slideshare-credentials.json"
     save_credentials(sandbox.state, credentials)
+    facebook = folder / "facebook-credentials.json"
+    save_facebook_credentials(sandbox.app.facebook.page, facebook)
     settings = {
         "MEDIA_HUB_YOUTUBE_API_ENDPOINT": sandbox.url,
         "MEDIA_HUB_YOUTUBE_TOKEN_URI": sandbox.token_uri,
@@ -41,6 +44,9 @@ def write_settings(sandbox: Sandbox) -> dict[str, str]:
         "MEDIA_HUB_SLIDESHARE_API_BASE": sandbox.slideshare_api_base,
         "MEDIA_HUB_SLIDESHARE_CA_BUNDLE": str(sandbox.ca_cert),
         "MEDIA_HUB_SLIDESHARE_CREDENTIALS_FILE": str(credentials),
+        "MEDIA_HUB_FACEBOOK_GRAPH_BASE": sandbox.facebook_graph_base,
+        "MEDIA_HUB_FACEBOOK_CA_BUNDLE": str(sandbox.ca_cert),
+        "MEDIA_HUB_FACEBOOK_CREDENTIALS_FILE": str(facebook),
     }
     lines = [f"export {name}={shlex.quote(value)}" for name, value in settings.items()]
     (folder / ENV_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -31,6 +31,9 @@ from urllib.parse import parse_qsl, urlsplit
 from media_hub.sandbox import faults, oauth
 from media_hub.sandbox.analytics_api import AnalyticsApi
 from media_hub.sandbox.errors import ApiError, server_error
+from media_hub.sandbox.facebook_api import PREFIX as FACEBOOK_PREFIX
+from media_hub.sandbox.facebook_api import FacebookApi
+from media_hub.sandbox.facebook_page import GraphFailureError
 from media_hub.sandbox.playlists import PlaylistsApi
 from media_hub.sandbox.quota import QuotaTable, charge
 from media_hub.sandbox.slideshare_account import account as slideshare_account
@@ -71,6 +74,7 @@ class App:
         self.youtube = YouTubeApi(state, self.uploads, base_url)
         self.playlists = PlaylistsApi(state, base_url)
         self.slideshare = SlideShareApi(state, base_url)
+        self.facebook = FacebookApi(state)
         open_routes = [
             Route("GET", "/o/oauth2/auth", lambda r: oauth.authorize(state, r)),
             Route("POST", "/token", lambda r: oauth.token(state, r)),
@@ -108,12 +112,19 @@ class App:
             if request.path.startswith(faults.ADMIN_PREFIX):
                 return faults.admin(self.faults, self.state, request)
             fault = self.faults.take(request.method, request.path)
+            graph = request.path.startswith(FACEBOOK_PREFIX)
+            if fault is not None and graph and fault.kind in faults.STATUS_KINDS:
+                return GraphFailureError("An unexpected error has occurred. Please retry your "
+                                         "request later.", 2, status=int(fault.kind),
+                                         transient=True).response()  # fmt: skip
             if fault is not None:
                 replaced = faults.outcome(fault, request)
                 if replaced is not None:
                     return replaced
             if request.path.startswith(SLIDESHARE_PREFIX):
                 return self.slideshare.handle(request)
+            if request.path.startswith(FACEBOOK_PREFIX):
+                return self.facebook.handle(request)
             route = self.routes.get((request.method, request.path))
             if route is None:
                 raise ApiError("notFound", f"No method {request.method} {request.path}.")
@@ -308,6 +319,11 @@ class Sandbox:
     @property
     def slideshare_api_base(self) -> str:
         return self.url + SLIDESHARE_PREFIX
+
+    @property
+    def facebook_graph_base(self) -> str:
+        """The Graph API's root (the version follows it), as `facebook.graph_base`."""
+        return self.url + FACEBOOK_PREFIX.rstrip("/")
 
     @property
     def slideshare_account(self) -> dict[str, str]:

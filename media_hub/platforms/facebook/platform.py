@@ -1,0 +1,101 @@
+"""Facebook Page videos as a `Platform`: one folder, registered by an entry point.
+
+Not a default route: a series sends its videos to Facebook when it lists it
+(`platforms = ["youtube", "facebook"]`). Meta counts calls against rolling rate limits, not a
+daily quota: a rate-limit error stops the batch, and the job waits the time Meta estimates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from media_hub.catalog.vocabulary import AssetKind
+from media_hub.platforms.base import AdoptReport, Platform, Synced, SyncedCall
+from media_hub.platforms.facebook import FACEBOOK
+from media_hub.platforms.facebook.settings import FacebookSettings
+from media_hub.platforms.youtube import UPLOAD_PROFILE
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from media_hub.catalog.lint import LintFacts, LintProblem
+    from media_hub.hub import Hub
+    from media_hub.platforms.facebook.client import GraphClient
+    from media_hub.platforms.facebook.publisher import FacebookUpload
+
+
+class Facebook(Platform):
+    name = FACEBOOK
+    label = "Facebook"
+    kinds: ClassVar[frozenset[AssetKind]] = frozenset({AssetKind.VIDEO})
+    home_word = "Page"
+    default_route = False
+    remote_id_word = "video_id"
+    settings_model = FacebookSettings
+    upload_profile = UPLOAD_PROFILE
+
+    def publisher(self, hub: Hub) -> FacebookUpload:
+        from media_hub.platforms.facebook.publisher import FacebookUpload
+
+        return FacebookUpload(hub, lambda: connect(hub))
+
+    def reaching(self, hub: Hub) -> AbstractContextManager[None]:
+        return _reaching()
+
+    def sync(self, hub: Hub, apply: bool) -> Synced:
+        from media_hub.platforms.facebook.sync import apply_page_sync, plan_page_sync
+
+        with self.reaching(hub):
+            plan = plan_page_sync(self.publisher(hub))
+            calls = [
+                SyncedCall(self.name, c.method, c.units, c.target, c.detail, c.changes)
+                for c in plan.calls
+            ]
+            left, stopped = len(calls), None
+            if apply:
+                result = apply_page_sync(plan)
+                left = len(result.left)
+                if result.stopped is not None:
+                    stopped = f"{result.stopped}; {left} change(s) left"
+        return Synced(self.name, calls, plan.reads, 0, left, plan.missing, stopped)
+
+    def adopt(self, hub: Hub, dry_run: bool) -> AdoptReport:
+        from media_hub.platforms.facebook.adopt import adopt_facebook
+
+        with self.reaching(hub):
+            return adopt_facebook(hub, lambda: connect(hub), dry_run=dry_run)
+
+    def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
+        """A video's texts as its series' template renders them, within Facebook's limits."""
+        from media_hub.catalog.lint import rendered_problems
+        from media_hub.platforms.facebook.metadata import render_video_texts
+
+        limits = FacebookSettings()  # the defaults: the lint sees no hub's settings
+
+        def render(series: Mapping[str, Any], template: Any, name: str) -> object:
+            return render_video_texts(
+                asset, series, template, name, limits, now=facts.now, topics=facts.topic_names
+            )
+
+        return rendered_problems(asset, facts, AssetKind.VIDEO, render)
+
+
+@contextmanager
+def _reaching() -> Iterator[None]:
+    """Network failures outside the client's own handling, as one line."""
+    import requests
+
+    from media_hub.errors import RemoteError
+
+    try:
+        yield
+    except requests.RequestException as exc:
+        raise RemoteError("Facebook", "connection", f"cannot reach Facebook ({exc})") from exc
+
+
+def connect(hub: Hub) -> GraphClient:
+    from media_hub.platforms.facebook.connect import graph_client
+
+    return graph_client(hub.settings)
