@@ -7,19 +7,24 @@ exactly what the real run would.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from media_hub.catalog import bulk, lint, revert, sheet_import
 from media_hub.catalog.bulk import BulkOutcome
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.definitions import read_definitions
 from media_hub.catalog.editable import FieldChange
+from media_hub.catalog.models import Playlist, Series, Topic
 from media_hub.catalog.query import AssetQuery, asset_records_by_id, find_asset_ids
 from media_hub.catalog.querylang import Assignment
 from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.spreadsheet import Sheet, SheetFormat, write_sheet
+from media_hub.catalog.xlsx_writer import Choice, SheetValues
 from media_hub.errors import ValidationError
 
 
@@ -32,7 +37,8 @@ class LibrarianService:
         with self.catalog.session() as session:
             ids = find_asset_ids(session, query)
             records = asset_records_by_id(session, ids)
-        return write_sheet(path, (records[asset_id] for asset_id in ids), sheet_format)
+            values = sheet_values(session) if sheet_format is SheetFormat.XLSX else None
+        return write_sheet(path, (records[asset_id] for asset_id in ids), sheet_format, values)
 
     def import_sheet(
         self,
@@ -81,3 +87,16 @@ class LibrarianService:
         with self.catalog.session(dry_run=dry_run, user=user) as session:
             changes = revert.revert_asset(session, asset_id, version)
             return asset_records_by_id(session, [asset_id])[asset_id], changes
+
+
+def sheet_values(session: Session) -> SheetValues:
+    """The series, playlists and topics an exported workbook offers in its dropdowns."""
+
+    def choices(rows: Iterable[Series | Playlist | Topic]) -> list[Choice]:
+        return [Choice(row.slug, row.names) for row in rows]
+
+    return SheetValues(
+        series=choices(session.scalars(select(Series).order_by(Series.slug))),
+        playlists=choices(session.scalars(select(Playlist).order_by(Playlist.slug))),
+        topics=choices(session.scalars(select(Topic).order_by(Topic.slug))),
+    )

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from media_hub.catalog.vocabulary import LANGUAGES
+from media_hub.catalog.xlsx_writer import SheetValues, write_xlsx
 from media_hub.csv_cells import InertWriter, restored
 from media_hub.errors import MediaHubError
 
@@ -111,13 +112,19 @@ def record_cells(record: Mapping[str, Any]) -> list[Cell]:
     return [values[column] for column in COLUMNS]
 
 
-def write_sheet(path: Path, records: Iterable[Mapping[str, Any]], sheet_format: SheetFormat) -> int:
-    """Write the records to `path` (replaced whole, never left half-written); returns the count."""
+def write_sheet(
+    path: Path,
+    records: Iterable[Mapping[str, Any]],
+    sheet_format: SheetFormat,
+    values: SheetValues | None = None,
+) -> int:
+    """Write the records to `path` (replaced whole, never left half-written); returns the count.
+    An xlsx also lists `values` (series, playlists, topics) for its dropdowns."""
     partial = path.with_name(f".{path.name}.partial")
     rows = (record_cells(record) for record in records)
     try:
         if sheet_format is SheetFormat.XLSX:
-            count = _write_xlsx(partial, rows)
+            count = write_xlsx(partial, COLUMNS, rows, values)
         else:
             count = _write_csv(partial, rows)
         partial.replace(path)
@@ -137,31 +144,6 @@ def _write_csv(path: Path, rows: Iterable[Sequence[Cell]]) -> int:
         for row in rows:
             writer.writerow(row)
             count += 1
-    return count
-
-
-def _write_xlsx(path: Path, rows: Iterable[Sequence[Cell]]) -> int:
-    from openpyxl import Workbook  # imported here: it costs 0.2 s that other commands spare
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("assets")
-    sheet.freeze_panes = "C2"
-    sheet.append(COLUMNS)
-    count = 0
-    for row in rows:
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, str) and value.startswith("="):
-                # openpyxl would store it as a formula; a title is text.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-        count += 1
-    workbook.save(path)
     return count
 
 

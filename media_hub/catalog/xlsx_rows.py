@@ -12,6 +12,7 @@ has parsed N rows. These are openpyxl 3.1's reader classes (`ExcelReader`,
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -28,7 +29,11 @@ def first_sheet_rows(stream: IO[bytes], columns: int) -> Iterator[list[Any]]:
 
     reader = PartsReader(stream, read_only=True, data_only=True)
     try:
-        reader.read()
+        with warnings.catch_warnings():
+            # Names that belong to a sheet (the filter an export or Excel sets) find no sheet
+            # here, which openpyxl warns about on stderr; the rows do not need them.
+            warnings.filterwarnings("ignore", "Defined names for sheet", UserWarning)
+            reader.read()
         targets = [
             rel.target
             for _sheet, rel in reader.parser.find_sheets()
