@@ -75,6 +75,7 @@ def validations(sheet: Worksheet) -> dict[str, Any]:
     for validation in sheet.data_validations.dataValidation:
         for area in validation.sqref.ranges:
             first_col, first_row, last_col, _last_row = range_boundaries(str(area))
+            assert first_col is not None, str(area)
             assert (first_col, first_row) == (last_col, 2), str(area)
             found[COLUMNS[first_col - 1]] = validation
     return found
