@@ -128,7 +128,8 @@ def column_widths(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> lis
             if value is None or widths[position] >= MAX_WIDTH:
                 continue
             text = value if isinstance(value, str) else str(value)
-            if 2 * len(text) > widths[position]:  # else it cannot be wider
+            # A text shows at most as wide as its length (twice that, with wide characters).
+            if len(text) * (1 if text.isascii() else 2) > widths[position]:
                 widths[position] = max(widths[position], text_width(text))
     return [min(MAX_WIDTH, max(MIN_WIDTH, width + _PADDING)) for width in widths]
 
