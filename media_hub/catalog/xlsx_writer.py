@@ -31,6 +31,7 @@ from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 Cell = str | int | None
 # openpyxl's write-only sheet borrows most of its attributes from the ordinary one (column
@@ -265,55 +266,56 @@ _STRICT = ("series", "kind", "status", "default_language")
 def _add_validations(
     sheet: WriteOnlySheet, columns: Sequence[str], groups: Sequence[_Group]
 ) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+    """Each column's validation or input message, from row 2 to the sheet's last row."""
     listed = {group.title: group for group in groups}
     for position, name in enumerate(columns, start=1):
-        letter = _letter(position)
-        area = f"{letter}2:{letter}{_LAST_ROW}"
-        validation: DataValidation | None = None
-        group = listed.get(name)
-        if name in _STRICT and group is not None and group.choices:
-            where = f"in the list, or in the sheet '{VALUES_SHEET}'"
-            validation = DataValidation(
-                type="list", formula1=group.name, allow_blank=name != "status",
-                showErrorMessage=True, errorTitle=name, error=f"Choose a {name} {where}.",
-                showInputMessage=True, promptTitle=name, prompt=f"Choose a {name} {where}.",
-            )  # fmt: skip
-            if name in LOCKED_COLUMNS:
-                validation.prompt = (
-                    f"Fixed once the asset exists; for a new row (no id) choose one {where}."
-                )
-        elif name in ("topics", "playlists"):
-            validation = DataValidation(
-                showInputMessage=True, promptTitle=name,
-                prompt=f"Slugs from the sheet '{VALUES_SHEET}', separated by spaces, "
-                "as in: cv job-search",
-            )  # fmt: skip
-        elif name in ("id", "version"):
-            validation = DataValidation(
-                showInputMessage=True,
-                promptTitle=name,
-                prompt="Written by media-hub: leave it as it is (empty on a new row).",
-            )
-        elif name in ("season", "episode"):
-            validation = DataValidation(
-                type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
-                showErrorMessage=True, errorTitle=name, error="A whole number, 1 or more.",
-            )  # fmt: skip
-        elif name == "recorded_date":
-            validation = DataValidation(
-                showInputMessage=True, promptTitle=name, prompt="A day, as 2014-03-12."
-            )
-        elif name.startswith("title."):
-            validation = DataValidation(
-                type="textLength", operator="lessThanOrEqual", formula1=str(TITLE_MAX_CHARS),
-                allow_blank=True, showErrorMessage=True, errorTitle=name,
-                error=f"At most {TITLE_MAX_CHARS} characters (YouTube's limit).",
-            )  # fmt: skip
+        validation = _validation(name, listed.get(name))
         if validation is not None:
-            validation.add(area)
+            letter = _letter(position)
+            validation.add(f"{letter}2:{letter}{_LAST_ROW}")
             sheet.data_validations.append(validation)
+
+
+def _validation(name: str, group: _Group | None) -> DataValidation | None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def message(text: str) -> DataValidation:
+        return DataValidation(showInputMessage=True, promptTitle=name, prompt=text)
+
+    def refusal(**rule: Any) -> DataValidation:
+        return DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=name, **rule)
+
+    if name in _STRICT and group is not None and group.choices:
+        where = f"in the list, or in the sheet '{VALUES_SHEET}'"
+        validation = refusal(type="list", formula1=group.name, error=f"Choose a {name} {where}.")
+        validation.allow_blank = name != "status"
+        validation.showInputMessage = True
+        validation.promptTitle = name
+        validation.prompt = (
+            f"Fixed once the asset exists; for a new row (no id) choose one {where}."
+            if name in LOCKED_COLUMNS
+            else f"Choose a {name} {where}."
+        )
+        return validation
+    if name in ("topics", "playlists"):  # lists: no dropdown can hold them
+        return message(
+            f"Slugs from the sheet '{VALUES_SHEET}', separated by spaces, as in: cv job-search"
+        )
+    if name in ("id", "version"):
+        return message("Written by media-hub: leave it as it is (empty on a new row).")
+    if name == "recorded_date":
+        return message("A day, as 2014-03-12.")
+    if name in ("season", "episode"):
+        return refusal(
+            type="whole", operator="greaterThanOrEqual", formula1="1",
+            error="A whole number, 1 or more.",
+        )  # fmt: skip
+    if name.startswith("title."):
+        return refusal(
+            type="textLength", operator="lessThanOrEqual", formula1=str(TITLE_MAX_CHARS),
+            error=f"At most {TITLE_MAX_CHARS} characters (YouTube's limit).",
+        )  # fmt: skip
+    return None
 
 
 def _write_values(workbook: Workbook, groups: Sequence[_Group]) -> None:
