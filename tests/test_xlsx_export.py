@@ -186,7 +186,9 @@ def test_dropdowns_offer_the_catalog_values_from_the_values_sheet(
         assert validation.showErrorMessage, column
         assert named_values(workbook, name) == values, column
     assert found["series"].allow_blank  # a new row's series may wait
-    assert found["status"].allow_blank is False
+    assert found["status"].allow_blank  # a new row starts as a draft
+    # a series' name is imported too: typing one is warned about, not refused
+    assert (found["series"].errorStyle, found["kind"].errorStyle) == ("warning", None)
     # Cells holding lists cannot be strict dropdowns: a message says what to type.
     for column in ("topics", "playlists"):
         assert found[column].type is None, column

@@ -288,7 +288,9 @@ def _validation(name: str, group: _Group | None) -> DataValidation | None:
     if name in _STRICT and group is not None and group.choices:
         where = f"in the list, or in the sheet '{VALUES_SHEET}'"
         validation = refusal(type="list", formula1=group.name, error=f"Choose a {name} {where}.")
-        validation.allow_blank = name != "status"
+        if name == "series":  # the import takes a series' name too: warn, do not refuse
+            validation.errorStyle = "warning"
+            validation.error = f"Not a series slug; choose one {where} (a name there will do)."
         validation.showInputMessage = True
         validation.promptTitle = name
         validation.prompt = (
@@ -299,7 +301,8 @@ def _validation(name: str, group: _Group | None) -> DataValidation | None:
         return validation
     if name in ("topics", "playlists"):  # lists: no dropdown can hold them
         return message(
-            f"Slugs from the sheet '{VALUES_SHEET}', separated by spaces, as in: cv job-search"
+            f"Slugs or names from the sheet '{VALUES_SHEET}', separated by ; or , as in: "
+            "cv; Entretien d'embauche"
         )
     if name in ("id", "version"):
         return message("Written by media-hub: leave it as it is (empty on a new row).")
