@@ -32,7 +32,7 @@ from media_hub.catalog.xlsx_writer import (
 from media_hub.hub import Hub
 from media_hub.media import libreoffice
 from tests.librarian_helpers import make_shelf
-from tests.test_refusals import invoke
+from tests.test_refusals import invoke, invoke_json
 
 SQLITE_ONLY = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 needs_calc = pytest.mark.skipif(
@@ -227,6 +227,33 @@ def test_an_exported_workbook_imports_as_nothing_changed(
         result = invoke(runner, "catalog", "import", str(path), "--dry-run")
 
     assert result.stdout == "nothing to change: 4 assets already as asked\n"
+
+
+@SQLITE_ONLY
+def test_a_row_added_to_the_workbook_becomes_an_asset(
+    hub: Hub, shelf: dict[str, int], runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "assets.xlsx"
+    invoke(runner, "catalog", "export", "-o", str(path))
+    workbook = load_workbook(path)
+    new = dict.fromkeys(COLUMNS, None) | {
+        "kind": "video", "series": "advisory-clips", "episode": 9,
+        "title.ar": "كيف تستعد للمقابلة؟", "topics": "cv; Entretien d'embauche",
+    }  # fmt: skip
+    workbook.worksheets[0].append([new[name] for name in COLUMNS])
+    workbook.save(path)  # as a librarian's spreadsheet saves it, with the values sheet
+
+    result = invoke(runner, "catalog", "import", str(path), "--yes")
+
+    assert "row 6: new video in advisory-clips: كيف تستعد للمقابلة؟\n" in result.stdout
+    (added,) = [
+        asset
+        for asset in invoke_json(runner, "catalog", "list", "series:advisory-clips", "--json")
+        if asset["episode"] == 9
+    ]
+    assert (added["titles"], added["topics"]) == (
+        {"ar": "كيف تستعد للمقابلة؟"}, ["cv", "job-interview"],
+    )  # fmt: skip
 
 
 # Measuring texts, without a catalog
