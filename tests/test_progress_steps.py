@@ -10,6 +10,10 @@ import pytest
 from rich.console import Console
 
 from media_hub import progress
+from media_hub.catalog.assets import NewAsset
+from media_hub.catalog.librarian import LibrarianService
+from media_hub.catalog.spreadsheet import read_sheet
+from media_hub.catalog.vocabulary import AssetKind
 from media_hub.cli.steps import StepWatcher
 from media_hub.hub import Hub
 from media_hub.platforms.slideshare.adopt import adopt_slideshare
@@ -113,3 +117,19 @@ def test_adopting_and_converting_report_their_steps(deck_hub: Hub, sandbox: Sand
     assert [(kind, count) for kind, _, count, _ in cataloguing] == [
         ("begin", 2), ("update", 1), ("update", 2), ("end", 2)
     ]  # fmt: skip
+
+
+def test_an_import_reports_the_rows_it_checks(hub: Hub, tmp_path: Path) -> None:
+    first = hub.catalog.add(NewAsset(kind=AssetKind.VIDEO, series="reports", titles={"fr": "Un"}))
+    second = hub.catalog.add(NewAsset(kind=AssetKind.VIDEO, series="reports", titles={"fr": "De"}))
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        f"id,version,title.fr\n{first['id']},1,Un bis\n{second['id']},1,Deux\n", encoding="utf-8"
+    )
+    recorder = Recorder()
+    with progress.watched_by(recorder):
+        LibrarianService(hub.db).import_sheet(read_sheet(sheet))
+    checking = [(kind, count) for kind, label, count, _ in recorder.events
+                if label == "checking the rows"]  # fmt: skip
+    assert checking == [("begin", 2), ("update", 1), ("update", 2), ("end", 2)]
+    assert hub.catalog.show(second["id"])["titles"]["fr"] == "Deux"

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from media_hub import progress
 from media_hub.catalog import merge, names
 from media_hub.catalog.assets import NewAsset
 from media_hub.catalog.bulk import (
@@ -64,7 +65,8 @@ def import_sheet(session: Session, sheet: Sheet, *, partial: bool = False) -> Bu
     merged: list[Merged] = []
     unchanged = 0
     refused = {problem.row for problem in problems}  # a cell that means nothing
-    for asset_id, row in editing.items():
+    checking = progress.counted("checking the rows", editing.items(), len(editing))
+    for asset_id, row in checking:
         record = current.get(asset_id)
         if record is None:
             problems.append(Problem(f"asset {asset_id} not found", row.number))
@@ -87,9 +89,11 @@ def import_sheet(session: Session, sheet: Sheet, *, partial: bool = False) -> Bu
                 creations.append(PlannedCreate(_new_asset(row, vocabulary), row.number))
             except ValidationError as exc:
                 problems.append(problem_of(row.number, None, exc))
-    return apply_planned(
-        session, planned, problems, unchanged, creations=creations, merged=merged, partial=partial
-    )
+    with progress.step("applying the sheet"):
+        return apply_planned(
+            session, planned, problems, unchanged, creations=creations, merged=merged,
+            partial=partial,
+        )  # fmt: skip
 
 
 def _plan_edit(
