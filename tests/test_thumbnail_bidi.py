@@ -7,11 +7,15 @@ by hand; and in pixels, where the digits of a year sit in the drawn Arabic line.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from bidi import get_display
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from media_hub.media.bidi_order import segments
 from media_hub.media.textshaping import FAUX_BOLD, Run, Shaper, script_of
@@ -134,3 +138,19 @@ def test_tifinagh_is_drawn_as_heavy_as_the_bold_latin_beside_it() -> None:
     assert run.stroke == round(size * FAUX_BOLD)
     [latin_run] = Shaper("latin", "fr", bold).runs("l", size)
     assert latin_run.stroke == 0  # a real bold face is never stroked
+
+
+def test_the_readme_sheet_is_what_the_code_draws(tmp_path: Path) -> None:
+    """docs/thumbnail-scripts.png is in the README and is what the script draws today."""
+    root = Path(__file__).parent.parent
+    assert "(docs/thumbnail-scripts.png)" in (root / "README.md").read_text(encoding="utf-8")
+    drawn = tmp_path / "sheet.png"
+    subprocess.run(
+        [sys.executable, str(root / "scripts/thumbnail_scripts_sheet.py"), str(drawn)],
+        check=True,
+        cwd=root,
+    )
+    with Image.open(root / "docs/thumbnail-scripts.png") as shipped, Image.open(drawn) as fresh:
+        assert shipped.size == fresh.size
+        difference = ImageChops.difference(shipped.convert("RGB"), fresh.convert("RGB"))
+        assert max(ImageStat.Stat(difference).mean) < 1.0
