@@ -121,7 +121,7 @@ def main() -> None:
         template = definitions.templates[SERIES[slug]]
         for lang in asset["titles"]:
             context = build_context(asset, series[slug], template, lang, topics=topics)
-            jobs += [(template.title, context), (template.description, context)]
+            jobs += [(template.text(key, lang), context) for key in ("title", "description")]
             jobs += [(tag, context) for tag in template.tags if lang == "ar"]
     plain = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     compiled = {source: plain.from_string(source) for source in {source for source, _ in jobs}}

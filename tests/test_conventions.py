@@ -85,7 +85,14 @@ def test_a_series_no_longer_in_the_files_is_kept_and_reported(hub: Hub, runner: 
         ("series.toml", 'numbering = "none"', 'numbering = "chapters"', "numbering"),
         ("topics.toml", "[topics.cv]", "[topics.cv]\ncolour = 'red'", "topics.cv.colour"),
         ("playlists.toml", '\nkind = "deck"', '\nkind = "podcast"', "kind"),
-        ("templates/report.toml", 'title = "', 'title = "{% if %}', "title: template error"),
+        ("templates/deck.toml", 'title = "', 'title = "{% if %}', "title: template error"),
+        (
+            "templates/report.toml",
+            'title = { ar = "',
+            'title = { ar = "{% if %}',
+            "title.ar: template error",
+        ),
+        ("templates/report.toml", 'title = { ar = "', 'title = { xx = "x", ar = "', "title: "),
     ],
 )  # fmt: skip
 def test_a_mistake_names_the_file_and_key_and_changes_nothing(

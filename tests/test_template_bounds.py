@@ -161,7 +161,9 @@ def test_catalog_lint_names_the_template_instead_of_hanging(tmp_path: Path) -> N
     made = media_hub("init", str(hub))
     assert made.returncode == 0, made.stderr
     advisory.write_text(
-        advisory.read_text(encoding="utf-8").replace('title = "', f'title = "{loop}', 1),
+        advisory.read_text(encoding="utf-8").replace(
+            'ar = "{{ title }}', f'ar = "{loop}{{{{ title }}}}', 1
+        ),
         encoding="utf-8",
     )
     added = media_hub(

@@ -18,10 +18,24 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from media_hub.catalog import rules
-from media_hub.catalog.vocabulary import AssetKind, Numbering, PlaylistOrder, Privacy
+from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, Numbering, PlaylistOrder, Privacy
 from media_hub.errors import ConventionsError, ValidationError
 
 REQUIRED_NAME_LANGUAGES = ("ar", "fr")
+# Languages that stand in when a series name, a footer, a template text or a topic name is
+# missing in the asset's language: the two every series has, French first since readers of
+# an English or Tamazight localization are likelier to read French than Arabic.
+# `catalog lint` warns whenever one stands in.
+LANGUAGE_FALLBACK = ("fr", "ar")
+TEXT_KEYS = ("title", "description")
+
+
+def in_language(values: Mapping[str, str], lang: str) -> tuple[str, str] | None:
+    """The value in `lang`, else in the fallback languages: (language used, value)."""
+    for candidate in (lang, *LANGUAGE_FALLBACK):
+        if candidate in values:
+            return candidate, values[candidate]
+    return None
 
 
 class _Definition(BaseModel):
@@ -98,8 +112,9 @@ class TemplateDefinition(_Definition):
     """Jinja2 texts that build a platform's metadata from an asset (rendered when publishing),
     with the series' branding and thumbnail style."""
 
-    title: str
-    description: str
+    # One text for every language, or one a language ({ ar = "...", fr = "...", zgh = "..." }).
+    title: str | dict[str, str]
+    description: str | dict[str, str]
     tags: list[str] = Field(default_factory=list)
     category: str | None = None
     privacy: Privacy = Privacy.PUBLIC
@@ -109,6 +124,31 @@ class TemplateDefinition(_Definition):
     footer: dict[str, str] = Field(default_factory=dict)
     branding: BrandingDefinition = Field(default_factory=BrandingDefinition)
     thumbnail: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("title", "description", "footer")
+    @classmethod
+    def _per_language(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+        unknown = (
+            [lang for lang in value if lang not in LANGUAGES] if isinstance(value, dict) else []
+        )
+        if unknown:
+            raise ValueError(f"unknown language {unknown[0]!r}; use one of {', '.join(LANGUAGES)}")
+        if isinstance(value, dict) and value and not any(k in value for k in LANGUAGE_FALLBACK):
+            raise ValueError(f"give it in {' or '.join(LANGUAGE_FALLBACK)} too, to fall back on")
+        return value
+
+    def text(self, key: str, lang: str) -> str:
+        """The template text `key` (title or description) for `lang`, or its fallback."""
+        value: str | dict[str, str] = getattr(self, key)
+        if isinstance(value, str):
+            return value
+        found = in_language(value, lang)
+        return "" if found is None else found[1]
+
+    def sources(self, key: str) -> dict[str, str]:
+        """Every text of `key` by language ("" for a text shared by all languages)."""
+        value: str | dict[str, str] = getattr(self, key)
+        return {"": value} if isinstance(value, str) else dict(value)
 
     @field_validator("tags")
     @classmethod
@@ -198,13 +238,15 @@ def _read_template(path: Path) -> TemplateDefinition:
             _branding_file(path, f"branding.{key}", relative)
     _thumbnail_logo(path, template)
     environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
-    for key in ("title", "description"):
-        try:
-            environment.parse(getattr(template, key))
-        except jinja2.TemplateSyntaxError as exc:
-            raise ConventionsError(
-                str(path), f"{key}: template error line {exc.lineno}: {exc.message}"
-            ) from exc
+    for key in TEXT_KEYS:
+        for lang, source in template.sources(key).items():
+            where = f"{key}.{lang}" if lang else key
+            try:
+                environment.parse(source)
+            except jinja2.TemplateSyntaxError as exc:
+                raise ConventionsError(
+                    str(path), f"{where}: template error line {exc.lineno}: {exc.message}"
+                ) from exc
     return template
 
 

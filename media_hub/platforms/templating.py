@@ -20,16 +20,11 @@ from typing import Any
 
 import jinja2
 
-from media_hub.catalog.definitions import TemplateDefinition
+from media_hub.catalog.definitions import TemplateDefinition, in_language
 from media_hub.catalog.vocabulary import LANGUAGES
 from media_hub.errors import ConventionsError, ValidationError
 from media_hub.platforms.template_budget import refuse_over, render_budget
 from media_hub.platforms.template_sandbox import BoundedSandbox
-
-# Languages that stand in when a footer or a topic name is missing in the asset's language:
-# the two every series has, French first since readers of an English or Tamazight
-# localization are likelier to read French than Arabic.
-LANGUAGE_FALLBACK = ("fr", "ar")
 
 # Jinja2 names the source of a template built from a string "<template>".
 _TEMPLATE_FILENAME = "<template>"
@@ -58,11 +53,18 @@ class MissingValue(jinja2.StrictUndefined):
 
 @dataclass(frozen=True)
 class SeriesView:
-    """What a template sees of a series: its slug, names and descriptions by language."""
+    """What a template sees of a series: its slug, names and descriptions by language, and
+    its name in the language being rendered (`series.name`, else French, else Arabic)."""
 
     slug: str
     names: Mapping[str, str] = field(default_factory=dict)
     descriptions: Mapping[str, str] = field(default_factory=dict)
+    lang: str = ""
+
+    @property
+    def name(self) -> str:
+        found = in_language(self.names, self.lang)
+        return "" if found is None else found[1]
 
 
 def _make_environment() -> BoundedSandbox:
@@ -158,13 +160,11 @@ def template_path(template_name: str) -> str:
 
 def footer(template: TemplateDefinition, lang: str) -> str:
     """The template's footer in `lang`, else in French, else in Arabic, else nothing."""
-    for candidate in (lang, *LANGUAGE_FALLBACK):
-        if candidate in template.footer:
-            return template.footer[candidate]
-    return ""
+    found = in_language(template.footer, lang)
+    return "" if found is None else found[1]
 
 
-def series_view(series: Mapping[str, Any] | None) -> SeriesView | None:
+def series_view(series: Mapping[str, Any] | None, lang: str = "") -> SeriesView | None:
     """The template's view of a `series_record` (None for an asset outside any series)."""
     if series is None:
         return None
@@ -172,6 +172,7 @@ def series_view(series: Mapping[str, Any] | None) -> SeriesView | None:
         slug=str(series["slug"]),
         names=dict(series.get("names") or {}),
         descriptions=dict(series.get("descriptions") or {}),
+        lang=lang,
     )
 
 
@@ -184,10 +185,9 @@ def topic_names(
     names = []
     for slug in slugs:
         by_language = topics.get(slug, {})
-        for candidate in (lang, *LANGUAGE_FALLBACK):
-            if candidate in by_language:
-                names.append(by_language[candidate])
-                break
+        found = in_language(by_language, lang)
+        if found is not None:
+            names.append(found[1])
     return names
 
 
@@ -207,7 +207,7 @@ def build_context(
     context = {
         "title": titles.get(lang, ""),
         "description": descriptions.get(lang) or descriptions.get(default_language) or "",
-        "series": series_view(series),
+        "series": series_view(series, lang),
         "lang": lang,
         "default_language": default_language,
         "topics": slugs,
@@ -241,8 +241,8 @@ def render_texts(
     context = build_context(asset, series, template, lang, topics=topics)
     render = _renderer(template_name, asset, lang, context)
     return RenderedTexts(
-        title=render("title", template.title),
-        description=render("description", template.description),
+        title=render("title", template.text("title", lang)),
+        description=render("description", template.text("description", lang)),
     )
 
 

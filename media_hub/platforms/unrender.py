@@ -116,12 +116,13 @@ def _match_language(
         )  # fmt: skip
 
     for present in _optional_sets():
-        title_values = _fit(marked(template.title, present), title)
+        title_values = _fit(marked(template.text("title", lang), present), title)
         if title_values is None:
             continue
-        description_values = _fit(marked(template.description, present), description)
+        source = template.text("description", lang)
+        description_values = _fit(marked(source, present), description)
         if description_values is None:  # an empty description renders the template's rest
-            description_values = _fit(marked(template.description, present, True), description)
+            description_values = _fit(marked(source, present, True), description)
             if description_values is None:
                 continue
             description_values["description"] = ""
