@@ -7,6 +7,7 @@ can run the lint in its own CI and read the failures as a to-do list.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_hub.catalog import records, rules
-from media_hub.catalog.definitions import Definitions, TemplateDefinition
+from media_hub.catalog.definitions import (
+    LANGUAGE_FALLBACK,
+    TEXT_KEYS,
+    Definitions,
+    TemplateDefinition,
+)
 from media_hub.catalog.models import Asset, Series
 from media_hub.catalog.pipeline_models import Caption, Thumbnail
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Numbering
@@ -27,18 +33,24 @@ from media_hub.errors import ConventionsError, ValidationError
 REQUIRED_TITLE_LANGUAGES = ("ar", "fr")
 _LANGUAGE_NAMES = {"ar": "Arabic", "fr": "French", "en": "English", "zgh": "Tamazight"}
 _CHUNK = 5000
+_SERIES_NAME = re.compile(r"series\.name\b")
 
 Record = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class LintProblem:
+    """One line of the lint; a warning (a text that falls back to another language, a key
+    a platform does not know) is shown but does not fail the lint."""
+
     asset_id: int
     field: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"asset {self.asset_id}: {self.field}: {self.message}"
+        mark = "warning: " if self.warning else ""
+        return f"asset {self.asset_id}: {self.field}: {mark}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -165,12 +177,52 @@ def required_captions(asset: Record, facts: LintFacts) -> list[LintProblem]:
     ]
 
 
+def language_fallbacks(asset: Record, facts: LintFacts) -> list[LintProblem]:
+    """A language the asset is published in whose template texts, footer or series name
+    are borrowed from another language (French, else Arabic): a warning naming what to add."""
+    series = facts.series.get(asset["series"] or "")
+    template = facts.definitions.templates.get(series["template"]) if series else None
+    if series is None or template is None:
+        return []
+    default = asset["default_language"]
+    languages = [default, *(lang for lang in asset["titles"] if lang != default)]
+    if asset["kind"] != AssetKind.VIDEO:  # only videos carry localizations
+        languages = languages[:1]
+    name = f"templates/{series['template']}.toml"
+    problems = []
+    for lang in languages:
+        missing = [
+            f"{name} {key}"
+            for key in TEXT_KEYS
+            if "" not in template.sources(key) and lang not in template.sources(key)
+        ]
+        if template.footer and lang not in template.footer:
+            missing.append(f"{name} footer")
+        uses_name = any(_SERIES_NAME.search(template.text(key, lang)) for key in TEXT_KEYS)
+        if uses_name and lang not in series["names"]:
+            missing.append(f"series.toml names of {series['slug']!r}")
+        standing_in = next(other for other in LANGUAGE_FALLBACK if other != lang)
+        if missing:
+            problems.append(
+                LintProblem(
+                    asset["id"],
+                    f"texts.{lang}",
+                    f"the {_LANGUAGE_NAMES.get(lang, lang)} texts borrow the "
+                    f"{_LANGUAGE_NAMES[standing_in]} of: {', '.join(missing)}; "
+                    f"add {lang} there",
+                    warning=True,
+                )
+            )
+    return problems
+
+
 RULES: tuple[Rule, ...] = (
     stored_texts,
     required_titles,
     episode_numbers,
     chosen_thumbnail,
     required_captions,
+    language_fallbacks,
 )
 
 

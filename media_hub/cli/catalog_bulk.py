@@ -169,7 +169,7 @@ def lint(
     as_json: JsonOpt = False,
 ) -> None:
     """Check assets against the platforms' limits and the channel's conventions: one line
-    per problem, exit status 1 if there is any.
+    per problem, exit status 1 if there is any (warnings are shown but do not fail).
 
     Example: media-hub catalog lint series:advisory-clips
     """
@@ -181,19 +181,26 @@ def lint(
         typer.echo(f"warning: {warning}", err=True)
     if as_json:
         output.print_json(
-            [{"asset": p.asset_id, "field": p.field, "problem": p.message} for p in problems]
+            [
+                {"asset": p.asset_id, "field": p.field, "problem": p.message, "warning": p.warning}
+                for p in problems
+            ]
         )
     else:
         for problem in problems:
             typer.echo(str(problem))
-    assets = len({problem.asset_id for problem in problems})
-    if problems:
+    errors = [problem for problem in problems if not problem.warning]
+    warned = (
+        f", {_count(len(problems) - len(errors), 'warning')}" if len(errors) < len(problems) else ""
+    )
+    assets = len({problem.asset_id for problem in errors})
+    if errors:
         typer.echo(
-            f"{_count(len(problems), 'problem')} in {assets} of {_count(checked, 'asset')}",
+            f"{_count(len(errors), 'problem')} in {assets} of {_count(checked, 'asset')}{warned}",
             err=True,
         )
         raise typer.Exit(int(ExitStatus.ERROR))
-    typer.echo(f"{_count(checked, 'asset')} checked, no problems", err=True)
+    typer.echo(f"{_count(checked, 'asset')} checked, no problems{warned}", err=True)
 
 
 def revert(
