@@ -26,6 +26,7 @@ from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.spreadsheet import Sheet, SheetFormat, write_sheet
 from media_hub.catalog.xlsx_writer import Choice, SheetValues
 from media_hub.errors import ValidationError
+from media_hub.settings import Settings
 
 
 class LibrarianService:
@@ -70,14 +71,18 @@ class LibrarianService:
             return bulk.set_fields(session, query, assignments, versions=versions)
 
     def lint(
-        self, query: AssetQuery, definitions_dir: Path, rules: Sequence[lint.Rule] = lint.RULES
+        self,
+        query: AssetQuery,
+        definitions_dir: Path,
+        rules: Sequence[lint.Rule] = lint.RULES,
+        settings: Settings | None = None,
     ) -> tuple[int, list[lint.LintProblem]]:
         """How many assets were checked, and their problems."""
         definitions = read_definitions(definitions_dir)
         with self.catalog.session() as session:
             ids = find_asset_ids(session, query)
             records = asset_records_by_id(session, ids)
-            facts = lint.load_facts(session, ids, definitions, datetime.now(UTC))
+            facts = lint.load_facts(session, ids, definitions, datetime.now(UTC), settings)
         return len(ids), lint.lint_records((records[i] for i in ids), facts, rules)
 
     def revert(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -25,9 +25,10 @@ from media_hub.catalog.definitions import (
     TemplateDefinition,
 )
 from media_hub.catalog.models import Asset, Series
-from media_hub.catalog.pipeline_models import Caption, Thumbnail
+from media_hub.catalog.pipeline_models import Caption, PlatformFact, Thumbnail
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus, Numbering
 from media_hub.errors import ConventionsError, ValidationError
+from media_hub.settings import Settings
 
 # Every video has a title in these languages (the channel's audience reads one or the other).
 REQUIRED_TITLE_LANGUAGES = ("ar", "fr")
@@ -63,6 +64,9 @@ class LintFacts:
     ingested: frozenset[int] = frozenset()  # assets with a master file in the store
     chosen_thumbnails: frozenset[int] = frozenset()
     captions: Mapping[int, frozenset[str]] | None = None  # asset id -> caption languages
+    # (platform, name) -> what the platform last published (YouTube's language keys)
+    platform_facts: Mapping[tuple[str, str], list[str]] = field(default_factory=dict)
+    settings: Settings | None = None  # the hub's, for the platforms' own settings
 
     @cached_property
     def topic_names(self) -> dict[str, Mapping[str, str]]:
@@ -240,7 +244,11 @@ def lint_records(
 
 
 def load_facts(
-    session: Session, asset_ids: Sequence[int], definitions: Definitions, now: datetime
+    session: Session,
+    asset_ids: Sequence[int],
+    definitions: Definitions,
+    now: datetime,
+    settings: Settings | None = None,
 ) -> LintFacts:
     """The facts the rules need about these assets, in a few queries."""
     series = {s.slug: records.series_record(s) for s in session.scalars(select(Series))}
@@ -272,6 +280,11 @@ def load_facts(
         ingested=frozenset(ingested),
         chosen_thumbnails=frozenset(chosen),
         captions={asset_id: frozenset(langs) for asset_id, langs in captions.items()},
+        platform_facts={
+            (fact.platform, fact.name): list(fact.value)
+            for fact in session.scalars(select(PlatformFact))
+        },
+        settings=settings,
     )
 
 

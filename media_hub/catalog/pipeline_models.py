@@ -187,3 +187,15 @@ class StatsRow(Base):
     watch_minutes: Mapped[float] = mapped_column(default=0.0)
     average_view_seconds: Mapped[float] = mapped_column(default=0.0)
     playlist_starts: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PlatformFact(Base):
+    """A list a platform publishes and the hub reads at most once a day (YouTube's language
+    keys), kept so that lint and plans use it without a call and workers share one read."""
+
+    __tablename__ = "platform_facts"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[list[str]]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,7 @@ def lint_assets(hub: Hub, query: AssetQuery) -> tuple[int, list[lint.LintProblem
     """How many assets the query found, and their problems, platform checks included."""
     rules = lint.with_platform_rules([platform.lint for platform in registry.every()])
     librarian = LibrarianService(hub.db)
-    return librarian.lint(query, hub.settings.definitions_dir, rules)
+    return librarian.lint(query, hub.settings.definitions_dir, rules, hub.settings)
 
 
 def convention_warnings(hub: Hub) -> list[str]:

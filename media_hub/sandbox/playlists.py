@@ -13,6 +13,7 @@ from typing import Any
 
 from media_hub.sandbox import oauth
 from media_hub.sandbox.errors import ApiError
+from media_hub.sandbox.languages import check_language
 from media_hub.sandbox.resources import etag, list_response, parts_of, thumbnail_urls
 from media_hub.sandbox.state import Data, State, rfc3339
 from media_hub.sandbox.validation import DESCRIPTION_MAX_BYTES
@@ -77,6 +78,7 @@ class PlaylistsApi:
         parts = parts_of(request, PLAYLIST_PARTS)
         body = request.body.json()
         snippet, status = _playlist_parts(body, parts | {"snippet"})
+        _check_localizations(body)
         playlist_id = self.state.new_id("playlist")
         with self.state.change() as data:
             data["playlists"][playlist_id] = {
@@ -90,6 +92,8 @@ class PlaylistsApi:
         parts = parts_of(request, PLAYLIST_PARTS)
         body = request.body.json()
         snippet, status = _playlist_parts(body, parts)
+        if "localizations" in parts:
+            _check_localizations(body)
         with self.state.change() as data:
             playlist = data["playlists"].get(str(body.get("id", "")))
             if playlist is None:
@@ -282,3 +286,12 @@ def _position(playlist: Data, snippet: dict[str, Any], highest: int) -> int | No
     if not isinstance(position, int) or not 0 <= position <= highest:
         raise ApiError("invalidPlaylistItemPosition")
     return position
+
+
+def _check_localizations(body: dict[str, Any]) -> None:
+    """A playlist's localizations and default language in codes YouTube lists."""
+    snippet: dict[str, Any] = body["snippet"] if isinstance(body.get("snippet"), dict) else {}
+    if snippet.get("defaultLanguage") is not None:
+        check_language(snippet["defaultLanguage"], "unknown defaultLanguage")
+    for key in body.get("localizations") or {}:
+        check_language(key, "unknown localization language")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from media_hub.sandbox.errors import ApiError
+from media_hub.sandbox.languages import check_language
 from media_hub.sandbox.state import parse_rfc3339
 
 ASSIGNABLE_CATEGORIES = frozenset(
@@ -66,6 +67,8 @@ def check_snippet(snippet: dict[str, Any], *, updating: bool) -> None:
         check_description(snippet["description"])
     if "tags" in snippet:
         check_tags(snippet["tags"])
+    if snippet.get("defaultLanguage") is not None:
+        check_language(snippet["defaultLanguage"], "unknown defaultLanguage")
     category = str(snippet.get("categoryId", DEFAULT_CATEGORY))
     if category not in ASSIGNABLE_CATEGORIES:
         raise ApiError("invalidCategoryId")
@@ -96,7 +99,8 @@ def check_localizations(localizations: Any, default_language: str | None) -> Non
         raise ApiError("invalidVideoMetadata", "localizations must be an object.")
     if localizations and not default_language:
         raise ApiError("defaultLanguageNotSet")
-    for localized in localizations.values():
+    for key, localized in localizations.items():
+        check_language(key, "unknown localization language")
         if not isinstance(localized, dict):
             raise ApiError("invalidVideoMetadata", "Each localization must be an object.")
         check_title(localized.get("title"))

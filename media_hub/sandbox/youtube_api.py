@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from media_hub.sandbox import growth, oauth
+from media_hub.sandbox import growth, languages, oauth
 from media_hub.sandbox.attachments import Attachments
 from media_hub.sandbox.errors import ApiError
 from media_hub.sandbox.resources import etag, list_response, parts_of, thumbnail_urls
@@ -55,7 +55,11 @@ class YouTubeApi:
             Route(
                 "GET", "/youtube/v3/captions", self.list_captions, "captions.list", oauth.CAPTIONS
             ),
-        ]
+            Route(
+                "GET", "/youtube/v3/i18nLanguages", self.list_languages, "i18nLanguages.list",
+                oauth.READ,
+            ),
+        ]  # fmt: skip
         for name, path, scopes in [
             ("videos.insert", "youtube/v3/videos", oauth.UPLOADS),
             ("thumbnails.set", "youtube/v3/thumbnails/set", oauth.UPLOADS),
@@ -240,6 +244,10 @@ class YouTubeApi:
             return Response.json(self.render(data, video, parts))
 
     # -- the channel --------------------------------------------------------------------------
+    def list_languages(self, request: Request) -> Response:
+        parts_of(request, frozenset({"id", "snippet"}))
+        return Response.json(languages.list_languages())
+
     def list_channels(self, request: Request) -> Response:
         parts = parts_of(request, frozenset({"id", "snippet", "contentDetails", "statistics"}))
         with self.state.read() as data:

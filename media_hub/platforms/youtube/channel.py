@@ -24,7 +24,7 @@ from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Caption, Publication
 from media_hub.catalog.vocabulary import PlaylistOrder
-from media_hub.platforms.youtube import YOUTUBE, quota
+from media_hub.platforms.youtube import YOUTUBE, languages, quota
 from media_hub.platforms.youtube.errors import reason_of, translate
 from media_hub.platforms.youtube.once import insert_once
 from media_hub.platforms.youtube.reading import ChannelReader
@@ -71,8 +71,11 @@ def set_thumbnail(
         return
 
 
-def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
-    """The playlist's id on the channel, created (in manual order) when missing."""
+def youtube_playlist_id(
+    catalog: Catalog, youtube: Any, slug: str, keys: languages.LanguageKeys | None = None
+) -> str:
+    """The playlist's id on the channel, created (in manual order) when missing; its names
+    in languages YouTube has no key for are left out, as a video's are (`languages`)."""
     with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
         known = playlist.remote_id(YOUTUBE)
@@ -80,6 +83,7 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
             return known
         names, descriptions = dict(playlist.names), dict(playlist.descriptions)
         privacy = playlist.privacy.value
+    keys = keys or languages.language_keys(catalog, {})
     language = "ar" if "ar" in names else next(iter(names))
     found = _find_playlist(catalog, youtube, names[language])
     if found is not None:  # made by a run that died before recording it
@@ -92,9 +96,9 @@ def youtube_playlist_id(catalog: Catalog, youtube: Any, slug: str) -> str:
         },
         "status": {"privacyStatus": privacy},
         "localizations": {
-            lang: {"title": name, "description": descriptions.get(lang, "")}
+            key: {"title": name, "description": descriptions.get(lang, "")}
             for lang, name in names.items()
-            if lang != language
+            if lang != language and (key := keys.key(lang)) is not None and key != language
         },
     }
 
@@ -136,13 +140,18 @@ def _find_item(catalog: Catalog, youtube: Any, playlist_id: str, video_id: str) 
 
 
 def add_to_playlist(
-    catalog: Catalog, youtube: Any, slug: str, asset_id: int, video_id: str
+    catalog: Catalog,
+    youtube: Any,
+    slug: str,
+    asset_id: int,
+    video_id: str,
+    keys: languages.LanguageKeys | None = None,
 ) -> None:
     """Insert the video in the playlist once, at its episode's place when ordered by episode.
 
     The playlist is listed (1 unit per 50 items) only when an earlier insert was sent and
     its answer never recorded: it may have landed."""
-    playlist_id = youtube_playlist_id(catalog, youtube, slug)
+    playlist_id = youtube_playlist_id(catalog, youtube, slug, keys)
     with catalog.session() as session:
         playlist = session.scalars(select(Playlist).where(Playlist.slug == slug)).one()
         item = session.get(PlaylistItem, (playlist.id, asset_id))

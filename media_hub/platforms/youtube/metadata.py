@@ -26,6 +26,7 @@ from media_hub.platforms.templating import (
     render_texts,
 )
 from media_hub.platforms.youtube import limits as youtube_limits
+from media_hub.platforms.youtube.languages import SNAPSHOT, LanguageKeys
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,16 @@ def render_video_metadata(
     now: datetime,
     topics: Mapping[str, Mapping[str, str]] | None = None,
     as_published: bool = False,
+    language_keys: LanguageKeys | None = None,
 ) -> VideoMetadata:
     """Build and check the metadata of `asset` (an `asset_record`) from its series'
     template. `privacy` overrides the template's; `publish_at` schedules the publication
     (and makes the video private, unless a privacy other than private was asked for, which
     is refused). `topics` (slug: names by language) adds the topics' names to the tags.
     `as_published` sends the catalog's texts as they are, for adopted texts that did not
-    fit the template, and leaves the tags as the video has them.
+    fit the template, and leaves the tags as the video has them. `language_keys` turns the
+    catalog's languages into YouTube's keys: a localization YouTube has no key for is left
+    out, a default language without one is refused (see `languages`).
     Raises `ValidationError` for what YouTube would refuse, `ConventionsError` for a
     template that cannot be rendered."""
     record = f"asset {asset['id']}"
@@ -139,12 +143,26 @@ def render_video_metadata(
             return RenderedTexts(titles[lang], (asset.get("descriptions") or {}).get(lang, ""))
         return render_texts(template, template_name, asset, series, lang, topics=topics)
 
+    default_key = default_language
+    if language_keys is not None:
+        found = language_keys.key(default_language)
+        if found is None:
+            raise ValidationError(
+                "snippet.defaultLanguage",
+                f"YouTube has no language key for {default_language!r}; map it in "
+                "[youtube] language_keys to a key YouTube lists",
+                record=record,
+            )
+        default_key = found
     main = texts(default_language)
-    localizations = {}
+    localizations: dict[str, Localization] = {}
     for lang in other_languages(titles, default_language):
         rules.language(lang, f"localizations.{lang}", record=record)
+        key = lang if language_keys is None else language_keys.key(lang)
+        if key is None or key == default_key or key in localizations:
+            continue  # YouTube would refuse it; `catalog lint` says so
         localized = texts(lang)
-        localizations[lang] = Localization(title=localized.title, description=localized.description)
+        localizations[key] = Localization(title=localized.title, description=localized.description)
     metadata = VideoMetadata(
         asset_id=asset["id"],
         title=main.title,
@@ -155,8 +173,8 @@ def render_video_metadata(
             else tuple(render_tags(template, template_name, asset, series, topics=topics))
         ),
         category_id=template.category,
-        default_language=default_language,
-        default_audio_language=default_language,
+        default_language=default_key,
+        default_audio_language=default_key,
         privacy_status=_privacy(template.privacy, privacy, publish_at),
         made_for_kids=template.made_for_kids,
         license=template.license,
@@ -166,6 +184,12 @@ def render_video_metadata(
         recording_date=recording_date(asset.get("recorded_date"), record=record),
     )
     return validate_video_metadata(metadata, now=now)
+
+
+def _language(key: str, field: str, record: str | None) -> None:
+    """A catalog language, or a key of YouTube's list that one is mapped to."""
+    if key not in SNAPSHOT:
+        rules.language(key, field, record=record)
 
 
 def _privacy(template_privacy: Privacy, asked: str | None, publish_at: datetime | None) -> str:
@@ -211,8 +235,8 @@ def recording_date(value: str | date | None, *, record: str | None = None) -> st
 def validate_video_metadata(metadata: VideoMetadata, *, now: datetime) -> VideoMetadata:
     """Refuse what YouTube would refuse; return `metadata` unchanged when all is well."""
     record = metadata.record
-    rules.language(metadata.default_language, "snippet.defaultLanguage", record=record)
-    rules.language(metadata.default_audio_language, "snippet.defaultAudioLanguage", record=record)
+    _language(metadata.default_language, "snippet.defaultLanguage", record)
+    _language(metadata.default_audio_language, "snippet.defaultAudioLanguage", record)
     youtube_limits.title(metadata.title, "snippet.title", record=record)
     youtube_limits.description(metadata.description, "snippet.description", record=record)
     if metadata.tags is not None:
@@ -220,7 +244,7 @@ def validate_video_metadata(metadata: VideoMetadata, *, now: datetime) -> VideoM
     youtube_limits.category(metadata.category_id, "snippet.categoryId", record=record)
     for lang, localization in metadata.localizations.items():
         field = f"localizations.{lang}"
-        rules.language(lang, field, record=record)
+        _language(lang, field, record)
         youtube_limits.title(localization.title, f"{field}.title", record=record)
         youtube_limits.description(localization.description, f"{field}.description", record=record)
     if metadata.localizations and not metadata.default_language:

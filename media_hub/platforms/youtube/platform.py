@@ -110,15 +110,26 @@ class YouTube(Platform):
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
         """A video's metadata as its series' template renders it, within YouTube's limits."""
-        from media_hub.catalog.lint import rendered_problems
+        from media_hub.catalog.lint import LintProblem, rendered_problems
+        from media_hub.platforms.youtube.languages import keys_for_lint
         from media_hub.platforms.youtube.metadata import render_video_metadata
+
+        keys = keys_for_lint(facts.platform_facts, facts.settings)
 
         def render(series: Mapping[str, Any], template: Any, name: str) -> object:
             return render_video_metadata(
-                asset, series, template, name, now=facts.now, topics=facts.topic_names
-            )
+                asset, series, template, name, now=facts.now, topics=facts.topic_names,
+                language_keys=keys,
+            )  # fmt: skip
 
-        return rendered_problems(asset, facts, AssetKind.VIDEO, render)
+        problems = rendered_problems(asset, facts, AssetKind.VIDEO, render)
+        if asset["kind"] != AssetKind.VIDEO:
+            return problems
+        return problems + [
+            LintProblem(asset["id"], f"localizations.{lang}", message, warning=True)
+            for lang in asset["titles"]
+            if lang != asset["default_language"] and (message := keys.problem(lang)) is not None
+        ]
 
     def export(
         self,

@@ -34,7 +34,7 @@ from media_hub.platforms.publisher import (
     UploadPlan,
     mark_published,
 )
-from media_hub.platforms.youtube import UPLOAD_PROFILE, YOUTUBE, channel, quota
+from media_hub.platforms.youtube import UPLOAD_PROFILE, YOUTUBE, channel, languages, quota
 from media_hub.platforms.youtube.metadata import render_video_metadata
 from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.platforms.youtube.uploader import upload_video
@@ -89,6 +89,8 @@ class YouTubeUpload(Publisher[Any]):
     ) -> Published:
         """The steps after ingest, from the catalog and the store alone (any worker can)."""
         step = on_step or (lambda _label: None)
+        configured = youtube_settings(self.hub.settings).language_keys
+        languages.refresh(self.catalog, self.youtube, configured)  # at most once a day
         resource = self.metadata(asset_id, options)
         step("transcode")
         settings = self.hub.settings
@@ -115,7 +117,10 @@ class YouTubeUpload(Publisher[Any]):
             self._set_state(asset_id, PublicationState.THUMBNAIL)
         step("playlists")
         for slug in self._playlists(asset_id):
-            channel.add_to_playlist(self.catalog, self.youtube, slug, asset_id, uploaded.video_id)
+            channel.add_to_playlist(
+                self.catalog, self.youtube, slug, asset_id, uploaded.video_id,
+                self.language_keys(),
+            )  # fmt: skip
         step("captions")
         for lang, key in self._pending_captions(asset_id):
             with self.hub.store.local_path(key) as path:
@@ -148,15 +153,22 @@ class YouTubeUpload(Publisher[Any]):
         rendered = render_video_metadata(
             asset, series, template, template_name, privacy=options.privacy,
             publish_at=options.publish_at, now=datetime.now(UTC),
-            as_published=self.texts_as_published(asset_id),
+            as_published=self.texts_as_published(asset_id), language_keys=self.language_keys(),
         )  # fmt: skip
         resource: dict[str, Any] = rendered.to_resource()
         return resource
+
+    def language_keys(self) -> languages.LanguageKeys:
+        """YouTube's language keys as last read (no call) and the hub's mapping of them."""
+        configured = youtube_settings(self.hub.settings).language_keys
+        return languages.language_keys(self.catalog, configured)
 
     def _calls(self, asset_id: int, source: Path | None) -> list[PlannedCall]:
         if self._state(asset_id) == PublicationState.DONE:
             return []
         calls = []
+        if not languages.is_fresh(self.catalog):
+            calls.append(_call("i18nLanguages.list", "YouTube's language keys (once a day)"))
         if not self._uploaded(asset_id):
             calls.append(_call("videos.insert", "the video, resumable"))
             calls.append(_call("thumbnails.set", "the branded thumbnail"))

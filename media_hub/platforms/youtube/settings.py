@@ -37,6 +37,13 @@ class YouTubeSettings(PlatformSettings):
     daily_uploads: int = Field(
         100, ge=1, description="videos.insert calls a day (a bucket of its own at Google)."
     )
+    language_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            'Catalog language: the key YouTube gets it under, or "" to leave it out '
+            "(YouTube lists no key for zgh); unmapped ones YouTube does not list are left out."
+        ),
+    )
     upload_chunk_kib: int = Field(
         32768,
         ge=256,
