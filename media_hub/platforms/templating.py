@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from media_hub.catalog.definitions import TemplateDefinition, in_language
+from media_hub.catalog.definitions import TEXT_KEYS, TemplateDefinition, in_language
 from media_hub.catalog.vocabulary import LANGUAGES
 from media_hub.errors import ConventionsError, ValidationError
 from media_hub.platforms.template_budget import refuse_over, render_budget
@@ -121,7 +121,11 @@ def check_templates(templates: Mapping[str, TemplateDefinition], folder: Path) -
     """Compile every text of every template, so that a syntax error or an unknown filter is
     found when the conventions (in `folder`) are loaded, not when an asset is published."""
     for name, template in sorted(templates.items()):
-        texts = {"title": template.title, "description": template.description}
+        texts = {
+            f"{key}.{lang}" if lang else key: source
+            for key in TEXT_KEYS
+            for lang, source in template.sources(key).items()
+        }
         texts.update({f"tags[{index}]": tag for index, tag in enumerate(template.tags)})
         for key, source in texts.items():
             try:
