@@ -146,14 +146,14 @@ def test_a_series_naming_a_platform_it_cannot_use_is_refused(
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("{{ title }} | Reportage", "{{ title | nofilter }} | Reportage",
-         "title: line 1: no filter named 'nofilter'"),
-        ("{% if lang == 'ar' %}", "{% if lang is arabicish %}",
-         "title: line 1: no test named 'arabicish'"),
+        ("{{ recorded_date }}", "{{ recorded_date | nofilter }}",
+         "description.ar: line 3: no filter named 'nofilter'"),
+        ("{% if recorded_date %}", "{% if recorded_date is arabicish %}",
+         "description.ar: line 3: no test named 'arabicish'"),
         ("{{ title }} | Reportage", "{{ title }} | Reportage {% endif %}",
-         "title: template error line 1: Encountered unknown tag 'endif'"),
+         "title.fr: template error line 1: Encountered unknown tag 'endif'"),
     ],
-    ids=["a filter in the French branch", "a test", "a syntax error"],
+    ids=["a filter in a branch", "a test", "a syntax error"],
 )  # fmt: skip
 def test_a_template_that_would_fail_when_rendered_is_refused_at_load(
     hub: Hub, runner: CliRunner, old: str, new: str, message: str

@@ -336,7 +336,8 @@ def test_a_batch_exits_with_the_status_of_its_errors(hub: Hub, runner: CliRunner
     `upload --plan` exits 5 with it, as `conventions load` does with one it finds."""
     template = hub.settings.definitions_dir / "templates" / "report.toml"
     text = template.read_text(encoding="utf-8")
-    template.write_text(text.replace('title = "', 'title = "{{ 1 | nosuchfilter }}', 1), "utf-8")
+    broken = text.replace("{{ title }} | Reportage", "{{ 1 | nosuchfilter }}{{ title }}", 1)
+    template.write_text(broken, "utf-8")
 
     planned = refused(runner, "upload", str(DATA / "in.mp4"), "--series", "reports", "--plan")
 
