@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from media_hub.errors import MediaError
 
@@ -44,12 +44,23 @@ def _fribidi() -> ctypes.CDLL:
         raise MediaError(
             "bidirectional text", "libfribidi0 is missing; apt-get install libfribidi0"
         ) from exc
+    index, types = ctypes.c_int, ctypes.POINTER(ctypes.c_uint32)
+    levels = ctypes.POINTER(_Levels)
+    library.fribidi_get_bidi_types.argtypes = [types, index, types]
+    library.fribidi_get_bidi_types.restype = None
+    library.fribidi_get_bracket_types.argtypes = [types, index, types, types]
+    library.fribidi_get_bracket_types.restype = None
+    library.fribidi_get_par_embedding_levels_ex.argtypes = [types, types, index, types, levels]
     library.fribidi_get_par_embedding_levels_ex.restype = _Levels
+    library.fribidi_reorder_line.argtypes = [
+        ctypes.c_uint32, types, index, index, ctypes.c_uint32, levels, types,
+        ctypes.POINTER(index),
+    ]  # fmt: skip
     library.fribidi_reorder_line.restype = _Levels
     return library
 
 
-@cache
+@lru_cache(maxsize=4096)  # fitting a title measures the same candidate lines many times
 def visual_order(text: str, rtl: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Each character's resolved level, and the logical indices left to right as drawn.
 
