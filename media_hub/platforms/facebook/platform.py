@@ -68,9 +68,14 @@ class Facebook(Platform):
             return adopt_facebook(hub, lambda: connect(hub), dry_run=dry_run)
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
-        """A video's texts as its series' template renders them, within Facebook's limits."""
+        """A video's texts as its series' template renders them, within Facebook's limits;
+        only for a series that goes to Facebook (it is never a default)."""
         from media_hub.catalog.lint import rendered_problems
         from media_hub.platforms.facebook.metadata import render_video_texts
+
+        series = facts.definitions.series.get(asset.get("series") or "")
+        if series is None or self.name not in series.platforms:
+            return []
 
         limits = FacebookSettings()  # the defaults: the lint sees no hub's settings
 
