@@ -2,8 +2,8 @@
 when it goes (or went) public, and the one word that says how it stands.
 
 The stored `state` is how far the upload got (what a rerun resumes from); the `status`
-here is what the calendar and `catalog show` report: planned, uploading, scheduled, due,
-live, private, failed.
+here is what the calendar and `catalog show` report: planned, missed, uploading,
+scheduled, due, live, private, failed.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ class PublicationRecord(TypedDict):
 
 
 def status_of(publication: Publication, now: datetime) -> str:
-    """One word: planned (a slot, nothing sent), uploading, scheduled (on the platform,
+    """One word: planned (a slot, nothing sent), missed (its time passed before it was
+    uploaded), uploading, scheduled (on the platform,
     private until its time), due (its time passed; `calendar run` confirms or makes it
     public), live, private, unlisted, failed, or published (recorded before privacy was)."""
     if publication.state == PublicationState.FAILED:
@@ -37,7 +38,9 @@ def status_of(publication: Publication, now: datetime) -> str:
     if publication.state in IN_FLIGHT:
         return "uploading"
     if publication.remote_id is None:
-        return "planned" if publication.scheduled_at is not None else "pending"
+        if publication.scheduled_at is None:
+            return "pending"
+        return "planned" if publication.scheduled_at > now else "missed"
     if publication.live_at is not None:
         return "live"
     if publication.privacy is None:
