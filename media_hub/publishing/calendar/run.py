@@ -5,8 +5,9 @@ minutes on a hub without workers (workers run the `calendar-public` jobs themsel
    its slot's) is uploaded private; YouTube gets `status.publishAt` with it and goes public
    by itself, other platforms get a `calendar-public` job due at the slot.
 2. Make public: on platforms without a schedule, each booking whose slot has come.
-3. Confirm: scheduled YouTube videos whose time has passed are read (videos.list, 1 unit
-   per 50) and recorded live once YouTube shows them public.
+3. Confirm: the uploaded, scheduled YouTube videos are read (videos.list, 1 unit per 50
+   a run) and recorded live once YouTube shows them public: the platform's clock decides,
+   and a video someone published early in YouTube Studio is seen too.
 
 Every step goes through the same resumable, never-twice uploads as `upload`: a run killed
 between a video's upload and its record finds the video through its upload session and
@@ -128,7 +129,7 @@ def _confirm_live(hub: Hub, now: datetime, done: CalendarRun) -> None:
     for row in _bookings(hub):
         assert row.scheduled_at is not None
         platform = registry.get(row.platform)
-        if row.remote_id is not None and row.scheduled_at <= now and platform.schedules_itself:
+        if row.remote_id is not None and platform.schedules_itself:
             due.setdefault(row.platform, []).append(row)
     for name, rows in due.items():
         try:
@@ -143,5 +144,6 @@ def _confirm_live(hub: Hub, now: datetime, done: CalendarRun) -> None:
                 stored = session.get(Publication, row.id)
                 if stored is not None and stored.live_at is None:
                     stored.privacy = "public"
-                    stored.live_at = stored.scheduled_at
+                    at = stored.scheduled_at
+                    stored.live_at = at if at is not None and at <= now else now
                     done.went_live.append((row.asset_id, name))
