@@ -263,3 +263,18 @@ def test_the_month_as_json_grid_and_ics_matches_the_catalog(
     assert page.count("<tr><td>") == 3
     bad = invoke(runner, "calendar", "show", "--week", "2027-W60", code=2)
     assert "is not an ISO week" in bad.stderr
+
+
+def test_a_slot_on_a_platform_that_cannot_be_scheduled_is_refused(
+    hub: Hub, runner: CliRunner
+) -> None:
+    series = hub.settings.definitions_dir / "series.toml"
+    text = series.read_text(encoding="utf-8")
+    series.write_text(text.replace('platforms = ["youtube"]', 'platforms = ["youtube", "facebook"]',
+                                   1), encoding="utf-8")  # fmt: skip
+    path = write_calendar(hub, TUESDAY_SLOTS + 'platforms = ["facebook"]\n')
+    result = invoke(runner, "calendar", "plan", code=5)
+    assert result.stderr.strip() == (
+        f"error: {path}: slots[0].platforms: Facebook can neither schedule a publication nor "
+        "be made public by media-hub; give the slot other platforms"
+    )

@@ -26,9 +26,11 @@ def test_a_scheduled_video_and_its_playlist_item_turn_public_with_the_clock(
 ) -> None:
     later = rfc3339(sandbox.state.now() + dt.timedelta(hours=30))
     video_id = upload(client, tmp_path, status={"privacyStatus": "private", "publishAt": later})
-    playlist = client.playlists().insert(
-        part="snippet,status", body={"snippet": {"title": "Clips"}, "status": {}}
-    ).execute()
+    playlist = (
+        client.playlists()
+        .insert(part="snippet,status", body={"snippet": {"title": "Clips"}, "status": {}})
+        .execute()
+    )
     client.playlistItems().insert(
         part="snippet",
         body={"snippet": {"playlistId": playlist["id"],
@@ -37,9 +39,9 @@ def test_a_scheduled_video_and_its_playlist_item_turn_public_with_the_clock(
 
     def privacy() -> tuple[str, str]:
         [video] = client.videos().list(part="status", id=video_id).execute()["items"]
-        [item] = client.playlistItems().list(
-            part="status", playlistId=playlist["id"]
-        ).execute()["items"]
+        [item] = (
+            client.playlistItems().list(part="status", playlistId=playlist["id"]).execute()["items"]
+        )
         return video["status"]["privacyStatus"], item["status"]["privacyStatus"]
 
     assert privacy() == ("private", "private")

@@ -24,6 +24,7 @@ from media_hub.catalog.query import AssetQuery
 from media_hub.catalog.querylang import parse_query
 from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.vocabulary import AssetStatus, Privacy, PublicationState
+from media_hub.errors import ConventionsError
 from media_hub.hub import Hub
 from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
@@ -90,6 +91,7 @@ def plan_calendar(
         if slot.series in definitions.series
     }
     chosen = check_slots(calendar, platforms_of)
+    _schedulable(calendar, chosen)
     first = week_start(start or now.astimezone(calendar.zone).date())
     plan = CalendarPlan(calendar, first, weeks * 7)
     found = occurrences(calendar, chosen, first, weeks * 7, now)
@@ -143,6 +145,19 @@ def apply_plan(hub: Hub, plan: CalendarPlan) -> list[Booking]:
             row.privacy = Privacy.PRIVATE.value
             recorded.append(booking)
     return recorded
+
+
+def _schedulable(calendar: CalendarConventions, chosen: dict[str, tuple[str, ...]]) -> None:
+    """Each slot's platforms either take a publication time or can be made public later."""
+    for key, names in chosen.items():
+        for name in names:
+            platform = registry.get(name)
+            if platform.schedules_itself or type(platform).make_public is not Platform.make_public:
+                continue
+            raise ConventionsError(
+                str(calendar.path), f"{key}.platforms: {platform.label} can neither schedule a "
+                "publication nor be made public by media-hub; give the slot other platforms",
+            )  # fmt: skip
 
 
 # -- what is already in the calendar ---------------------------------------------------------
