@@ -104,6 +104,12 @@ class Publication(Base):
     # Adopted texts that did not match the series' template: sent as they are, not rendered.
     texts_as_published: Mapped[bool] = mapped_column(default=False, server_default=false())
     published_at: Mapped[datetime | None]
+    # What was asked and what happened (the calendar): the privacy the platform holds, the
+    # time it goes public (UTC; shown in the hub's zone) and when it was seen or made public.
+    # NULL privacy: published before these were recorded.
+    privacy: Mapped[str | None] = mapped_column(String(20))
+    scheduled_at: Mapped[datetime | None]
+    live_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -37,6 +37,8 @@ class AssetRecord(TypedDict):
     playlists: NotRequired[list[str]]  # in `CatalogService.show`, by slug
     # In `CatalogService.show`: platforms whose adopted texts are sent as they are.
     texts_as_published: NotRequired[list[str]]
+    # In `CatalogService.show`: each platform's publication (`publications.PublicationRecord`).
+    publications: NotRequired[list[dict[str, Any]]]
 
 
 def asset_record(asset: Asset) -> AssetRecord:

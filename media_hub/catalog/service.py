@@ -16,8 +16,10 @@ from media_hub.catalog import assets, lookup, records
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import AuditEntry, Playlist, PlaylistItem, Series, Topic
 from media_hub.catalog.pipeline_models import Publication
+from media_hub.catalog.publications import publication_record
 from media_hub.catalog.query import AssetQuery, find_asset_records, series_counts
 from media_hub.catalog.records import AssetRecord
+from media_hub.catalog.types import utcnow
 from media_hub.errors import NotFoundError
 
 if TYPE_CHECKING:  # the conventions' reader (Jinja, pydantic models) is needed by few commands
@@ -145,6 +147,13 @@ class CatalogService:
                 .order_by(Publication.platform)
             )
         )
+        rows = session.scalars(
+            select(Publication)
+            .where(Publication.asset_id == asset_id)
+            .order_by(Publication.platform)
+        )
+        now = utcnow()
+        record["publications"] = [dict(publication_record(row, now)) for row in rows]
         return record
 
     def _entries(self, session: Session, asset_id: int, version: int) -> list[Record]:

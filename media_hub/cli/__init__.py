@@ -142,6 +142,11 @@ ROOT_COMMANDS = (
         loader("stats", "app"),
     ),
     LazyCommand(
+        "calendar",
+        "The weekly publication calendar: slots in catalog/calendar.toml, filled and kept.",
+        loader("calendar", "calendar_app"),
+    ),
+    LazyCommand(
         "jobs",
         "The job queue: pipeline steps waiting, running, done, or parked.",
         loader("jobs", "jobs_app"),

@@ -217,9 +217,14 @@ def show(
 
     Example: media-hub catalog show 12 --json
     """
-    record = state(ctx).catalog.show(asset_id)
+    hub = state(ctx).hub
+    record = hub.catalog.show(asset_id)
     if as_json:
         output.print_json(record)
+    elif record.get("publications"):
+        from media_hub.catalog.calendar_file import read_calendar
+
+        output.print_asset(record, read_calendar(hub.settings.definitions_dir).zone)
     else:
         output.print_asset(record)
 

@@ -12,6 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -276,7 +277,7 @@ def episode_label(season: int | None, episode: int | None) -> str:
     return f"S{season}E{episode}" if season else str(episode)
 
 
-def print_asset(asset: Mapping[str, Any]) -> None:
+def print_asset(asset: Mapping[str, Any], zone: tzinfo | None = None) -> None:
     out = console()
     out.print(
         f"[bold]asset {asset['id']}[/bold]  {asset['kind']}, {asset['status']}, "
@@ -301,6 +302,31 @@ def print_asset(asset: Mapping[str, Any]) -> None:
         description = asset["descriptions"].get(lang)
         if description:
             out.print(f"  description.{lang:<5}{description}", markup=False)
+    for publication in asset.get("publications", []):
+        line = f"  {publication['platform']:<17}{publication_line(publication, zone)}"
+        out.print(line, markup=False, soft_wrap=True)  # a URL is never cut
+
+
+def publication_line(publication: Mapping[str, Any], zone: tzinfo | None) -> str:
+    """`scheduled 2026-12-15 10:00 +01:00, private, URL`: times in the hub's zone."""
+    parts = [publication["status"]]
+    when = publication.get("scheduled_at")
+    if when:
+        parts[0] += " " + local_time(when, zone)
+    if publication.get("privacy") and publication["privacy"] != publication["status"]:
+        parts.append(publication["privacy"])
+    if publication.get("url"):
+        parts.append(publication["url"])
+    return ", ".join(parts)
+
+
+def local_time(iso: str, zone: tzinfo | None) -> str:
+    """An ISO instant as the hub's wall-clock time with its offset (`2026-12-15 10:00+01:00`),
+    so the instant stays unambiguous."""
+    moment = datetime.fromisoformat(iso)
+    if zone is not None:
+        moment = moment.astimezone(zone)
+    return moment.isoformat(sep=" ", timespec="minutes")
 
 
 def _as_published(platforms: Sequence[str]) -> str:

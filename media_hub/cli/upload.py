@@ -4,7 +4,7 @@ their series, as one batch."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,23 +20,19 @@ from media_hub.errors import MediaHubError, ValidationError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from media_hub.hub import Hub
     from media_hub.platforms.base import Platform
     from media_hub.platforms.publisher import UploadPlan
     from media_hub.publishing.upload import FileUploaded, Mode
 
 
-def _when(value: str | None) -> datetime | None:
+def _when(hub: Hub, value: str | None) -> datetime | None:
+    """`--publish-at`: a local time in the hub's zone (calendar.toml), or with an offset."""
     if value is None:
         return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError(
-            "--publish-at", f"{value!r} is not a date and time; use 2026-12-01T09:00+01:00"
-        ) from exc
-    if moment.tzinfo is None:
-        raise ValidationError("--publish-at", "give a time zone, e.g. 2026-12-01T09:00+01:00")
-    return moment.astimezone(UTC)
+    from media_hub.catalog.calendar_file import local_instant, read_calendar
+
+    return local_instant(value, read_calendar(hub.settings.definitions_dir).zone, "--publish-at")
 
 
 def upload(
@@ -74,7 +70,12 @@ def upload(
         str | None, typer.Option("--privacy", help="public, unlisted or private.")
     ] = None,
     publish_at: Annotated[
-        str | None, typer.Option("--publish-at", metavar="WHEN", help="Schedule (ISO 8601).")
+        str | None,
+        typer.Option(
+            "--publish-at",
+            metavar="WHEN",
+            help='Schedule: "2026-12-15 10:00" in the hub\'s zone, or with an offset.',
+        ),
     ] = None,
     plan: Annotated[
         bool, typer.Option("--plan", help="Show what would be sent and its quota; send nothing.")
@@ -106,13 +107,13 @@ def upload(
 
     if privacy is not None and privacy not in ("public", "unlisted", "private"):
         raise ValidationError("--privacy", f"{privacy!r} is not public, unlisted or private")
-    options = UploadOptions(privacy=privacy, publish_at=_when(publish_at))
+    hub = state(ctx).hub
+    options = UploadOptions(privacy=privacy, publish_at=_when(hub, publish_at))
     mode: Mode = "plan" if plan else "queue" if queue else "publish"
 
     def show_error(path: Path, exc: MediaHubError) -> None:
         typer.echo(error_line(exc, ctx.command_path), err=True)
 
-    hub = state(ctx).hub
     asset_ids = _catalogued(hub, targets)
     if asset_ids is not None:
         given = {"--series": series, "--asset": asset, "--title": title,

@@ -90,7 +90,18 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
             "uploaded_now": done.uploaded_now}  # fmt: skip
 
 
+def calendar_public(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Payload {"asset_id": int, "platform": str}: the publication, uploaded private for
+    its calendar slot, made public (queued with run_after = the slot; see `going_public`)."""
+    from media_hub.jobs.going_public import go_public
+
+    asset_id = _asset_id(payload, "calendar-public")
+    made = go_public(hub, asset_id, str(payload.get("platform")), datetime.now(UTC))
+    return {"asset_id": asset_id, "made_public": made}
+
+
 HANDLERS: Mapping[str, Handler] = {
+    "calendar-public": calendar_public,
     "transcode": transcode,
     "thumbnails": thumbnails,
     "upload": upload,

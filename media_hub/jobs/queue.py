@@ -81,8 +81,10 @@ def enqueue(
     asset_id: int | None = None,
     *,
     max_attempts: int = 5,
+    run_after: datetime | None = None,
 ) -> int:
-    """The id of a new queued job, or of the same step already queued or running."""
+    """The id of a new queued job, or of the same step already queued or running; it runs
+    from `run_after` on (default: now)."""
     with catalog.session() as session:
         if asset_id is not None and session.get(Asset, asset_id) is None:
             raise NotFoundError(f"asset {asset_id}", "list assets with 'media-hub catalog list'")
@@ -99,7 +101,7 @@ def enqueue(
             payload=payload,
             state=JobState.QUEUED,
             max_attempts=max_attempts,
-            run_after=utcnow(),
+            run_after=run_after or utcnow(),
         )
         session.add(job)
         session.flush()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.errors import ConfigError
+from media_hub.errors import ConfigError, ValidationError
 from media_hub.settings import PlatformSettings
 
 NO_SERIES = "(no series)"
@@ -112,6 +112,9 @@ class Platform:
     settings_model: ClassVar[type[PlatformSettings] | None] = None  # its [name] section
     upload_profile: ClassVar[str | None] = None  # transcoding profile of what it is sent
     keeps_stats: ClassVar[bool] = False  # whether `stats_reader` can read its counters
+    # Takes a publication time with the upload and goes public by itself (YouTube's
+    # status.publishAt); otherwise the calendar uploads private and makes it public at its slot.
+    schedules_itself: ClassVar[bool] = False
     stats_fields: ClassVar[tuple[str, ...]] = ("views",)  # the counters it keeps, views first
     daily_stats: ClassVar[bool] = False  # whether it keeps daily numbers per playlist
 
@@ -140,6 +143,30 @@ class Platform:
         """Refuse, before any call, an upload today's quota cannot pay for (by default a
         platform counts no quota ahead, and its own refusal stops the job)."""
         return
+
+    def quota_budget(self, hub: Hub) -> dict[str, int]:
+        """The day's limits per quota bucket, for the calendar to spread uploads over days
+        (by default none: the platform's own refusal is the limit)."""
+        return {}
+
+    def upload_cost(self, publisher: Publisher[Any], asset_id: int) -> dict[str, int]:
+        """What the asset's upload spends, per quota bucket of `quota_budget`."""
+        return {}
+
+    def reschedule(self, hub: Hub, remote_id: str, at: datetime | None) -> None:
+        """Move an uploaded, scheduled publication to `at` (None: unscheduled, it stays
+        private) on a platform that schedules itself (`schedules_itself`)."""
+        raise ValidationError("platform", f"{self.label} keeps no schedule of its own")
+
+    def privacy_now(self, hub: Hub, remote_ids: list[str]) -> dict[str, str]:
+        """The privacy each publication has on the platform now (for the calendar to see
+        scheduled ones go live); by default unknown."""
+        return {}
+
+    def make_public(self, hub: Hub, remote_id: str) -> None:
+        """Make a private publication public: the calendar's slot, on a platform without
+        a schedule of its own."""
+        raise ValidationError("platform", f"{self.label} cannot be made public by media-hub")
 
     def next_reset(self, now: datetime) -> datetime:
         """When a job stopped by the spent daily quota may try again."""

@@ -16,7 +16,7 @@ from media_hub.sandbox.errors import ApiError
 from media_hub.sandbox.languages import check_language
 from media_hub.sandbox.resources import etag, list_response, parts_of, thumbnail_urls
 from media_hub.sandbox.state import Data, State, rfc3339
-from media_hub.sandbox.validation import DESCRIPTION_MAX_BYTES
+from media_hub.sandbox.validation import DESCRIPTION_MAX_BYTES, released
 from media_hub.sandbox.wire import Request, Response, Route
 
 PLAYLIST_PARTS = frozenset({"id", "snippet", "status", "contentDetails", "localizations", "player"})
@@ -251,7 +251,8 @@ class PlaylistsApi:
                 "videoPublishedAt": video["published_at"],
             }
         if "status" in parts:
-            resource["status"] = {"privacyStatus": video["status"].get("privacyStatus", "public")}
+            privacy = released(video["status"], self.state.now()).get("privacyStatus", "public")
+            resource["status"] = {"privacyStatus": privacy}
         return {**resource, "etag": etag(resource)}
 
 

@@ -127,3 +127,14 @@ def check_video(
     if "localizations" in parts and resource.get("localizations") is not None:
         language = snippet.get("defaultLanguage") if snippet is not None else stored_language
         check_localizations(resource["localizations"], language)
+
+
+def released(status: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """A video's status as of `now`: a private video whose publishAt has passed is public
+    (YouTube publishes it at that time and drops the publishAt)."""
+    publish_at = status.get("publishAt")
+    if not publish_at or parse_rfc3339(str(publish_at)) > now:
+        return dict(status)
+    shown = {key: value for key, value in status.items() if key != "publishAt"}
+    shown["privacyStatus"] = "public"
+    return shown

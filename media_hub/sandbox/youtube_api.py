@@ -15,9 +15,9 @@ from media_hub.sandbox import growth, languages, oauth
 from media_hub.sandbox.attachments import Attachments
 from media_hub.sandbox.errors import ApiError
 from media_hub.sandbox.resources import etag, list_response, parts_of, thumbnail_urls
-from media_hub.sandbox.state import Data, State, parse_rfc3339, rfc3339
+from media_hub.sandbox.state import Data, State, rfc3339
 from media_hub.sandbox.uploads import Target, Upload, Uploads, move_media
-from media_hub.sandbox.validation import DEFAULT_CATEGORY, check_video
+from media_hub.sandbox.validation import DEFAULT_CATEGORY, check_video, released
 from media_hub.sandbox.wire import Request, Response, Route
 
 VIDEO_PARTS = frozenset(
@@ -134,11 +134,7 @@ class YouTubeApi:
             )
             resource["snippet"] = snippet
         if "status" in parts:
-            status = dict(video["status"])
-            publish_at = status.get("publishAt")
-            if publish_at and parse_rfc3339(publish_at) <= now:
-                status.pop("publishAt")
-                status["privacyStatus"] = "public"
+            status = released(video["status"], now)
             resource["status"] = {
                 "uploadStatus": "uploaded" if processing else "processed",
                 "license": "youtube",

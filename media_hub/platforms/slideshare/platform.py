@@ -39,6 +39,12 @@ class SlideShare(Platform):
 
         return SlideShareUpload(hub, lambda: connect(hub))
 
+    def make_public(self, hub: Hub, remote_id: str) -> None:
+        """edit_slideshow with make_slideshow_private=N (retried like a read: a second one
+        changes nothing)."""
+        with self.reaching(hub):
+            self.publisher(hub).client.edit_slideshow(remote_id, {"make_slideshow_private": "N"})
+
     def sync(self, hub: Hub, apply: bool) -> Synced:
         from media_hub.platforms.slideshare.sync import apply_deck_sync, plan_deck_sync
 

@@ -11,7 +11,8 @@ sent again by the rerun.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,7 @@ class SlideShareUpload(Publisher[SlideShareClient]):
                 )
             if slideshow.status is ConversionStatus.CONVERTED:
                 self._record(asset_id, state=PublicationState.DONE, url=slideshow.url or None)
+                self._went_live(asset_id)
                 mark_published(self.hub, asset_id)
             publication = self._publication(asset_id)
         return Published(
@@ -171,7 +173,10 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         except SlideShareServiceError:
             self._record(asset_id, state=PublicationState.PENDING)  # refused: nothing was created
             raise
-        self._record(asset_id, state=PublicationState.CONVERTING, remote_id=slideshow_id)
+        self._record(
+            asset_id, state=PublicationState.CONVERTING, remote_id=slideshow_id,
+            privacy=privacy_of(fields),
+        )  # fmt: skip
 
     def _wait(self, slideshow_id: str) -> Slideshow:
         timeout = float(slideshare_settings(self.hub.settings).conversion_wait)
@@ -247,6 +252,13 @@ class SlideShareUpload(Publisher[SlideShareClient]):
             for name, value in values.items():
                 setattr(row, name, value)
 
+    def _went_live(self, asset_id: int) -> None:
+        """A public deck is live once converted (a private one waits for its slot)."""
+        with self.catalog.session() as session:
+            row = self._row(session, asset_id)
+            if row is not None and row.privacy == "public" and row.live_at is None:
+                row.live_at = datetime.now(UTC)
+
     def _claimed_ids(self, asset_id: int) -> set[str]:
         with self.catalog.session() as session:
             ids = session.scalars(
@@ -266,3 +278,10 @@ class SlideShareUpload(Publisher[SlideShareClient]):
             )
         ).first()
         return row
+
+
+def privacy_of(fields: Mapping[str, str]) -> str:
+    """The privacy that upload_slideshow / edit_slideshow parameters give a deck."""
+    if fields.get("make_slideshow_private") != "Y":
+        return "public"
+    return "unlisted" if fields.get("generate_secret_url") == "Y" else "private"

@@ -35,6 +35,7 @@ class YouTube(Platform):
     settings_model = YouTubeSettings
     upload_profile = UPLOAD_PROFILE
     keeps_stats = True
+    schedules_itself = True
     stats_fields = ("views", "likes", "comments")
     daily_stats = True
 
@@ -73,6 +74,29 @@ class YouTube(Platform):
 
     def next_reset(self, now: datetime) -> datetime:
         return clock.next_reset(now)
+
+    def reschedule(self, hub: Hub, remote_id: str, at: datetime | None) -> None:
+        from media_hub.platforms.youtube.schedule import set_publish_at
+
+        with self.reaching(hub):
+            set_publish_at(hub.db, self.publisher(hub).client, remote_id, at)
+
+    def privacy_now(self, hub: Hub, remote_ids: list[str]) -> dict[str, str]:
+        from media_hub.platforms.youtube.schedule import read_privacy
+
+        with self.reaching(hub):
+            return read_privacy(hub.db, self.publisher(hub).client, remote_ids)
+
+    def quota_budget(self, hub: Hub) -> dict[str, int]:
+        from media_hub.platforms.youtube import quota
+
+        return quota.limits(hub.settings)
+
+    def upload_cost(self, publisher: Publisher[Any], asset_id: int) -> dict[str, int]:
+        from media_hub.platforms.youtube.publisher import YouTubeUpload
+
+        assert isinstance(publisher, YouTubeUpload)
+        return publisher.needed_quota(asset_id)
 
     def sync(self, hub: Hub, apply: bool) -> Synced:
         from media_hub.platforms.youtube.sync import apply_sync, plan_sync

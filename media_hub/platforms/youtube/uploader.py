@@ -91,7 +91,7 @@ def upload_video(
         request.resumable_uri = publication.session_uri
         finished, confirmed = _ask_session(request, size)
         if finished is not None:
-            return _finish(catalog, asset_id, finished, resumed_from=size)
+            return _finish(catalog, asset_id, finished, resource, resumed_from=size)
         if confirmed is not None:
             request.resumable_progress = resumed_from = confirmed
             log.info("asset %s: resuming the upload at byte %d of %d", asset_id, confirmed, size)
@@ -126,7 +126,7 @@ def upload_video(
                 progress(status.resumable_progress, size)
     if progress is not None:
         progress(size, size)
-    return _finish(catalog, asset_id, response, resumed_from=resumed_from)
+    return _finish(catalog, asset_id, response, resource, resumed_from=resumed_from)
 
 
 def _publication(catalog: Catalog, asset_id: int) -> Publication:
@@ -212,11 +212,22 @@ def _confirm(catalog: Catalog, asset_id: int, confirmed: int) -> None:
 
 
 def _finish(
-    catalog: Catalog, asset_id: int, video: dict[str, Any], *, resumed_from: int
+    catalog: Catalog,
+    asset_id: int,
+    video: dict[str, Any],
+    resource: dict[str, Any],
+    *,
+    resumed_from: int,
 ) -> UploadOutcome:
+    """The video recorded with its privacy and schedule in one transaction: a process
+    killed before it leaves none of them, and the rerun finds the video through its session
+    and records them then (one video, scheduled once)."""
     video_id = video.get("id")
     if not isinstance(video_id, str):
         raise RemoteError("YouTube", "noVideoId", f"the upload of asset {asset_id} returned no id")
+    asked = resource.get("status") or {}
+    privacy = str(asked.get("privacyStatus") or "public")
+    publish_at = asked.get("publishAt")
     with catalog.session() as session:
         publication = _row(session, asset_id)
         publication.remote_id = video_id
@@ -225,8 +236,15 @@ def _finish(
         publication.session_uri = None
         publication.confirmed_bytes = publication.total_bytes or 0
         publication.published_at = _published_at(video)
+        publication.privacy = privacy
+        publication.scheduled_at = _instant(publish_at) if publish_at else None
+        publication.live_at = publication.published_at if privacy != "private" else None
         url = publication.url
     return UploadOutcome(asset_id, video_id, url, True, resumed_from)
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def _published_at(video: dict[str, Any]) -> datetime:
