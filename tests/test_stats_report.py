@@ -258,8 +258,16 @@ def test_the_table_shows_both_platforms(pulled: Pulled, runner: CliRunner) -> No
         (["--since", "2026-05-02", "--until", "2026-05-01"],
          "error: --since: 2026-05-02 is after --until 2026-05-01"),
         (["--chart", "views.svg"], "error: --chart: views.svg: give a file name ending in .png"),
-        (["--until", "2000-01-01"], "error: statistics snapshot on or before 2000-01-01 not "
-         "found; run 'media-hub stats pull' first"),
+        (["--until", "2000-01-01"], "error: statistics snapshot not found; run 'media-hub "
+         "stats pull' first"),
+        (["--month", "2026-13"], "error: --month: '2026-13' is not a month; use YYYY-MM, e.g. "
+         "2026-11"),
+        (["--quarter", "2026-Q5"], "error: --quarter: '2026-Q5' is not a quarter; use YYYY-QN, "
+         "e.g. 2026-Q4"),
+        (["--month", "2026-11", "--since", "2026-11-02"],
+         "error: --since: give one of --month / --since, not both"),
+        (["--compare", "previous"], "error: --compare: needs a period with both ends (--month, "
+         "--quarter, --year, or --since and --until)"),
     ],
 )  # fmt: skip
 def test_bad_options_are_one_line(

@@ -193,6 +193,9 @@ class StatsRow(Base):
     watch_minutes: Mapped[float] = mapped_column(default=0.0)
     average_view_seconds: Mapped[float] = mapped_column(default=0.0)
     playlist_starts: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Analytics `playlistViews`: views inside the playlist (`views` of a day row counts the
+    # playlist's videos viewed anywhere).
+    playlist_views: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class PlatformFact(Base):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -30,6 +29,11 @@ class By(StrEnum):
     SERIES = "series"
     TOPIC = "topic"
     ASSET = "asset"
+
+
+class CompareWith(StrEnum):
+    PREVIOUS = "previous"
+    YEAR = "year"
 
 
 class ReportFormat(StrEnum):
@@ -114,6 +118,21 @@ def report(
         str | None,
         typer.Option("--until", metavar="DATE", help="End of the period (default: the last pull)."),
     ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")
+    ] = None,
+    quarter: Annotated[
+        str | None, typer.Option("--quarter", metavar="YYYY-QN", help="A quarter (2026-Q4).")
+    ] = None,
+    year: Annotated[str | None, typer.Option("--year", metavar="YYYY", help="A year.")] = None,
+    compare: Annotated[
+        CompareWith | None,
+        typer.Option(
+            "--compare",
+            help="Also the period before (previous) or the same one a year earlier (year), "
+            "with the change.",
+        ),
+    ] = None,
     report_format: Annotated[
         ReportFormat, typer.Option("--format", help="table, csv, json or html.")
     ] = ReportFormat.TABLE,
@@ -137,13 +156,17 @@ def report(
     Example: media-hub stats report --by playlist --since 2026-11-01 --chart views.png
     """
     from media_hub.stats import render
+    from media_hub.stats.period import Compare, parse_period
     from media_hub.stats.report import Grouping, ReportQuery, build_report
 
     if chart is not None and chart.suffix.lower() != ".png":
         raise ValidationError("--chart", f"{chart}: give a file name ending in .png")
+    period = parse_period(
+        since=since, until=until, month_text=month, quarter_text=quarter, year_text=year
+    )
     query = ReportQuery(
-        by=Grouping(by.value), since=_day("--since", since), until=_day("--until", until),
-        top=top, language=language,
+        by=Grouping(by.value), since=period.start, until=period.end, top=top, language=language,
+        kind=period.kind, compare=Compare(compare.value) if compare else None,
     )  # fmt: skip
     result = build_report(state(ctx).hub.db, query)
     png = _chart(result) if chart is not None or report_format is ReportFormat.HTML else None
@@ -162,15 +185,6 @@ def report(
         sys.stdout.write(text)
     else:
         _write(out, text.encode("utf-8"), "--output")
-
-
-def _day(option: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(option, f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _chart(result: Report) -> bytes:

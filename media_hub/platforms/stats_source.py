@@ -34,13 +34,19 @@ class DeckCounts:
 
 @dataclass(frozen=True)
 class PlaylistDay:
-    """One day of a playlist in YouTube Analytics (days that have ended only)."""
+    """One day of a playlist in YouTube Analytics (days that have ended only).
+
+    `views` is the playlist's videos viewed anywhere (what Analytics' `views` filtered by a
+    playlist has counted since January 2024); `playlist_views` those viewed inside the playlist
+    (`playlistViews`), `playlist_starts` the times someone started playing it.
+    """
 
     day: date
     views: int
     watch_minutes: float
     average_view_seconds: float
     playlist_starts: int
+    playlist_views: int = 0
 
 
 class VideoStatsSource(Protocol):

@@ -171,16 +171,14 @@ def to_csv(report: Report) -> str:
 
 
 def to_json(report: Report) -> dict[str, Any]:
-    query = report.query
+    earlier = report.compared
+    before = {group.key: group.period for group in earlier.groups} if earlier else None
     return {
-        "by": query.by.value,
-        "since": query.since.isoformat() if query.since else None,
-        "until": query.until.isoformat() if query.until else None,
-        "snapshot": _snapshot(report.snapshot),
-        "baseline": _snapshot(report.baseline) if report.baseline else None,
+        **_period_json(report),
+        "compared": _period_json(earlier) if earlier else None,
         "totals": {name: asdict(c) for name, c in report.totals.items()},
         "changes": {name: asdict(c) for name, c in report.changes.items()},
-        "groups": [_group(group) for group in report.groups],
+        "groups": [_group(group, before) for group in report.groups],
         "timeline": [
             {"taken_at": point.taken_at.isoformat(), "views": point.views}
             for point in report.timeline
@@ -188,20 +186,44 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
+def change_between(now: int | None, then: int | None) -> int | None:
+    return None if now is None or then is None else now - then
+
+
 def to_json_text(report: Report) -> str:
     return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _period_json(report: Report) -> dict[str, Any]:
+    """The period and the pulls at its ends (those the platforms without days are read from)."""
+    query = report.query
+    return {
+        "by": query.by.value,
+        "since": query.since.isoformat() if query.since else None,
+        "until": query.until.isoformat() if query.until else None,
+        "snapshot": _snapshot(report.snapshot),
+        "baseline": _snapshot(report.baseline) if report.baseline else None,
+        "pulls_span_period": report.snapshots_span,
+    }
 
 
 def _snapshot(snapshot: Any) -> dict[str, Any]:
     return {"id": snapshot.id, "taken_at": snapshot.taken_at.isoformat()}
 
 
-def _group(group: GroupLine) -> dict[str, Any]:
+def _group(group: GroupLine, before: dict[str, dict[str, int | None]] | None) -> dict[str, Any]:
     analytics = group.analytics
+    compared = None if before is None else before.get(group.key, {})
     return {
         "key": group.key,
         "name": group.name,
         "assets": group.assets,
+        "period": group.period,
+        "compared": compared,
+        "change": None if compared is None else {
+            name: change_between(views, compared.get(name))
+            for name, views in group.period.items()
+        },
         **{name: asdict(counts) if counts else None for name, counts in group.counts.items()},
         **{
             f"{name}_change": asdict(change) if change else None

@@ -1,17 +1,21 @@
 """`stats report`: the snapshots summed by playlist, series, topic or asset, as plain records.
 
-Totals are the lifetime counters of the last snapshot taken on or before `until`; the change
-over the period is those minus the counters of the last snapshot on or before `since` (from
-zero when there is none). A playlist's totals sum its own rows of each snapshot, so they follow
-its membership at that pull; series and topics follow the catalog as it is now. A platform's
-daily playlist numbers (Analytics) are summed over `since`..`until`, and kept day by day for
-the chart (views over real days, where the pulls may all fall on one). Days are UTC days.
+A period's views come, for a platform that keeps daily playlist numbers (YouTube Analytics),
+from those days summed: no pull is needed at the period's ends. Otherwise (SlideShare, and
+series, topics and assets) they are the change between the pulls nearest the period's ends,
+and the report says which pulls those are. Totals are the lifetime counters of the pull
+nearest the end: the last one on or before `until`, else the first after it; the start is the
+last pull on or before `since`, else the first after it (from zero when there is none). A
+playlist's totals sum its own rows of each snapshot, so they follow its membership at that
+pull; series and topics follow the catalog as it is now. Daily numbers are also kept day by
+day for the chart (views over real days, where the pulls may all fall on one). Days are UTC
+days.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -24,8 +28,9 @@ from media_hub.catalog.models import Asset, AssetText, AssetTopic, Playlist, Ser
 from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
 from media_hub.errors import NotFoundError, ValidationError
 from media_hub.platforms import registry
-from media_hub.stats.analytics import PlaylistAnalytics, playlist_analytics
+from media_hub.stats.analytics import Day, PlaylistAnalytics, stored_days, summed
 from media_hub.stats.counts import Counts
+from media_hub.stats.period import Compare, Period, PeriodKind
 
 NO_GROUP = {"series": "(no series)", "topic": "(no topic)", "playlist": "(deleted)"}
 
@@ -44,12 +49,20 @@ class ReportQuery:
     until: date | None = None
     top: int = 5
     language: str = "fr"
+    kind: PeriodKind = PeriodKind.DAYS  # how the period was named (a month...)
+    compare: Compare | None = None
+
+    @property
+    def period(self) -> Period:
+        return Period(self.since, self.until, self.kind)
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:
             raise ValidationError("--since", f"{self.since} is after --until {self.until}")
         if self.top < 0:
             raise ValidationError("--top", "give 0 or more")
+        if self.compare is not None:
+            self.period.compared(self.compare)  # refused when the period is open
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,9 @@ class GroupLine:
     changes: dict[str, Counts | None]  # platform -> their change over the period
     top: tuple[AssetLine, ...]
     analytics: PlaylistAnalytics | None = None
+    # platform -> views in the period (daily numbers summed, else the change between the
+    # pulls nearest its ends); None: not on the platform, or no pull near the period
+    period: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def views(self) -> int:
@@ -112,6 +128,8 @@ class Report:
     changes: dict[str, Counts]
     timeline: tuple[Point, ...]
     days: tuple[DayPoint, ...] = ()  # by playlist only; empty when no Analytics day is stored
+    snapshots_span: bool = True  # whether the pulls at the ends measure the period
+    compared: Report | None = None  # the same report over the period compared with
 
 
 def daily_labels() -> str:
@@ -129,44 +147,94 @@ _Rows = list[tuple[int, int | None, int | None, str, Counts]]
 
 
 def build_report(catalog: Catalog, query: ReportQuery) -> Report:
+    """The report over the query's period and, with `compare`, over the period compared."""
+    report = _build(catalog, query)
+    if query.compare is None:
+        return report
+    other = query.period.compared(query.compare)
+    earlier = replace(query, since=other.start, until=other.end, kind=other.kind, compare=None)
+    return replace(report, compared=_build(catalog, earlier))
+
+
+def _build(catalog: Catalog, query: ReportQuery) -> Report:
     with catalog.session() as session:
-        snapshot = _last_at_or_before(session, query.until)
+        snapshot = _end(session, query.until)
         if snapshot is None:
-            when = f" on or before {query.until}" if query.until else ""
-            raise NotFoundError(f"statistics snapshot{when}", "run 'media-hub stats pull' first")
-        baseline = _last_at_or_before(session, query.since) if query.since else None
+            raise NotFoundError("statistics snapshot", "run 'media-hub stats pull' first")
+        baseline = _start(session, query.since, snapshot)
         current = _rows(session, query.by, [snapshot.id])
         before = _rows(session, query.by, [baseline.id]) if baseline else []
         # Each asset's own counters at the start, for the top assets' change.
         earlier = _rows(session, Grouping.ASSET, [baseline.id]) if baseline else []
         names = _names(session, query.by, query.language)
         titles = _titles(session, {row[2] for row in current if row[2] is not None}, query)
-        analytics = (
-            playlist_analytics(session, query.since, query.until)
-            if query.by is Grouping.PLAYLIST
-            else {}
+        stored = (
+            stored_days(session, query.since, query.until) if query.by is Grouping.PLAYLIST else {}
         )
-        groups = _groups(query, current, before, earlier, names, titles, analytics)
+        spans = _spans(query, snapshot, baseline)
+        groups = _groups(query, current, before, earlier, names, titles, summed(stored), spans)
         totals = _platform_totals(session, snapshot.id)
         base_totals = _platform_totals(session, baseline.id) if baseline else {}
         timeline = _timeline(session, query.by, baseline or snapshot, snapshot)
-        days = _days(session, query) if query.by is Grouping.PLAYLIST else ()
+        days = _days(session, stored)
     changes = {name: totals[name] - base_totals.get(name, Counts()) for name in totals}
-    return Report(query, snapshot, baseline, groups, totals, changes, timeline, days)
+    return Report(query, snapshot, baseline, groups, totals, changes, timeline, days, spans)
+
+
+def _start(session: Session, since: date | None, end: SnapshotInfo) -> SnapshotInfo | None:
+    """The pull nearest the period's first moment, taken before the end's (None: from zero)."""
+    if since is None:
+        return None
+    return _nearest(session, _day_end(since - timedelta(days=1)), before=end.taken_at)
+
+
+def _end(session: Session, until: date | None) -> SnapshotInfo | None:
+    """The pull nearest the period's last moment (the last pull when the period is open)."""
+    if until is None:
+        return _nearest(session, None)
+    return _nearest(session, _day_end(until))
+
+
+def _nearest(
+    session: Session, moment: datetime | None, *, before: datetime | None = None
+) -> SnapshotInfo | None:
+    """The snapshot nearest `moment` (the last one when None), the earlier on a tie; only
+    those taken before `before`."""
+    base = select(StatsSnapshot.id, StatsSnapshot.taken_at)
+    if before is not None:
+        base = base.where(StatsSnapshot.taken_at < before)
+    latest = StatsSnapshot.taken_at.desc(), StatsSnapshot.id.desc()
+    if moment is None:
+        row = session.execute(base.order_by(*latest).limit(1)).first()
+        return SnapshotInfo(row[0], row[1]) if row else None
+    found = [
+        SnapshotInfo(row[0], row[1])
+        for row in (
+            session.execute(base.where(StatsSnapshot.taken_at <= moment).order_by(*latest)
+                            .limit(1)).first(),
+            session.execute(base.where(StatsSnapshot.taken_at > moment)
+                            .order_by(StatsSnapshot.taken_at, StatsSnapshot.id).limit(1)).first(),
+        )
+        if row is not None
+    ]  # fmt: skip
+    return min(found, key=lambda s: abs(_aware(s.taken_at) - moment), default=None)
 
 
 def _day_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
-def _last_at_or_before(session: Session, day: date | None) -> SnapshotInfo | None:
-    statement = select(StatsSnapshot.id, StatsSnapshot.taken_at)
-    if day is not None:
-        statement = statement.where(StatsSnapshot.taken_at < _day_end(day))
-    row = session.execute(
-        statement.order_by(StatsSnapshot.taken_at.desc(), StatsSnapshot.id.desc()).limit(1)
-    ).first()
-    return SnapshotInfo(row[0], row[1]) if row else None
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes: they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _spans(query: ReportQuery, end: SnapshotInfo, start: SnapshotInfo | None) -> bool:
+    """Whether the pulls found can measure the period: the end's pull is not before the period
+    began, nor the start's after it ended."""
+    if query.since is not None and _aware(end.taken_at) <= _day_end(query.since - timedelta(1)):
+        return False
+    return not (start and query.until and _aware(start.taken_at) >= _day_end(query.until))
 
 
 def _keyed(by: Grouping, *columns: Any) -> Select[Any]:
@@ -264,6 +332,7 @@ def _groups(
     names: dict[int, tuple[str, str]],
     titles: dict[int, str],
     analytics: dict[int, PlaylistAnalytics],
+    spans: bool,
 ) -> tuple[GroupLine, ...]:
     now = _sums(current)
     then = _sums(before)
@@ -285,12 +354,14 @@ def _groups(
         )[: query.top]  # fmt: skip
 
         pairs = {name: _pair(name, key, platforms, now, then) for name in stats_platforms()}
+        days = analytics.get(key) if key is not None else None
         lines.append(
             GroupLine(
                 shown, name, len({a for a, _, _ in assets if a is not None}),
                 {name: pair[0] for name, pair in pairs.items()},
                 {name: pair[1] for name, pair in pairs.items()},
-                tuple(top), analytics.get(key) if key is not None else None,
+                tuple(top), days,
+                {name: _period_views(name, pair[1], days, spans) for name, pair in pairs.items()},
             )
         )  # fmt: skip
     return tuple(sorted(lines, key=lambda line: (-line.views, line.key)))
@@ -308,6 +379,18 @@ def _pair(
         return None, None
     total = now[key, platform]
     return total, total - then.get((key, platform), Counts())
+
+
+def _period_views(
+    platform: str, change: Counts | None, days: PlaylistAnalytics | None, spans: bool
+) -> int | None:
+    """A group's views in the period on one platform: its daily numbers summed where the
+    platform keeps them, else the change between the pulls at the ends."""
+    if days is not None and registry.get(platform).daily_stats:
+        return days.views
+    if change is None or not spans:
+        return None
+    return change.views
 
 
 def _sums(rows: _Rows) -> dict[tuple[int | None, str], Counts]:
@@ -351,21 +434,13 @@ def _timeline(
     return tuple(Point(taken_at, views.get(snapshot_id, {})) for snapshot_id, taken_at in snapshots)
 
 
-def _days(session: Session, query: ReportQuery) -> tuple[DayPoint, ...]:
-    """Each playlist's Analytics views a day from `since` to `until`; a day stored twice (two
-    pulls at once) counts the later snapshot's row, as in the summed analytics."""
-    statement = (
-        select(StatsRow.playlist_id, StatsRow.day, StatsRow.views)
-        .where(StatsRow.day.is_not(None), StatsRow.playlist_id.is_not(None))
-        .order_by(StatsRow.snapshot_id)
-    )
-    if query.since is not None:
-        statement = statement.where(StatsRow.day >= query.since)
-    if query.until is not None:
-        statement = statement.where(StatsRow.day <= query.until)
+def _days(session: Session, stored: dict[tuple[int, date], Day]) -> tuple[DayPoint, ...]:
+    """Each playlist's Analytics views a day, by its key (slug), for the chart."""
+    if not stored:
+        return ()
     slugs = {key: slug for key, (slug, _) in _names(session, Grouping.PLAYLIST, "fr").items()}
     views: dict[date, dict[str, int]] = defaultdict(dict)
-    for playlist_id, day, count in session.execute(statement):
-        if day is not None and playlist_id in slugs:
-            views[day][slugs[playlist_id]] = int(count)
+    for (playlist_id, day), numbers in stored.items():
+        if playlist_id in slugs:
+            views[day][slugs[playlist_id]] = numbers.views
     return tuple(DayPoint(day, views[day]) for day in sorted(views))

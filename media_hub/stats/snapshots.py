@@ -97,7 +97,7 @@ def _row(snapshot_id: int, **values: Any) -> dict[str, Any]:
     return {
         "snapshot_id": snapshot_id, "day": None, "views": 0, "likes": 0, "comments": 0,
         "downloads": 0, "favorites": 0, "watch_minutes": 0.0, "average_view_seconds": 0.0,
-        "playlist_starts": 0, **values,
+        "playlist_starts": 0, "playlist_views": 0, **values,
     }  # fmt: skip
 
 
@@ -106,4 +106,5 @@ def _day_row(snapshot_id: int, platform: str, playlist_id: int, day: PlaylistDay
         snapshot_id, platform=platform, asset_id=None, playlist_id=playlist_id,
         day=day.day, views=day.views, watch_minutes=day.watch_minutes,
         average_view_seconds=day.average_view_seconds, playlist_starts=day.playlist_starts,
+        playlist_views=day.playlist_views,
     )  # fmt: skip

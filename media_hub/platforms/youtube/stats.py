@@ -28,7 +28,9 @@ from media_hub.platforms.youtube.settings import youtube_settings
 from media_hub.settings import Settings
 
 SCOPE_REASONS = {"insufficientPermissions", "forbidden", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}
-PLAYLIST_METRICS = ("views", "estimatedMinutesWatched", "averageViewDuration", "playlistStarts")
+PLAYLIST_METRICS = (
+    "views", "estimatedMinutesWatched", "averageViewDuration", "playlistStarts", "playlistViews",
+)  # fmt: skip
 
 
 class YouTubeStatsSource(ChannelReader):
@@ -106,6 +108,7 @@ class YouTubeStatsSource(ChannelReader):
                     watch_minutes=float(value.get("estimatedMinutesWatched", 0)),
                     average_view_seconds=float(value.get("averageViewDuration", 0)),
                     playlist_starts=int(value.get("playlistStarts", 0)),
+                    playlist_views=int(value.get("playlistViews", 0)),
                 )
             )
         return days
