@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import Any
@@ -16,7 +17,7 @@ from media_hub.hub import Hub
 from media_hub.media.fonts import find_font
 from media_hub.platforms.youtube.clock import pacific_day
 from media_hub.sandbox.server import Sandbox
-from media_hub.stats import chart
+from media_hub.stats import chart, labels
 from media_hub.stats.counts import Counts
 from media_hub.stats.report import (
     DayPoint,
@@ -82,7 +83,8 @@ def test_the_png_shows_each_groups_line_where_its_data_is() -> None:
     assert legend is not None
     assert [t.get_text() for t in legend.get_texts()] == [g.name for g in report.groups]
 
-    assert "at each pull" in axes.get_ylabel()
+    assert axes.get_ylabel() == "المشاهدات (الإجمالي، عند كل سحب)"  # at each pull
+    assert "حسب قائمة التشغيل" in figure.get_suptitle()  # by playlist
     _assert_drawn(figure, chart.views_chart(report))
 
 
@@ -136,7 +138,7 @@ def _daily_report() -> Report:
             for key, n in views.items()
         ),
         GroupLine("cv-flyers", NAMES["cv-flyers"], 4, on_slideshare(Counts(views=2500)),
-                  on_slideshare(Counts(views=2500)), ()),
+                  on_slideshare(Counts(views=700)), (), period={"slideshare": 700}),
     )  # fmt: skip
     snapshot = SnapshotInfo(1, START + timedelta(days=12))
     timeline = (Point(snapshot.taken_at, {"reports": 9000, "events": 4000, "cv-flyers": 2500}),)
@@ -159,10 +161,11 @@ def test_by_playlist_the_lines_are_the_analytics_views_summed_day_by_day() -> No
     # Days 3, 4, 5 (47, 56, 65 views), none on day 6 (it adds nothing), then 83, 92, 101.
     assert ys[3:] == [47.0, 103.0, 168.0, 168.0, 251.0, 343.0, 444.0]
     axes = figure.axes[0]
-    assert "cumulative" in axes.get_ylabel()
-    assert "2026-11-02" in axes.get_ylabel()
-    notes = [text.get_text() for text in figure.texts]
-    assert any("not drawn: 1 deck playlist(s)" in note for note in notes)
+    assert axes.get_ylabel() == labels.text("ar", "chart.cumulative")
+    # The deck playlist has no days: its views in the period, from the pulls, on a panel.
+    decks = figure.axes[1]
+    assert [tick.get_text() for tick in decks.get_yticklabels()] == ["Flyers CV"]
+    assert [bar.get_width() for bar in decks.patches] == [700]
     _assert_drawn(figure, chart.views_chart(report))
 
 
@@ -268,7 +271,7 @@ def test_a_matplotlib_without_text_layout_is_refused_for_arabic(
         chart.views_chart(_report())
     latin = _report()
     only_latin = Report(
-        latin.query, latin.snapshot, None,
+        replace(latin.query, language="fr"), latin.snapshot, None,
         tuple(g for g in latin.groups if g.key == "cv-flyers"), {}, {}, latin.timeline,
     )  # fmt: skip
     assert chart.views_chart(only_latin).startswith(b"\x89PNG")

@@ -41,6 +41,7 @@ class ReportFormat(StrEnum):
     CSV = "csv"
     JSON = "json"
     HTML = "html"
+    XLSX = "xlsx"
 
 
 @app.command("pull")
@@ -134,33 +135,50 @@ def report(
         ),
     ] = None,
     report_format: Annotated[
-        ReportFormat, typer.Option("--format", help="table, csv, json or html.")
+        ReportFormat, typer.Option("--format", help="table, csv, json, html or xlsx.")
     ] = ReportFormat.TABLE,
+    excel: Annotated[
+        bool | None,
+        typer.Option(
+            "--excel/--no-excel",
+            help="CSV for Excel: a UTF-8 byte-order mark first (default: with --output only).",
+        ),
+    ] = None,
     chart: Annotated[
         Path | None,
         typer.Option("--chart", metavar="FILE.png", help="Also draw views over time (PNG)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=0, help="Top assets shown per group.")] = 5,
     language: Annotated[
-        str, typer.Option("--language", "-l", help="Language of names and titles.")
+        str,
+        typer.Option(
+            "--language",
+            "-l",
+            help="fr, ar or en: every heading, label and chart text, names, "
+            "titles, numbers and dates.",
+        ),
     ] = "fr",
     out: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the report to this file, not stdout."),
     ] = None,
 ) -> None:
-    """Totals, change over the period and top assets, each platform side by side.
+    """Views in a period by playlist, series, topic or asset, each platform side by side.
 
-    The change is between the last pull on or before --until and the last on or before
-    --since. --format html writes one self-contained page with the tables and the chart.
-    Example: media-hub stats report --by playlist --since 2026-11-01 --chart views.png
+    YouTube's views are its Analytics days summed (no pull needed at the period's ends);
+    SlideShare's the change between the pulls nearest the ends, named by date. --format html
+    writes one printable page with the tables and the chart; xlsx a workbook with a chart.
+    Example: media-hub stats report --month 2026-11 --compare previous --format xlsx -o nov.xlsx
     """
-    from media_hub.stats import render
+    from media_hub.stats import labels, render
     from media_hub.stats.period import Compare, parse_period
     from media_hub.stats.report import Grouping, ReportQuery, build_report
 
     if chart is not None and chart.suffix.lower() != ".png":
         raise ValidationError("--chart", f"{chart}: give a file name ending in .png")
+    if report_format is ReportFormat.XLSX and out is None:
+        raise ValidationError("--format", "xlsx is written to a file: add --output FILE.xlsx")
+    labels.check_language(language)
     period = parse_period(
         since=since, until=until, month_text=month, quarter_text=quarter, year_text=year
     )
@@ -172,8 +190,13 @@ def report(
     png = _chart(result) if chart is not None or report_format is ReportFormat.HTML else None
     if chart is not None and png is not None:
         _write(chart, png, "--chart")
-    if report_format is ReportFormat.TABLE and out is None:
+    if report_format is ReportFormat.TABLE and out is None and sys.stdout.isatty():
         _print_tables(result)
+        return
+    if report_format is ReportFormat.XLSX and out is not None:
+        from media_hub.stats.workbook import to_xlsx
+
+        _write(out, to_xlsx(result), "--output")
         return
     text = {
         ReportFormat.TABLE: lambda: render.text(result),
@@ -181,10 +204,18 @@ def report(
         ReportFormat.JSON: lambda: render.to_json_text(result),
         ReportFormat.HTML: lambda: render.to_html(result, png),
     }[report_format]()
+    bom = report_format is ReportFormat.CSV and (excel if excel is not None else out is not None)
+    data = ("\ufeff" if bom else "") + text
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data)
     else:
-        _write(out, text.encode("utf-8"), "--output")
+        _write(out, data.encode("utf-8"), "--output")
+        if report_format is ReportFormat.CSV:
+            typer.echo(
+                f"{out}: CSV with a byte-order mark, for Excel (--no-excel: without)"
+                if bom else f"{out}: CSV without a byte-order mark (--excel: for Excel)",
+                err=True,
+            )  # fmt: skip
 
 
 def _chart(result: Report) -> bytes:
@@ -206,4 +237,6 @@ def _print_tables(result: Report) -> None:
     for line in render.heading(result):
         typer.echo(line)
     for table in render.tables(result):
-        output.print_table(table.title, table.columns, table.rows)
+        output.print_table(
+            table.title, table.columns, render.formatted(table, result.query.language)
+        )

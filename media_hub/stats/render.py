@@ -15,31 +15,59 @@ from typing import Any
 from media_hub.csv_cells import InertWriter
 from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
-from media_hub.stats.report import GroupLine, Report, daily_labels
-
-# How the text table heads each counter after a platform's views.
-SHORT_NAMES = {"likes": "likes", "comments": "comm.", "downloads": "downl.", "favorites": "fav."}
+from media_hub.stats import labels
+from media_hub.stats.report import GroupLine, Report
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table of raw values (numbers stay numbers, for the workbook); `kinds` says how each
+    column is written: text, count, signed (a change), percent."""
+
     title: str
     columns: list[str]
     rows: list[list[Any]]
+    kinds: list[str]
 
 
 def heading(report: Report) -> list[str]:
-    """What the numbers cover: the grouping, the period and the two snapshots compared."""
-    query = report.query
-    period = f"{query.since or 'the first pull'} to {query.until or 'the last pull'}"
-    lines = [f"Statistics by {query.by.value}, {period}"]
-    taken = f"{report.snapshot.taken_at:%Y-%m-%d %H:%M} UTC"
-    lines.append(f"totals: snapshot {report.snapshot.id} of {taken}")
-    if report.baseline is not None:
-        then = f"{report.baseline.taken_at:%Y-%m-%d %H:%M} UTC"
-        lines.append(f"change: since snapshot {report.baseline.id} of {then}")
+    """What the numbers cover, in the report's language: the period, where its numbers come
+    from (the Analytics days, the pulls nearest its ends, named by date) and the comparison."""
+    lang = report.query.language
+    lines = [labels.text(lang, "title", by=_by(report), period=period_text(report))]
+    return lines + _sources(report) + (
+        [labels.text(lang, "compared", period=period_text(report.compared))]
+        if report.compared else []
+    )  # fmt: skip
+
+
+def _by(report: Report) -> str:
+    return labels.text(report.query.language, f"by.{report.query.by.value}")
+
+
+def period_text(report: Report) -> str:
+    """ "du 1 novembre 2026 au 30 novembre 2026"; an open end is the first or last pull."""
+    lang, query = report.query.language, report.query
+    start, end = labels.day(query.since, lang), labels.day(query.until, lang)
+    if start and end:
+        return labels.text(lang, "period.range", start=start, end=end)
+    if start or end:
+        return labels.text(lang, "period.since" if start else "period.until", start=start, end=end)
+    return labels.text(lang, "period.all")
+
+
+def _sources(report: Report) -> list[str]:
+    lang = report.query.language
+    end = labels.day(report.snapshot.taken_at.date(), lang)
+    if not report.snapshots_span:
+        lines = [labels.text(lang, "pulls.outside")]
+    elif report.baseline is None:
+        lines = [labels.text(lang, "pulls.from_zero", end=end)]
     else:
-        lines.append("change: from zero (no pull on or before the start of the period)")
+        start = labels.day(report.baseline.taken_at.date(), lang)
+        lines = [labels.text(lang, "pulls", start=start, end=end)]
+    if report.days:
+        lines.append(labels.text(lang, "daily", days=len(report.days)))
     return lines
 
 
@@ -71,7 +99,7 @@ def group_columns(report: Report) -> list[str]:
 
 ANALYTICS_COLUMNS = [
     "analytics_days", "analytics_views", "analytics_watch_hours",
-    "analytics_average_view_seconds", "analytics_playlist_starts",
+    "analytics_average_view_seconds", "analytics_playlist_starts", "analytics_playlist_views",
 ]  # fmt: skip
 
 
@@ -90,67 +118,115 @@ def _analytics_values(group: GroupLine) -> list[Any]:
     if a is None:
         return [None] * len(ANALYTICS_COLUMNS)
     return [a.days, a.views, round(a.watch_minutes / 60, 1), round(a.average_view_seconds, 1),
-            a.playlist_starts]  # fmt: skip
+            a.playlist_starts, a.playlist_views]  # fmt: skip
 
 
 def tables(report: Report) -> list[Table]:
-    """The totals, the groups, their top assets and (by playlist) the Analytics days."""
-    totals = Table(
-        "All published items",
-        ["platform", "views", "change", "likes", "comments", "downloads", "favourites"],
-        [
-            [name, _number(c.views), _signed(report.changes[name].views), _number(c.likes),
-             _number(c.comments), _number(c.downloads), _number(c.favorites)]
-            for name, c in report.totals.items()
-        ],
-    )  # fmt: skip
-    heads: list[str] = [report.query.by.value, "name", "n"]
-    for platform in _shown(report):
-        heads += [f"{platform.label} views", "Δ"]
-        heads += [SHORT_NAMES.get(f, f) for f in platform.stats_fields[1:]]
-    groups = Table(
-        f"By {report.query.by.value}",
-        heads,
-        [
-            [v[0], v[1], v[2], *(_cell(heads[i], value) for i, value in enumerate(v[3:], 3))]
-            for v in (_group_values(report, group) for group in report.groups)
-        ],
-    )
-    top = Table(
-        "Top assets",
-        [report.query.by.value, "#", "asset", "title", "platform", "views", "change"],
-        [
-            [group.key, rank, line.asset_id, line.title, line.platform, _number(line.views),
-             _signed(line.change)]
-            for group in report.groups
-            for rank, line in enumerate(group.top, 1)
-        ],
-    )  # fmt: skip
-    result = [totals, groups, top]
+    """The groups' views in the period (and compared), the playlists' Analytics days, the
+    lifetime totals and the top items, headed in the report's language."""
+    result = [_groups_table(report)]
     with_days = [group for group in report.groups if group.analytics is not None]
     if with_days:
-        result.append(
-            Table(
-                f"{daily_labels()} Analytics, days of the period summed",
-                ["playlist", "days", "views", "watch hours", "avg view (s)", "playlist starts"],
-                [
-                    [group.key, *(_number(value) for value in _analytics_values(group))]
-                    for group in with_days
-                ],
-            )
-        )
-    return result
+        result.append(_analytics_table(report, with_days))
+    return [*result, _totals_table(report), _top_table(report)]
 
 
-def _cell(head: str, value: int | None) -> str:
-    return _signed(value) if head == "Δ" else _number(value)
+def _groups_table(report: Report) -> Table:
+    lang = report.query.language
+    before = {g.key: g.period for g in report.compared.groups} if report.compared else None
+    columns = [_by(report), labels.text(lang, "col.name"), labels.text(lang, "col.assets")]
+    kinds = ["text", "text", "count"]
+    platforms = _shown(report)
+    for platform in platforms:
+        columns.append(labels.text(lang, "col.period_views", platform=platform.label))
+        kinds.append("count")
+        if before is not None:
+            compared = period_text(report.compared) if report.compared else ""
+            columns += [
+                labels.text(lang, "col.previous", platform=platform.label, period=compared),
+                labels.text(lang, "col.change"),
+                labels.text(lang, "col.change_percent"),
+            ]
+            kinds += ["count", "signed", "percent"]
+    rows = []
+    for group in report.groups:
+        row: list[Any] = [group.key, group.name, group.assets]
+        for platform in platforms:
+            now = group.period.get(platform.name)
+            row.append(now)
+            if before is not None:
+                then = before.get(group.key, {}).get(platform.name)
+                change = change_between(now, then)
+                row += [then, change, change / then if change is not None and then else None]
+        rows.append(row)
+    title = labels.text(lang, "table.groups", by=_by(report))
+    return Table(title, columns, rows, kinds)  # fmt: skip
+
+
+def _analytics_table(report: Report, groups: list[GroupLine]) -> Table:
+    lang = report.query.language
+    columns = [_by(report), labels.text(lang, "col.name")] + [
+        labels.text(lang, key)
+        for key in ("col.days", "col.videos_views", "col.playlist_views", "col.playlist_starts",
+                    "col.watch_hours", "col.average_view")
+    ]  # fmt: skip
+    rows = [
+        [g.key, g.name, a.days, a.views, a.playlist_views, a.playlist_starts,
+         round(a.watch_minutes / 60, 1), round(a.average_view_seconds, 1)]
+        for g in groups if (a := g.analytics) is not None
+    ]  # fmt: skip
+    kinds = ["text", "text"] + ["count"] * 6
+    return Table(labels.text(lang, "table.analytics"), columns, rows, kinds)
+
+
+def _totals_table(report: Report) -> Table:
+    lang = report.query.language
+    keys = ["col.platform", "col.views_lifetime", "col.period_change", "col.likes",
+            "col.comments", "col.downloads", "col.favorites"]  # fmt: skip
+    rows = [
+        [registry.get(name).label if name in registry.names() else name, c.views,
+         report.changes[name].views, c.likes, c.comments, c.downloads, c.favorites]
+        for name, c in report.totals.items()
+    ]  # fmt: skip
+    kinds = ["text", "count", "signed", "count", "count", "count", "count"]
+    columns = [labels.text(lang, key) for key in keys]
+    return Table(labels.text(lang, "table.totals"), columns, rows, kinds)
+
+
+def _top_table(report: Report) -> Table:
+    lang = report.query.language
+    columns = [_by(report), labels.text(lang, "col.rank"), "id", labels.text(lang, "col.title"),
+               labels.text(lang, "col.platform"), labels.text(lang, "col.views_lifetime"),
+               labels.text(lang, "col.period_change")]  # fmt: skip
+    rows = [
+        [group.key, rank, line.asset_id, line.title, registry.get(line.platform).label
+         if line.platform in registry.names() else line.platform, line.views, line.change]
+        for group in report.groups
+        for rank, line in enumerate(group.top, 1)
+    ]  # fmt: skip
+    kinds = ["text", "count", "text", "text", "text", "count", "signed"]
+    return Table(labels.text(lang, "table.top"), columns, rows, kinds)
+
+
+def formatted(table: Table, language: str) -> list[list[str]]:
+    """The rows as the locale writes them, for the text table and the HTML page."""
+    writers = {
+        "count": lambda v: labels.number(v, language),
+        "signed": lambda v: labels.signed(v, language),
+        "percent": lambda v: labels.percent(v, language),
+    }
+    return [
+        [writers[kind](value) if kind in writers else ("" if value is None else str(value))
+         for kind, value in zip(table.kinds, row, strict=True)]
+        for row in table.rows
+    ]  # fmt: skip
 
 
 def text(report: Report) -> str:
     """The tables as plain aligned text, for --output with the table format."""
     out = [*heading(report), ""]
     for table in tables(report):
-        cells = [[str(c) for c in table.columns], *([str(c) for c in r] for r in table.rows)]
+        cells = [[str(c) for c in table.columns], *formatted(table, report.query.language)]
         widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
         out.append(table.title)
         out += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -163,10 +239,24 @@ def to_csv(report: Report) -> str:
     """One row per group, each platform's columns side by side."""
     stream = io.StringIO()
     writer = InertWriter(stream, lineterminator="\n")  # names are the catalog's texts
-    writer.writerow([*group_columns(report), *ANALYTICS_COLUMNS, "top_assets"])
+    shown = _shown(report)
+    before = {g.key: g.period for g in report.compared.groups} if report.compared else None
+    period = [f"{p.name}_period_views" for p in shown]
+    if before is not None:
+        period += [f"{p.name}_{c}" for p in shown for c in ("compared_views", "compared_change")]
+    writer.writerow([*group_columns(report), *period, *ANALYTICS_COLUMNS, "top_assets"])
     for group in report.groups:
         top = " | ".join(f"{line.asset_id}: {line.title} ({line.views})" for line in group.top)
-        writer.writerow([*_group_values(report, group), *_analytics_values(group), top])
+        values = [group.period.get(p.name) for p in shown]
+        if before is not None:
+            then = before.get(group.key, {})
+            values += [
+                value
+                for p in shown
+                for value in (then.get(p.name),
+                              change_between(group.period.get(p.name), then.get(p.name)))
+            ]  # fmt: skip
+        writer.writerow([*_group_values(report, group), *values, *_analytics_values(group), top])
     return stream.getvalue()
 
 
@@ -244,56 +334,55 @@ body{font-family:"Noto Sans","Noto Sans Arabic","DejaVu Sans",sans-serif;margin:
 h1{color:#0b2e6f;font-size:1.6em}h2{color:#0b2e6f;font-size:1.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0 1em}
 th,td{border:1px solid #c8cfdc;padding:.3em .6em}th{background:#eef2f9;text-align:start}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 img{max-width:100%;border:1px solid #c8cfdc}p.meta{color:#555}
+@page{size:A4;margin:15mm}
+@media print{body{margin:0;font-size:10pt}h1{font-size:15pt}h2{font-size:12pt;
+break-after:avoid}table{width:100%;font-size:8.5pt}tr,img{break-inside:avoid}
+thead{display:table-header-group}th{background:#eef2f9!important;print-color-adjust:exact}}
 """
 
 
 def to_html(report: Report, chart_png: bytes | None) -> str:
-    """One page, nothing fetched: inline CSS, the chart as a data: URI, every text escaped,
-    and `dir="auto"` on names and titles so Arabic runs right to left."""
-    language = escape(report.query.language)
+    """One page, nothing fetched: inline CSS with a print stylesheet (A4), the chart as a data:
+    URI, every text escaped; the page right to left in Arabic, `dir="auto"` on names and
+    titles so a French name in an Arabic page (or the reverse) still runs its own way."""
+    language = report.query.language
+    direction = "rtl" if language in labels.RTL else "ltr"
     title = escape(heading(report)[0])
     parts = [
-        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}" dir="{direction}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n'
+        f"<body>\n<h1>{title}</h1>\n"
     ]
     parts += [f'<p class="meta">{escape(line)}</p>\n' for line in heading(report)[1:]]
     if chart_png is not None:
         encoded = base64.b64encode(chart_png).decode("ascii")
+        shown = escape(labels.text(language, "chart.heading"))
         parts.append(
-            f'<h2>Views over time</h2>\n<img alt="Views over time by {escape(report.query.by)}'
-            f'" src="data:image/png;base64,{encoded}">\n'
+            f'<h2>{shown}</h2>\n<img alt="{shown}" src="data:image/png;base64,{encoded}">\n'
         )
     for table in tables(report):
-        parts.append(_html_table(table))
+        parts.append(_html_table(table, language))
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
 
-TEXT_COLUMNS = {"name", "title"}
-
-
-def _html_table(table: Table) -> str:
+def _html_table(table: Table, language: str) -> str:
     head = "".join(f"<th>{escape(str(column))}</th>" for column in table.columns)
     rows = []
-    for row in table.rows:
+    for row, kinds in ((row, table.kinds) for row in formatted(table, language)):
         cells = []
-        for column, value in zip(table.columns, row, strict=True):
-            shown = escape("" if value is None else str(value))
-            if column in TEXT_COLUMNS:
-                cells.append(f'<td dir="auto">{shown}</td>')
-            elif isinstance(value, int) or (isinstance(value, str) and _numeric(value)):
-                cells.append(f'<td class="n">{shown}</td>')
+        for index, (kind, shown) in enumerate(zip(kinds, row, strict=True)):
+            if kind == "text" and index > 0:
+                cells.append(f'<td dir="auto">{escape(shown)}</td>')
+            elif kind != "text":
+                cells.append(f'<td class="n" dir="ltr">{escape(shown)}</td>')
             else:
-                cells.append(f"<td>{shown}</td>")
+                cells.append(f"<td>{escape(shown)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f"<h2>{escape(table.title)}</h2>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         + "\n".join(rows)
         + "\n</tbody>\n</table>\n"
     )
-
-
-def _numeric(value: str) -> bool:
-    return bool(value) and value.lstrip("+-").replace(",", "").replace(".", "").isdigit()
