@@ -5,6 +5,7 @@ decks' from the pulls nearest the period's ends, which the report names."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -160,3 +162,74 @@ def test_a_period_needs_no_pull_at_its_ends(
         assert _group(report, slug)["period"]["youtube"] == _playlist_views(
             channel, slug, date(2026, 11, 1), date(2026, 11, 30)
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+def test_november_for_the_report_in_xlsx_csv_and_arabic_html(
+    months: Months, runner: CliRunner, tmp_path: Path
+) -> None:
+    channel = months.channel
+    november = {
+        slug: _playlist_views(channel, slug, date(2026, 11, 1), date(2026, 11, 30))
+        for slug in channel.youtube_playlists
+    }
+    october = {
+        slug: _playlist_views(channel, slug, date(2026, 10, 1), date(2026, 10, 31))
+        for slug in channel.youtube_playlists
+    }
+    book = tmp_path / "november.xlsx"
+    result = runner.invoke(app, ["stats", "report", "--month", "2026-11", "--compare",
+                                 "previous", "--format", "xlsx", "--output", str(book),
+                                 "-l", "en"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    workbook = openpyxl.load_workbook(book)
+    groups = workbook.worksheets[0]
+    assert groups.title == "Views in the period by playlist"
+    header = next(r for r in range(1, 10) if groups.cell(r, 1).value == "playlist")
+    assert groups.freeze_panes == f"A{header + 1}"
+    columns = [cell.value for cell in groups[header]]
+    assert columns[:4] == ["playlist", "name", "items", "YouTube views in the period"]
+    rows = {row[0]: row for row in groups.iter_rows(min_row=header + 1, values_only=True)}
+    for slug, views in november.items():
+        row = rows[slug]
+        assert row[3] == views  # a number, not text
+        assert row[4] == october[slug]
+        assert row[5] == views - october[slug]
+        assert row[6] == pytest.approx((views - october[slug]) / october[slug])
+    assert groups.column_dimensions["D"].width >= len("YouTube views in the period")
+    analytics_sheet = workbook["YouTube Analytics, the playlist"]
+    heads = [cell.value for cell in analytics_sheet[1]]
+    assert "views of the playlist's videos (anywhere)" in heads
+    assert "views inside the playlist (playlistViews)" in heads
+    charts = [sheet for sheet in workbook.worksheets if sheet._charts]
+    assert [sheet.title for sheet in charts] == ["Views over time"]
+    [line_chart] = charts[0]._charts
+    assert line_chart.tagname == "lineChart"
+    assert charts[0].cell(2, 1).value.date() == date(2026, 11, 1)
+    assert charts[0].max_row == 31  # the header and 30 days
+
+    table = tmp_path / "november.csv"
+    result = runner.invoke(app, ["stats", "report", "--month", "2026-11", "--format", "csv",
+                                 "--output", str(table), "-l", "ar"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "byte-order mark" in result.stderr
+    assert table.read_bytes().startswith(b"\xef\xbb\xbf")
+    with table.open(encoding="utf-8-sig", newline="") as stream:
+        records = {row["key"]: row for row in csv.DictReader(stream)}
+    assert records["reports"]["name"] == "تقارير مصورة للوكالة"
+    for slug, views in november.items():
+        assert int(records[slug]["youtube_period_views"]) == views
+
+    page = tmp_path / "november.html"
+    result = runner.invoke(app, ["stats", "report", "--month", "2026-11", "--format", "html",
+                                 "--output", str(page), "-l", "ar"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "<h1>الإحصاءات حسب قائمة التشغيل، من 1 نوفمبر 2026 إلى 30 نوفمبر 2026</h1>" in html
+    assert "<h2>المشاهدات في الفترة حسب قائمة التشغيل</h2>" in html
+    assert "@media print" in html
+    assert "@page{size:A4" in html
+    for english in ("Statistics", "Views", "views", "Lifetime", "change", "Top"):
+        assert english not in html.replace("playlistViews", "")  # no English left behind

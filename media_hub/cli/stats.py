@@ -50,6 +50,14 @@ def pull(
     queue: Annotated[
         bool, typer.Option("--queue", help="Leave the pull to 'media-hub worker' (a job).")
     ] = False,
+    daily_at: Annotated[
+        str | None,
+        typer.Option(
+            "--daily-at",
+            metavar="HH:MM",
+            help="With --queue: a pull every day at this time (UTC), each job queueing the next.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Read every published video's and deck's counts into one dated snapshot.
@@ -63,6 +71,20 @@ def pull(
     from media_hub.stats.pull import pull_hub
 
     cli_state = state(ctx)
+    if daily_at is not None:
+        from media_hub.stats.schedule import parse_time, schedule_daily
+
+        if not queue:
+            raise ValidationError("--daily-at", "goes with --queue (the workers run the pulls)")
+        job_id, due = schedule_daily(cli_state.hub.db, parse_time(daily_at))
+        if as_json:
+            output.print_json({"job_id": job_id, "queued": True, "due": due.isoformat()})
+        else:
+            typer.echo(
+                f"daily statistics pull queued as job {job_id}, first at {due:%Y-%m-%d %H:%M} "
+                "UTC; each pull queues the next (run 'media-hub worker')"
+            )
+        return
     if queue:
         from media_hub.jobs.queue import enqueue
 

@@ -43,12 +43,17 @@ def thumbnails(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def stats_pull(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Payload {}: one statistics snapshot of every published video and deck."""
+    """Payload {} or {"daily_at": "HH:MM", ...}: one statistics snapshot of every published
+    video and deck; a daily one first queues the next day's (`stats.schedule`)."""
     from media_hub.stats.pull import pull_hub
+    from media_hub.stats.schedule import parse_time, schedule_daily
 
+    daily = payload.get("daily_at")
+    following = schedule_daily(hub.db, parse_time(str(daily)))[0] if daily else None
     result = pull_hub(hub)
     return {"snapshot_id": result.snapshot_id, "videos": result.videos, "decks": result.decks,
-            "units": result.units, "analytics_days": result.analytics_days}  # fmt: skip
+            "units": result.units, "analytics_days": result.analytics_days,
+            **({"next_job": following} if following else {})}  # fmt: skip
 
 
 def _asset_id(payload: Mapping[str, Any], kind: str) -> int:
