@@ -165,7 +165,7 @@ def test_by_series_topic_and_asset_in_csv(
     loose_videos = channel.all_videos[-10:]
     loose_decks = channel.all_decks[-2:]
     no_series = series["-"]  # videos and decks in no series: both platforms side by side
-    assert no_series["name"] == "(no series)"
+    assert no_series["name"] == "(sans série)"
     assert int(no_series["youtube_views"]) == _sum(now, loose_videos, "viewCount")
     assert int(no_series["slideshare_views"]) == _sum(decks, loose_decks, "views")
 
@@ -239,12 +239,12 @@ class _Page(HTMLParser):
 
 @SQLITE_ONLY
 def test_the_table_shows_both_platforms(pulled: Pulled, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["stats", "report", "--by", "series", "--top", "1", "-l", "en"])
+    result = runner.invoke(app, ["stats", "report", "--by", "series", "--top", "1"])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("Statistics by series, all pulls\n")
-    assert "counted from zero (no earlier pull)" in result.stdout
-    for text in ("Reportages", "Flyers CV", "(no series)", "SlideShare views in the period",
-                 "YouTube views in the period"):  # fmt: skip
+    assert result.stdout.startswith("Statistiques par série, tous les relevés\n")
+    assert "compté depuis zéro (aucun relevé antérieur)" in result.stdout
+    for text in ("Reportages", "Flyers CV", "(sans série)", "vues SlideShare de la période",
+                 "vues YouTube de la période"):  # fmt: skip
         assert text in result.stdout, result.stdout
     # Not on a terminal: plain lines as wide as they need, no number split over two.
     assert max(len(line) for line in result.stdout.splitlines()) > 80

@@ -3,9 +3,9 @@ by day for the chart: a period needs no pull at its ends, only its days stored."
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,19 +72,23 @@ def stored_days(
 
 
 def summed(days: dict[tuple[int, date], Day]) -> dict[int, PlaylistAnalytics]:
-    """Catalog playlist id -> its days summed."""
-    by_playlist: dict[int, list[tuple[date, Day]]] = defaultdict(list)
-    for (playlist_id, day), numbers in days.items():
-        by_playlist[playlist_id].append((day, numbers))
-    sums: dict[int, PlaylistAnalytics] = {}
-    for playlist_id, rows in by_playlist.items():
-        dates = [day for day, _ in rows]
-        sums[playlist_id] = PlaylistAnalytics(
-            len(rows), min(dates), max(dates),
-            sum(n.views for _, n in rows), sum(n.watch_minutes for _, n in rows),
-            sum(n.playlist_starts for _, n in rows), sum(n.playlist_views for _, n in rows),
-        )  # fmt: skip
-    return sums
+    """Catalog playlist id -> its days summed (one pass: a year of 100 playlists is 36,500)."""
+    # playlist -> [days, first, last, views, minutes, starts, in playlist]
+    sums: dict[int, list[Any]] = {}
+    for (playlist_id, day), n in days.items():
+        was = sums.get(playlist_id)
+        if was is None:
+            sums[playlist_id] = [1, day, day, n.views, n.watch_minutes, n.playlist_starts,
+                                 n.playlist_views]  # fmt: skip
+            continue
+        was[0] += 1
+        was[1] = min(was[1], day)
+        was[2] = max(was[2], day)
+        was[3] += n.views
+        was[4] += n.watch_minutes
+        was[5] += n.playlist_starts
+        was[6] += n.playlist_views
+    return {playlist_id: PlaylistAnalytics(*values) for playlist_id, values in sums.items()}
 
 
 def playlist_analytics(

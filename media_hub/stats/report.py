@@ -28,11 +28,10 @@ from media_hub.catalog.models import Asset, AssetText, AssetTopic, Playlist, Ser
 from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
 from media_hub.errors import NotFoundError, ValidationError
 from media_hub.platforms import registry
+from media_hub.stats import labels
 from media_hub.stats.analytics import Day, PlaylistAnalytics, stored_days, summed
 from media_hub.stats.counts import Counts
 from media_hub.stats.period import Compare, Period, PeriodKind
-
-NO_GROUP = {"series": "(no series)", "topic": "(no topic)", "playlist": "(deleted)"}
 
 
 class Grouping(StrEnum):
@@ -152,7 +151,9 @@ def build_report(catalog: Catalog, query: ReportQuery) -> Report:
     if query.compare is None:
         return report
     other = query.period.compared(query.compare)
-    earlier = replace(query, since=other.start, until=other.end, kind=other.kind, compare=None)
+    earlier = replace(
+        query, since=other.start, until=other.end, kind=other.kind, compare=None, top=0
+    )  # only its views in the period are shown
     return replace(report, compared=_build(catalog, earlier))
 
 
@@ -167,7 +168,7 @@ def _build(catalog: Catalog, query: ReportQuery) -> Report:
         # Each asset's own counters at the start, for the top assets' change.
         earlier = _rows(session, Grouping.ASSET, [baseline.id]) if baseline else []
         names = _names(session, query.by, query.language)
-        titles = _titles(session, {row[2] for row in current if row[2] is not None}, query)
+        titles = _titles(session, _titled(query, current), query)
         stored = (
             stored_days(session, query.since, query.until) if query.by is Grouping.PLAYLIST else {}
         )
@@ -301,23 +302,31 @@ def _pick(texts: dict[str, str], language: str) -> str:
     return texts.get(language) or next(iter(texts.values()), "")
 
 
+def _titled(query: ReportQuery, current: _Rows) -> set[int]:
+    """The assets whose titles the report shows: every one by asset, else each group's top."""
+    if query.by is Grouping.ASSET:
+        return {row[2] for row in current if row[2] is not None}
+    views: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
+    for _, key, asset_id, _, counts in current:
+        if asset_id is not None:
+            views[key].append((-counts.views, asset_id))
+    return {asset_id for rows in views.values() for _, asset_id in sorted(rows)[: query.top]}
+
+
 def _titles(session: Session, asset_ids: set[int], query: ReportQuery) -> dict[int, str]:
     """Each asset's title in the report's language, else in its default language."""
     titles: dict[int, dict[str, str]] = defaultdict(dict)
     defaults: dict[int, str] = {}
     ids = sorted(asset_ids)
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        for asset_id, lang, title in session.execute(
-            select(AssetText.asset_id, AssetText.lang, AssetText.title).where(
-                AssetText.asset_id.in_(chunk)
-            )
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for asset_id, lang, title, default in session.execute(
+            select(AssetText.asset_id, AssetText.lang, AssetText.title, Asset.default_language)
+            .join(Asset, Asset.id == AssetText.asset_id)
+            .where(AssetText.asset_id.in_(chunk))
         ):
             titles[asset_id][lang] = title
-        for asset_id, lang in session.execute(
-            select(Asset.id, Asset.default_language).where(Asset.id.in_(chunk))
-        ):
-            defaults[asset_id] = lang
+            defaults[asset_id] = default
     return {
         asset_id: texts.get(query.language) or texts.get(defaults.get(asset_id, ""), "")
         for asset_id, texts in titles.items()
@@ -342,7 +351,7 @@ def _groups(
         members[key].append((asset_id, platform, counts))
     lines: list[GroupLine] = []
     for key, assets in members.items():
-        shown, name = _group_name(query.by, key, names, titles)
+        shown, name = _group_name(query, key, names, titles)
         platforms = {platform for _, platform, _ in assets}
         top = sorted(
             (
@@ -401,12 +410,12 @@ def _sums(rows: _Rows) -> dict[tuple[int | None, str], Counts]:
 
 
 def _group_name(
-    by: Grouping, key: int | None, names: dict[int, tuple[str, str]], titles: dict[int, str]
+    query: ReportQuery, key: int | None, names: dict[int, tuple[str, str]], titles: dict[int, str]
 ) -> tuple[str, str]:
-    if by is Grouping.ASSET:
+    if query.by is Grouping.ASSET:
         return str(key), titles.get(key or 0, "")
     if key is None or key not in names:
-        return "-", NO_GROUP[by.value]
+        return "-", labels.text(query.language, f"none.{query.by.value}")
     return names[key]
 
 
