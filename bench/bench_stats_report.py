@@ -18,8 +18,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from media_hub.catalog.models import Asset, AssetText, Playlist
 from media_hub.catalog.pipeline_models import StatsRow, StatsSnapshot
@@ -95,9 +97,9 @@ def fill(hub: Hub, videos: int, playlists: int, pulls: int) -> int:
     return rows
 
 
-def _insert(session: object, rows: list[dict[str, object]]) -> int:
+def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     for start in range(0, len(rows), BATCH):
-        session.execute(insert(StatsRow), rows[start : start + BATCH])  # type: ignore[attr-defined]
+        session.execute(insert(StatsRow), rows[start : start + BATCH])
     return len(rows)
 
 

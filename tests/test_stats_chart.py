@@ -110,6 +110,10 @@ def _assert_drawn(figure: Figure, png: bytes) -> None:
         assert max(abs(a - b) for a, b in zip(pixel, expected, strict=True)) < 40
 
 
+def _width_of(bar: Any) -> float:
+    return float(bar.get_width())
+
+
 def _lines(figure: Figure) -> dict[str, tuple[list[Any], list[float]]]:
     """Each drawn line's label -> its x values and y values (NaN where nothing is drawn)."""
     drawn: dict[str, tuple[list[Any], list[float]]] = {}
@@ -165,7 +169,7 @@ def test_by_playlist_the_lines_are_the_analytics_views_summed_day_by_day() -> No
     # The deck playlist has no days: its views in the period, from the pulls, on a panel.
     decks = figure.axes[1]
     assert [tick.get_text() for tick in decks.get_yticklabels()] == ["Flyers CV"]
-    assert [bar.get_width() for bar in decks.patches] == [700]
+    assert [_width_of(bar) for bar in decks.patches] == [700]
     _assert_drawn(figure, chart.views_chart(report))
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from matplotlib.dates import num2date
+from matplotlib import dates
 from matplotlib.figure import Figure
 
 from media_hub.stats import chart, labels
@@ -23,6 +23,7 @@ from media_hub.stats.report import (
     SnapshotInfo,
 )
 
+num2date: Any = dates.num2date  # untyped in matplotlib
 KEYS = ("reports", "events", "advisory-cv")
 NAMES = {"reports": "Reportages", "events": "Événements", "advisory-cv": "Conseils CV"}
 DAY = datetime(2026, 11, 20, tzinfo=UTC)
@@ -71,6 +72,10 @@ def _ticks(figure: Figure) -> list[datetime]:
     return [num2date(tick) for tick in axes.get_xticks() if low <= tick <= high]
 
 
+def _height(bar: Any) -> float:
+    return float(bar.get_height())
+
+
 def _no_overlap(boxes: list[Any]) -> None:
     for i, box in enumerate(boxes):
         for other in boxes[i + 1 :]:
@@ -81,7 +86,7 @@ def test_one_pull_is_drawn_as_bars() -> None:
     figure = chart.views_figure(_pulls([DAY]))
     axes = figure.axes[0]
     assert len(axes.lines) == 0
-    assert [round(bar.get_height()) for bar in axes.patches] == [3000, 2000, 1000]
+    assert [round(_height(bar)) for bar in axes.patches] == [3000, 2000, 1000]
     assert [t.get_text() for t in axes.get_xticklabels()] == [
         "Conseils CV", "Événements", "Reportages",
     ]  # fmt: skip
@@ -94,7 +99,7 @@ def test_four_pulls_on_one_day_are_bars_of_the_last_not_an_axis_over_years() -> 
     figure = chart.views_figure(_pulls(times))
     axes = figure.axes[0]
     assert len(axes.lines) == 0
-    assert [round(bar.get_height()) for bar in axes.patches] == [3030, 2030, 1030]
+    assert [round(_height(bar)) for bar in axes.patches] == [3030, 2030, 1030]
     low, high = axes.get_xlim()
     assert low > -1  # three bars, not dates
     assert high < 3

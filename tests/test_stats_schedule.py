@@ -14,7 +14,7 @@ from media_hub.catalog.pipeline_models import Job
 from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.jobs.queue import enqueue
-from media_hub.stats.schedule import next_run, parse_time
+from media_hub.jobs.schedule import next_run, parse_time
 from tests.test_queued_upload import _work
 
 SQLITE_ONLY = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)

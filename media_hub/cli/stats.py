@@ -72,7 +72,7 @@ def pull(
 
     cli_state = state(ctx)
     if daily_at is not None:
-        from media_hub.stats.schedule import parse_time, schedule_daily
+        from media_hub.jobs.schedule import parse_time, schedule_daily
 
         if not queue:
             raise ValidationError("--daily-at", "goes with --queue (the workers run the pulls)")
@@ -192,7 +192,7 @@ def report(
     writes one printable page with the tables and the chart; xlsx a workbook with a chart.
     Example: media-hub stats report --month 2026-11 --compare previous --format xlsx -o nov.xlsx
     """
-    from media_hub.stats import labels, render
+    from media_hub.stats import html, labels, render
     from media_hub.stats.period import Compare, parse_period
     from media_hub.stats.report import Grouping, ReportQuery, build_report
 
@@ -224,7 +224,7 @@ def report(
         ReportFormat.TABLE: lambda: render.text(result),
         ReportFormat.CSV: lambda: render.to_csv(result),
         ReportFormat.JSON: lambda: render.to_json_text(result),
-        ReportFormat.HTML: lambda: render.to_html(result, png),
+        ReportFormat.HTML: lambda: html.to_html(result, png),
     }[report_format]()
     bom = report_format is ReportFormat.CSV and (excel if excel is not None else out is not None)
     data = ("\ufeff" if bom else "") + text

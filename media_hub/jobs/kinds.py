@@ -44,9 +44,9 @@ def thumbnails(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def stats_pull(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Payload {} or {"daily_at": "HH:MM", ...}: one statistics snapshot of every published
-    video and deck; a daily one first queues the next day's (`stats.schedule`)."""
+    video and deck; a daily one first queues the next day's (`jobs.schedule`)."""
+    from media_hub.jobs.schedule import parse_time, schedule_daily
     from media_hub.stats.pull import pull_hub
-    from media_hub.stats.schedule import parse_time, schedule_daily
 
     daily = payload.get("daily_at")
     following = schedule_daily(hub.db, parse_time(str(daily)))[0] if daily else None

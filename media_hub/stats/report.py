@@ -131,11 +131,6 @@ class Report:
     compared: Report | None = None  # the same report over the period compared with
 
 
-def daily_labels() -> str:
-    """The platforms that keep daily playlist numbers, as a person reads them."""
-    return " and ".join(p.label for p in registry.every() if p.daily_stats)
-
-
 def stats_platforms() -> list[str]:
     """The platforms whose counters a report shows, in the registry's order."""
     return [platform.name for platform in registry.every() if platform.keeps_stats]
