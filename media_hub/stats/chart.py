@@ -25,12 +25,12 @@ from media_hub.media.textshaping import script_of
 from media_hub.platforms import registry
 from media_hub.stats import labels
 from media_hub.stats.render import period_text
-from media_hub.stats.report import DayPoint, GroupLine, Report
+from media_hub.stats.report import DRAWN, DayPoint, GroupLine, Report
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-MAX_LINES = 12  # more lines than this are not readable; the groups with most views are drawn
+MAX_LINES = DRAWN  # more lines are not readable; the groups with most views are drawn
 MAX_TICKS = 10  # date ticks on the x axis, at most
 LABEL_GAP = 14  # points between two values written at the lines' ends
 SIZE_INCHES = (11.0, 6.0)

@@ -15,7 +15,7 @@ from media_hub.csv_cells import InertWriter
 from media_hub.platforms import registry
 from media_hub.platforms.base import Platform
 from media_hub.stats import labels
-from media_hub.stats.report import GroupLine, Report
+from media_hub.stats.report import Grouping, GroupLine, Report
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,10 @@ def tables(report: Report) -> list[Table]:
     with_days = [group for group in report.groups if group.analytics is not None]
     if with_days:
         result.append(_analytics_table(report, with_days))
-    return [*result, _totals_table(report), _top_table(report)]
+    result.append(_totals_table(report))
+    if report.query.by is not Grouping.ASSET:  # by asset, the groups are the assets already
+        result.append(_top_table(report))
+    return result
 
 
 def _groups_table(report: Report) -> Table:

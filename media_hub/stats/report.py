@@ -131,6 +131,9 @@ class Report:
     compared: Report | None = None  # the same report over the period compared with
 
 
+DRAWN = 12  # the groups a chart draws at most (those with most views)
+
+
 def stats_platforms() -> list[str]:
     """The platforms whose counters a report shows, in the registry's order."""
     return [platform.name for platform in registry.every() if platform.keeps_stats]
@@ -171,7 +174,8 @@ def _build(catalog: Catalog, query: ReportQuery) -> Report:
         groups = _groups(query, current, before, earlier, names, titles, summed(stored), spans)
         totals = _platform_totals(session, snapshot.id)
         base_totals = _platform_totals(session, baseline.id) if baseline else {}
-        timeline = _timeline(session, query.by, baseline or snapshot, snapshot)
+        drawn = [int(g.key) for g in groups[:DRAWN]] if query.by is Grouping.ASSET else None
+        timeline = _timeline(session, query.by, baseline or snapshot, snapshot, drawn)
         days = _days(session, stored)
     changes = {name: totals[name] - base_totals.get(name, Counts()) for name in totals}
     return Report(query, snapshot, baseline, groups, totals, changes, timeline, days, spans)
@@ -415,9 +419,14 @@ def _group_name(
 
 
 def _timeline(
-    session: Session, by: Grouping, first: SnapshotInfo, last: SnapshotInfo
+    session: Session,
+    by: Grouping,
+    first: SnapshotInfo,
+    last: SnapshotInfo,
+    assets: list[int] | None = None,
 ) -> tuple[Point, ...]:
-    """Views per group at each snapshot from `first` to `last`, summed in the database."""
+    """Views per group at each snapshot from `first` to `last`, summed in the database; by
+    asset, only the `assets` a chart can draw (not 10,000 lines at each pull)."""
     snapshots = session.execute(
         select(StatsSnapshot.id, StatsSnapshot.taken_at)
         .where(StatsSnapshot.taken_at >= first.taken_at, StatsSnapshot.taken_at <= last.taken_at)
@@ -430,6 +439,8 @@ def _timeline(
         .where(StatsRow.snapshot_id.in_(ids))
         .group_by(StatsRow.snapshot_id, key_column)
     )
+    if assets is not None:
+        statement = statement.where(StatsRow.asset_id.in_(assets))
     names = _names(session, by, "fr")
     views: dict[int, dict[str, int]] = defaultdict(dict)
     for snapshot_id, key, total in session.execute(statement):

@@ -64,7 +64,8 @@ def _fill(sheet: Any, table: Table, notes: list[str], language: str) -> None:
     bold = Font(bold=True)
     heads = []
     for column in table.columns:
-        cell = _text(sheet, column)
+        cell = WriteOnlyCell(sheet, column)
+        cell.data_type = "s"
         cell.font = bold
         heads.append(cell)
     sheet.append(heads)
@@ -84,9 +85,12 @@ def _fill(sheet: Any, table: Table, notes: list[str], language: str) -> None:
 
 
 def _text(sheet: Any, value: str) -> Any:
-    """A text cell, never a formula (whatever its first character)."""
+    """A text cell, never a formula: openpyxl takes a text beginning with "=" for one, so
+    such a text is marked as text (the others go plain: a cell object each costs time)."""
     from openpyxl.cell import WriteOnlyCell
 
+    if not value.startswith("="):
+        return value
     cell = WriteOnlyCell(sheet, value)
     cell.data_type = "s"
     return cell
