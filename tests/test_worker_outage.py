@@ -101,19 +101,23 @@ def test_a_database_restart_under_running_workers_is_waited_out(
     hub.close()
 
 
+@pytest.mark.parametrize("down", ["while it idles", "before it starts"])
 def test_an_outage_longer_than_the_patience_ends_the_worker_with_status_1(
-    home: Path, cluster: PostgresCluster
+    home: Path, cluster: PostgresCluster, down: str
 ) -> None:
     Hub(load_settings(home)).close()  # the schema, made while the server is up
+    if down == "before it starts":
+        cluster.stop("fast")
     process = subprocess.Popen(
         [sys.executable, "-m", "media_hub", "worker", "--poll", "0.2", "--database-patience", "3",
          "--local-store"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        time.sleep(2.0)
-        assert process.poll() is None  # idling on an empty queue
-        cluster.stop("fast")
+        if down == "while it idles":
+            time.sleep(2.0)
+            assert process.poll() is None  # idling on an empty queue (or still starting)
+            cluster.stop("fast")
         _, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:

@@ -139,6 +139,11 @@ def open_catalog(url: str, user: str, *, upgrade: bool = True) -> Catalog:
     return Catalog(engine=engine, user=user)
 
 
+class CatalogUnreachableError(MediaHubError):
+    """The catalog's server did not answer (down, restarting, refusing connections): worth
+    waiting for, unlike a catalog.url that names no catalog."""
+
+
 @contextmanager
 def reaching(url: str, engine: Engine) -> Iterator[None]:
     """A database that cannot be reached or read, as one line (the engine disposed)."""
@@ -146,7 +151,7 @@ def reaching(url: str, engine: Engine) -> Iterator[None]:
         yield
     except OperationalError as exc:
         engine.dispose()
-        raise MediaHubError(
+        raise CatalogUnreachableError(
             f"cannot open the catalog at {_shown(url)}: {_first_line(exc)}; "
             "check catalog.url and that the database server is running"
         ) from exc

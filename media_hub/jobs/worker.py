@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from media_hub import fence
-from media_hub.catalog.db import Catalog
+from media_hub.catalog.db import Catalog, CatalogUnreachableError
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
 from media_hub.errors import MediaHubError, NotFoundError, QuotaError, ValidationError
@@ -121,8 +121,8 @@ class Patience:
         while True:
             try:
                 return work()
-            except DBAPIError as exc:
-                if not catalog_unreachable(exc):
+            except (DBAPIError, CatalogUnreachableError) as exc:
+                if isinstance(exc, DBAPIError) and not catalog_unreachable(exc):
                     raise
                 if time.monotonic() + delay > deadline:
                     raise CatalogGoneError(
@@ -142,8 +142,9 @@ def catalog_unreachable(exc: DBAPIError) -> bool:
     return isinstance(exc, UNREACHABLE) or exc.connection_invalidated
 
 
-def _reason(exc: DBAPIError) -> str:
-    return str(exc.orig or exc).strip().splitlines()[0]
+def _reason(exc: DBAPIError | CatalogUnreachableError) -> str:
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc.__cause__
+    return str(cause or exc).strip().splitlines()[0]
 
 
 def quota_reset(error: QuotaError, now: datetime) -> datetime:
@@ -274,7 +275,7 @@ def _slot(
 ) -> None:
     hub = hub_factory()
     try:
-        catalog = hub.db
+        catalog = patience.call(lambda: hub.db, f"{owner}: opening the catalog")
         while not stop_event.is_set():
             job = patience.call(
                 partial(queue.claim, catalog, owner, kinds, lease_s), f"{owner}: claiming a job"
