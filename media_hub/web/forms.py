@@ -42,6 +42,7 @@ def read_fields(fields: Fields, record: str) -> Submitted:
             submitted.values[name] = parse_value(name, text, record=record)
         except ValidationError as exc:
             submitted.errors[name] = exc.problem
+            submitted.values[name] = text  # shown again as typed, beside the problem
     return submitted
 
 

@@ -6,6 +6,7 @@ an attacker gets; the Argon2 check already costs each attempt tens of millisecon
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -31,7 +32,7 @@ class LoginLimiter:
                 failures = self._recent(key, now)
                 if len(failures) >= self.attempts:
                     wait = max(wait, failures[0] + self.window_s - now)
-        return int(wait) + (1 if wait else 0)
+        return math.ceil(wait)
 
     def failed(self, *keys: str) -> None:
         now = self.clock()
