@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -18,6 +20,7 @@ from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub
 from media_hub.web.app import create_app
 from media_hub.web.config import WebConfig
+from tests.web.live_server import serving
 
 PASSWORD = "correct horse battery"
 # Argon2 at its lowest cost: the defaults take ~0.5 s a hash on these machines, and each test
@@ -73,3 +76,24 @@ def add_asset(catalog: CatalogService, **titles: str) -> int:
         NewAsset(kind=AssetKind.VIDEO, titles=titles or {"fr": "Rédiger son CV"}), user="setup"
     )
     return record["id"]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's chromium, headless: Playwright's own browser download cannot work here. One
+    browser for the session (pytest-playwright's `browser`); a context per person."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} is missing: 'make test' installs Debian's chromium package where it "
+            "may (as root or with sudo); run 'apt-get install chromium'"
+        )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
+
+
+@pytest.fixture
+def live_url(app: Starlette) -> Iterator[str]:
+    with serving(app) as url:
+        yield url

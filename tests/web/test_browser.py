@@ -1,0 +1,85 @@
+"""The web app in a real browser (Debian's chromium through Playwright): signing in, searching
+in Arabic without short vowels, and an edit that meets someone else's from a second window."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from media_hub.catalog.service import CatalogService
+from tests.web.conftest import PASSWORD, add_asset
+
+# One engine is enough here: the catalog's behaviour on both is the other tests' business.
+pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+
+
+def signed_in(browser: Browser, live_url: str, name: str) -> Page:
+    page = browser.new_context(base_url=live_url, locale="fr-FR").new_page()
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    expect(page.locator("h1")).to_have_text("Catalog")
+    return page
+
+
+def test_sign_in(browser: Browser, live_url: str) -> None:
+    page = browser.new_context(base_url=live_url).new_page()
+    page.goto("/login")
+    page.fill("#name", "viewer")
+    page.fill("#password", "not the password")
+    page.click("form[action='/login'] button")
+    expect(page.locator(".problem")).to_have_text("Wrong name or password.")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    expect(page.locator(".who")).to_contain_text("viewer")
+    page.click(".who button")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_search_in_arabic_without_tashkeel(
+    browser: Browser, live_url: str, catalog: CatalogService
+) -> None:
+    wanted = add_asset(catalog, ar="كيف تكتب السِّيرَة الذاتية", fr="Rédiger son CV")
+    add_asset(catalog, fr="Réussir son entretien")
+    page = signed_in(browser, live_url, "viewer")
+    expect(page.locator(".card")).to_have_count(2)
+    page.fill("#q", "سيرة")
+    page.press("#q", "Enter")
+    expect(page.locator(".card")).to_have_count(1)
+    expect(page.locator(".card .title")).to_have_text("Rédiger son CV")
+    expect(page).to_have_url(re.compile(r"q=%D8%B3%D9%8A%D8%B1%D8%A9"))
+    page.click(".card a")
+    expect(page).to_have_url(re.compile(rf"/assets/{wanted}$"))
+    arabic = page.locator("section.text[lang='ar']")
+    expect(arabic).to_have_attribute("dir", "rtl")
+    assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+
+def test_edit_meets_a_conflict_from_a_second_window(
+    browser: Browser, live_url: str, catalog: CatalogService
+) -> None:
+    asset_id = add_asset(catalog, fr="Rédiger son CV", ar="السيرة الذاتية")
+    amina = signed_in(browser, live_url, "librarian")
+    karim = signed_in(browser, live_url, "editor")
+    amina.goto(f"/assets/{asset_id}/edit")
+    karim.goto(f"/assets/{asset_id}/edit")
+    karim.fill("[id='title.fr']", "Le CV, par Karim")
+    karim.click("button[value='save']")
+    expect(karim.locator(".notice")).to_be_visible()
+    amina.fill("[id='title.fr']", "Le CV, par Amina")
+    amina.fill("[id='description.fr']", "Pas à pas.")
+    amina.click("button[value='save']")
+    conflict = amina.locator("[id='conflict-title.fr']")
+    expect(conflict).to_contain_text("Le CV, par Karim")
+    expect(amina.locator(".conflicts")).to_contain_text("editor")
+    conflict.locator("input[value='theirs']").check()
+    amina.click("button[value='save']")
+    expect(amina.locator("section.text[lang='fr'] .title")).to_have_text("Le CV, par Karim")
+    expect(amina.locator("section.text[lang='fr'] .description")).to_have_text("Pas à pas.")
+    assert catalog.show(asset_id)["version"] == 3
