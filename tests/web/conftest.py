@@ -55,7 +55,11 @@ def app(hub: Hub, web_config: WebConfig, people: dict[Role, str]) -> Starlette:
 
 @pytest.fixture
 def client(app: Starlette) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as opened:
+    """A browser asking for English pages (the messages the tests read)."""
+    with TestClient(
+        app, raise_server_exceptions=False, follow_redirects=False,
+        headers={"Accept-Language": "en"},
+    ) as opened:  # fmt: skip
         yield opened
 
 

@@ -22,7 +22,7 @@ def signed_in(browser: Browser, live_url: str, name: str) -> Page:
     page.fill("#name", name)
     page.fill("#password", PASSWORD)
     page.click("form[action='/login'] button")
-    expect(page.locator("h1")).to_have_text("Catalog")
+    expect(page.locator("h1")).to_have_text("Catalogue")  # French, as the browser asks
     return page
 
 
@@ -83,3 +83,23 @@ def test_edit_meets_a_conflict_from_a_second_window(
     expect(amina.locator("section.text[lang='fr'] .title")).to_have_text("Le CV, par Karim")
     expect(amina.locator("section.text[lang='fr'] .description")).to_have_text("Pas à pas.")
     assert catalog.show(asset_id)["version"] == 3
+
+
+def test_the_catalog_in_arabic_is_mirrored(
+    browser: Browser, live_url: str, catalog: CatalogService
+) -> None:
+    add_asset(catalog, ar="كيف تكتب سيرتك الذاتية")
+    page = signed_in(browser, live_url, "viewer")
+    page.click("button[lang='ar']")
+    expect(page.locator("h1")).to_have_text("الفهرس")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    facets = page.locator(".facets").bounding_box()
+    results = page.locator(".results").bounding_box()
+    assert facets is not None
+    assert results is not None
+    assert facets["x"] > results["x"]  # the filters stand on the right, as Arabic reads
+    page.click("button[lang='fr']")
+    expect(page.locator("h1")).to_have_text("Catalogue")
+    facets = page.locator(".facets").bounding_box()
+    assert facets is not None
+    assert facets["x"] < page.locator(".results").bounding_box()["x"]  # type: ignore[index]

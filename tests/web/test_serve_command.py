@@ -50,10 +50,10 @@ def served(*options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
 
 
 def _cookie(url: str, proto: str) -> str:
-    request = urllib.request.Request(f"{url}/login", headers={"X-Forwarded-Proto": proto})
+    request = urllib.request.Request(f"{url}/login", headers={"X-Forwarded-Proto": proto})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (loopback)
         assert answer.status == 200
-        assert "<form method=\"post\" action=\"/login\">" in answer.read().decode()
+        assert '<form method="post" action="/login">' in answer.read().decode()
         return str(answer.headers["set-cookie"])
 
 
