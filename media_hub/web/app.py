@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from media_hub.hub import Hub
 from media_hub.web import errors
 from media_hub.web.config import WebConfig
-from media_hub.web.pages import assets, auth, catalog, files, users
+from media_hub.web.pages import assets, auth, catalog, files, thumbnails, users
 from media_hub.web.state import WebApp
 
 STATIC = Path(__file__).parent / "static"
@@ -57,6 +57,7 @@ def create_app(hub: Hub, config: WebConfig) -> Starlette:
             *catalog.routes,
             *assets.routes,
             *files.routes,
+            *thumbnails.routes,
             *users.routes,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
