@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from media_hub.hub import Hub
 from media_hub.web import errors
 from media_hub.web.config import WebConfig
-from media_hub.web.pages import assets, auth, catalog, files, thumbnails, users
+from media_hub.web.pages import assets, auth, bulk, catalog, files, thumbnails, users
 from media_hub.web.state import WebApp
 
 STATIC = Path(__file__).parent / "static"
@@ -56,6 +56,7 @@ def create_app(hub: Hub, config: WebConfig) -> Starlette:
             *auth.routes,
             *catalog.routes,
             *assets.routes,
+            *bulk.routes,
             *files.routes,
             *thumbnails.routes,
             *users.routes,

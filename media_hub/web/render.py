@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -19,7 +17,7 @@ def interface_language(request: Request) -> str:
     return i18n.negotiate(request.headers.get("accept-language", ""), offered)
 
 
-def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+def page(request: Request, template: str, status: int = 200, **context: object) -> Response:
     current = visit(request)
     lang = interface_language(request)
     html = (

@@ -31,6 +31,8 @@ ROUTES: list[tuple[str, str, Role, dict[str, str] | None]] = [
     ("POST", "/assets/{asset_id:int}/thumbnails", Role.LIBRARIAN, {"candidate": "1"}),
     ("POST", "/assets/{asset_id:int}/edit", Role.LIBRARIAN, {"version": "1", "base": "{}"}),
     ("POST", "/assets/{asset_id:int}/revert", Role.LIBRARIAN, {"version": "1"}),
+    ("GET", "/bulk", Role.LIBRARIAN, None),
+    ("POST", "/bulk", Role.LIBRARIAN, {"q": "id:1", "changes": "status=draft"}),
     ("GET", "/users", Role.ADMIN, None),
     ("POST", "/users", Role.ADMIN, {"name": "", "role": "viewer", "password": ""}),
     ("POST", "/users/{name}/role", Role.ADMIN, {"role": "viewer"}),
