@@ -288,3 +288,26 @@ def test_errors_are_pages_without_a_traceback(
     assert "Traceback" not in search.text
     assert "asset_topics" not in search.text
     assert "Server error" in search.text
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [
+        ("/assets/1?x=1", "/assets/1?x=1"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_sign_in_only_sends_people_to_this_site(
+    client: TestClient, target: str, landing: str
+) -> None:
+    token = csrf_of(client.get("/login").text)
+    answer = client.post(
+        "/login",
+        data={"name": "viewer", "password": PASSWORD, "next": target, "csrf_token": token},
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == landing

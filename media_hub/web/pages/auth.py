@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,12 +13,13 @@ from media_hub.web.context import Fields, check_csrf, first, posted, visit, web
 from media_hub.web.render import page, redirect
 from media_hub.web.sessions import Session, new_token
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\]*")
+
 
 def _safe_next(target: str) -> str:
-    """Only a path of this site (not //host or a scheme), so sign-in cannot send elsewhere."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
+    """Only a path of this site (not //host, a scheme, or "/\t/host", which browsers read as
+    //host once they drop the tab), so sign-in cannot send anyone elsewhere."""
+    return target if _LOCAL_PATH.fullmatch(target) else "/"
 
 
 def login_form(request: Request) -> Response:
