@@ -4,6 +4,7 @@ in Arabic without short vowels, and an edit that meets someone else's from a sec
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -103,3 +104,39 @@ def test_the_catalog_in_arabic_is_mirrored(
     facets = page.locator(".facets").bounding_box()
     assert facets is not None
     assert facets["x"] < page.locator(".results").bounding_box()["x"]  # type: ignore[index]
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, from its npm package
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_main_pages_have_no_serious_accessibility_violation(
+    browser: Browser, live_url: str, catalog: CatalogService, lang: str
+) -> None:
+    asset_id = add_asset(catalog, ar="كيف تكتب سيرتك الذاتية", fr="Rédiger son CV")
+    # axe is injected into the page: the app's own policy allows no script but its own.
+    context = browser.new_context(base_url=live_url, locale=lang, bypass_csp=True)
+    page = context.new_page()
+    found: list[str] = []
+
+    def check(path: str) -> None:
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
+        found.extend(f"{path}: {violation}" for violation in violations)
+
+    check("/login")
+    page.fill("#name", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    expect(page.locator(".who")).to_be_visible()
+    for path in ("/", "/?view=list", f"/assets/{asset_id}", f"/assets/{asset_id}/edit",
+                 f"/assets/{asset_id}/history", "/bulk", "/users", "/assets/999999"):  # fmt: skip
+        check(path)
+    context.close()
+    assert not found
