@@ -91,6 +91,11 @@ ROOT_COMMANDS = (
         loader("adopt", "adopt"),
     ),
     LazyCommand(
+        "serve",
+        "Serve the web app: the catalog, asset pages and edits, for signed-in users.",
+        loader("serve", "serve"),
+    ),
+    LazyCommand(
         "worker",
         "Run queued jobs until SIGTERM or Ctrl-C, which finish the jobs in hand, then exit;\n"
         "a second one hands them back unrecorded instead and exits with status 1.",
@@ -118,6 +123,11 @@ ROOT_COMMANDS = (
         loader("conventions", "conventions_app"),
     ),
     LazyCommand("config", "The hub's settings.", loader("config", "config_app")),
+    LazyCommand(
+        "users",
+        "Who may sign in to 'media-hub serve', and their role.",
+        loader("users", "users_app"),
+    ),
     LazyCommand("db", "The catalog database's schema.", loader("db", "db_app")),
     LazyCommand("profiles", "Transcoding profiles.", _profiles_app),
     LazyCommand(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from media_hub.catalog import models, pipeline_models  # noqa: F401  (register the tables)
+from media_hub.catalog import models, pipeline_models, user_models  # noqa: F401  (the tables)
 from media_hub.catalog.base import Base
 
 connection: Connection | None = context.config.attributes.get("connection")

@@ -1,0 +1,36 @@
+"""The web app's settings, fixed when it starts: one frozen object, a fresh one per test."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from media_hub.private_files import read_private, write_private
+
+SECRET_FILE = ".web-secret"  # noqa: S105 (a file name) - in the hub: signs session cookies; every worker shares it
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    secret_key: str
+    thumbnails_dir: Path
+    session_hours: int = 12
+    login_attempts: int = 5  # failed sign-ins allowed per name and per address ...
+    login_window_s: int = 15 * 60  # ... within this many seconds
+    page_size: int = 48
+    # Serve cookies with Secure always (True), never (False), or when the request came over
+    # HTTPS as the trusted proxy reports it (None).
+    secure_cookies: bool | None = None
+    languages: tuple[str, ...] = field(default=("fr", "ar", "en"))
+    password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
+
+
+def hub_secret(home: Path) -> str:
+    """The hub's cookie-signing key, made on first use (mode 0600)."""
+    path = home / SECRET_FILE
+    if not path.exists():
+        write_private(path, secrets.token_urlsafe(48) + "\n")
+    return read_private(path, "delete it; a new one is made").strip()
