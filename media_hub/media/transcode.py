@@ -20,18 +20,19 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from media_hub import fence
 from media_hub.errors import MediaError
 from media_hub.media import safety
 from media_hub.media.branding import Branding, prepare_branding
-from media_hub.media.loudness import measure_loudness
+from media_hub.media.compliance import RenditionPath
+from media_hub.media.loudness import LoudnessMeasurement, measure_loudness
 from media_hub.media.media_info import MediaInfo
 from media_hub.media.probe import probe
 from media_hub.media.profiles import Profile
 from media_hub.media.tools import executable
-from media_hub.media.transcode_command import transcode_graph
+from media_hub.media.transcode_command import copy_graph, transcode_graph
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +60,36 @@ def transcode(
     progress: ProgressCallback | None = None,
     branding: Branding | None = None,
     slots: int = DEFAULT_SLOTS,
+    path: RenditionPath = "transcode",
+    loudness: LoudnessMeasurement | Literal["measure"] | None = "measure",
 ) -> Path:
-    """Make the `profile` rendition of `source` (probed as `info`) at `output`."""
+    """Make the `profile` rendition of `source` (probed as `info`) at `output`.
+
+    `path` is the one `passthrough.choose` decided: "remux" and "audio" copy the video (and
+    take no branding). `loudness` is the source's measurement when one was made already.
+    """
     source = safety.checked_source(source)
     if not output.parent.is_dir():
         raise MediaError(str(output), "the folder to write into does not exist")
     threads = thread_count(slots)
+    if path != "transcode" and branding is not None:
+        raise MediaError(str(source), "branding needs a transcode; the video cannot be copied")
     media = prepare_branding(branding, profile) if branding is not None else None
-    loudness = measure_loudness(info, profile.audio, profile.loudness)
+    if loudness == "measure":
+        loudness = (
+            None if path == "remux" else measure_loudness(info, profile.audio, profile.loudness)
+        )
     total = (info.duration or 0.0) + (media.duration if media is not None else 0.0)
     # Not created beforehand (as mkstemp would, mode 0600): ffmpeg makes it under the umask.
     temp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.part")
     try:
-        graph = transcode_graph(profile, info, source, temp, loudness, media, threads)
-        log.info("transcoding %s to %s with profile %s", source, output, profile.name)
+        if path == "transcode":
+            graph = transcode_graph(profile, info, source, temp, loudness, media, threads)
+        else:
+            graph = copy_graph(
+                profile, info, source, temp, loudness, threads, encode_audio=path == "audio"
+            )
+        log.info("%s %s to %s with profile %s", path, source, output, profile.name)
         log.debug("loudness %s; command %s", loudness, graph.compile())
         _run(graph, executable("ffmpeg", source), source, ProgressReader(total, progress))
         _check_duration(temp, total if info.duration else None, source)

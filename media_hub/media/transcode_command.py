@@ -76,14 +76,44 @@ def transcode_graph(
     options = _video_options(profile, width, height, fps, threads)
     if audio is not None:
         options |= _audio_options(profile)
-    return (
-        ffmpeg.output(*streams, f"file:{output.resolve()}", **options)
-        .global_args(
-            *("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"),
-            *("-progress", "pipe:1", "-filter_complex_threads", str(threads)),
-        )
-        .overwrite_output()
-    )
+    return _finish(ffmpeg.output(*streams, f"file:{output.resolve()}", **options), threads)
+
+
+def copy_graph(
+    profile: Profile,
+    info: MediaInfo,
+    source: Path,
+    output: Path,
+    loudness: LoudnessMeasurement | None,
+    threads: int,
+    *,
+    encode_audio: bool,
+) -> Stream:
+    """A source that meets the profile, its video copied: the audio copied too (remux) or
+    normalised and encoded (`encode_audio`); moov first, no metadata, no chapters."""
+    video_info = _usable_video(info, source)
+    main = _input(source, threads)
+    streams = [main[str(video_info.index)]]
+    options: dict[str, str] = {"f": profile.container, "c:v": "copy"}
+    if info.audio is not None:
+        audio = main[str(info.audio.index)]
+        if encode_audio:
+            audio = _sound(audio, profile, loudness, info.duration)
+            options |= _audio_options(profile)
+        else:
+            options["c:a"] = "copy"
+        streams.append(audio)
+    options |= {"map_metadata": "-1", "map_chapters": "-1", "threads": str(threads)}
+    if profile.faststart:
+        options["movflags"] = "+faststart"
+    return _finish(ffmpeg.output(*streams, f"file:{output.resolve()}", **options), threads)
+
+
+def _finish(output: Stream, threads: int) -> Stream:
+    return output.global_args(
+        *("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"),
+        *("-progress", "pipe:1", "-filter_complex_threads", str(threads)),
+    ).overwrite_output()
 
 
 def _usable_video(info: MediaInfo, source: Path) -> VideoStream:
