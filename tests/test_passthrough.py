@@ -190,3 +190,27 @@ def test_the_key_names_the_path_and_the_tolerance_that_admitted_it() -> None:
     remux, audio = Decision("remux"), Decision("audio")
     assert Decision("transcode").key(YOUTUBE) == Decision("transcode").key(looser) == ""
     assert len({remux.key(YOUTUBE), remux.key(looser), audio.key(YOUTUBE)}) == 3
+
+
+def test_a_transcode_reuses_the_measurement_made_to_decide(
+    media: PassThroughMedia, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One loudnorm measuring pass per source, not one to decide and one to transcode (the
+    real functions run; they are only counted)."""
+    import media_hub.media.passthrough as passthrough_module
+    import media_hub.media.transcode as transcode_module
+
+    calls: list[str] = []
+    for module, name in ((passthrough_module, "measure_programme"),
+                         (transcode_module, "measure_loudness")):  # fmt: skip
+        real = getattr(module, name)
+
+        def counted(*args: object, _real: object = real, _name: str = name) -> object:
+            calls.append(_name)
+            return _real(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(module, name, counted)
+    choice, output = _make(media.interlaced(), tmp_path, YOUTUBE.with_video(preset="veryfast"))
+    assert choice.decision.path == "transcode"
+    assert calls == ["measure_programme"]
+    assert integrated_loudness(output) == pytest.approx(-14, abs=1)
