@@ -3,8 +3,10 @@ why, the path is part of the rendition's key, and `--force-transcode` overrides 
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +114,67 @@ def test_upload_says_what_it_sent(
     result = runner.invoke(app, ["upload", str(clip2), "--series", "reports", "--force-transcode"])
     assert result.exit_code == 0, result.stderr
     assert "  sent transcode: transcoded: --force-transcode was given" in result.stdout.splitlines()
+
+
+def _without_logo(hub: Hub) -> None:
+    """The advisory template keeps its intro and outro and loses its logo."""
+    template = hub.settings.definitions_dir / "templates" / "advisory.toml"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    template.write_text(
+        "\n".join(line for line in lines if not line.startswith("logo =")) + "\n",
+        encoding="utf-8",
+    )
+
+
+def _continuity(path: Path) -> tuple[set[int], float]:
+    """The distinct gaps between video frames (time base units), and the widest gap or
+    overlap between consecutive audio packets (seconds)."""
+    from tests.media_fixtures import ffprobe_json
+
+    data = ffprobe_json(path, "-show_entries", "packet=stream_index,pts,duration,flags")
+    video = sorted(p["pts"] for p in data["packets"] if p["stream_index"] == 0)
+    audio = sorted(
+        (p["pts"], p["duration"])
+        for p in data["packets"]
+        if p["stream_index"] == 1 and "D" not in p["flags"]
+    )
+    worst = max(abs(b[0] - (a[0] + a[1])) for a, b in itertools.pairwise(audio))
+    return {b - a for a, b in itertools.pairwise(video)}, worst / 48000
+
+
+def test_intro_and_outro_join_a_copied_body_once_per_series(
+    hub: Hub, runner: CliRunner, media: PassThroughMedia
+) -> None:
+    _without_logo(hub)
+    [record] = _invoke(runner, "ingest", str(media.compliant()), "--series", "advisory-clips")
+    [made] = _invoke(runner, "transcode", str(record["asset_id"]))
+    assert made["decision"] == "remux"
+    assert made["reasons"][1] == "intro and outro joined by stream copy"
+    assert made["duration"] == pytest.approx(3.0 + 1.52 + 1.52, abs=0.05)
+    with hub.store.local_path(made["store_key"]) as rendition:
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-xerror", "-i", str(rendition), "-f", "null", "-"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        frame_gaps, audio_worst = _continuity(rendition)
+    assert len(frame_gaps) == 1  # no frame missing or repeated at the joins
+    assert audio_worst <= 1024 / 48000  # at most one AAC frame of gap or overlap
+
+    # Another clip of the series in the same format: the clips come from the cache.
+    [other] = _invoke(runner, "ingest", str(media.quiet()), "--series", "advisory-clips")
+    [second] = _invoke(runner, "transcode", str(other["asset_id"]))
+    assert second["decision"] == "audio"
+    assert (
+        second["reasons"][-1]
+        == "intro and outro joined by stream copy (made before for the series)"
+    )
+    assert [d for d, _ in _records(hub)].count("branding") == 2
+
+
+def test_a_logo_still_means_a_transcode(
+    hub: Hub, runner: CliRunner, media: PassThroughMedia
+) -> None:
+    [record] = _invoke(runner, "ingest", str(media.compliant()), "--series", "advisory-clips")
+    [made] = _invoke(runner, "transcode", str(record["asset_id"]))
+    assert made["decision"] == "transcode"
+    assert made["reasons"] == ["transcoded: the series' logo is drawn over the picture"]

@@ -60,6 +60,9 @@ class Decision:
         tolerance = profile.tolerance.model_dump(mode="json")
         return f"{self.path}:" + json.dumps(tolerance, sort_keys=True, separators=(",", ":"))
 
+    def with_reason(self, reason: str) -> Decision:
+        return Decision(self.path, (*self.reasons, reason))
+
     def to_json(self) -> dict[str, Any]:
         return {"decision": self.path, "reasons": list(self.reasons)}
 
@@ -69,10 +72,11 @@ def forced(reason: str) -> Decision:
 
 
 def decide(profile: Profile, facts: SourceFacts, *, branded: bool = False) -> Decision:
-    """The path for this source and profile, with the reasons for it."""
+    """The path for this source and profile, with the reasons for it (`branded`: a logo is
+    drawn over the picture, which only a transcode can do)."""
     video_problems = video_reasons(profile, facts)
     if branded:
-        video_problems.append("the series' branding is drawn over the picture")
+        video_problems.append("the series' logo is drawn over the picture")
     if video_problems:
         return Decision("transcode", tuple(f"transcoded: {reason}" for reason in video_problems))
     video_summary = _video_summary(profile, facts)

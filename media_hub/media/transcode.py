@@ -25,14 +25,14 @@ from typing import IO, Any, Literal
 from media_hub import fence
 from media_hub.errors import MediaError
 from media_hub.media import safety
-from media_hub.media.branding import Branding, prepare_branding
+from media_hub.media.branding import BrandClip, Branding, prepare_branding
 from media_hub.media.compliance import RenditionPath
 from media_hub.media.loudness import LoudnessMeasurement, measure_loudness
 from media_hub.media.media_info import MediaInfo
 from media_hub.media.probe import probe
 from media_hub.media.profiles import Profile
 from media_hub.media.tools import executable
-from media_hub.media.transcode_command import copy_graph, transcode_graph
+from media_hub.media.transcode_command import clip_graph, copy_graph, transcode_graph
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,27 @@ def transcode(
         log.debug("loudness %s; command %s", loudness, graph.compile())
         _run(graph, executable("ffmpeg", source), source, ProgressReader(total, progress))
         _check_duration(temp, total if info.duration else None, source)
+        temp.replace(output)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return output
+
+
+def encode_clip(
+    clip: BrandClip, body: MediaInfo, output: Path, profile: Profile, timescale: int
+) -> Path:
+    """An intro or outro made to join the rendition `body` by stream copy (its size, rate,
+    time base and sound): once per series and body format, the pipeline caches it."""
+    if not output.parent.is_dir():
+        raise MediaError(str(output), "the folder to write into does not exist")
+    threads = thread_count()
+    temp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.part")
+    try:
+        graph = clip_graph(profile, clip, body, temp, timescale, threads)
+        log.debug("branding clip: %s", graph.compile())
+        source = clip.info.path
+        _run(graph, executable("ffmpeg", source), source, ProgressReader(0.0, None))
         temp.replace(output)
     except BaseException:
         temp.unlink(missing_ok=True)

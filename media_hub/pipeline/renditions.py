@@ -10,6 +10,7 @@ and recorded only once stored.
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +24,20 @@ from media_hub.catalog.pipeline_models import Rendition
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.errors import MediaError, MediaHubError, ValidationError
 from media_hub.media import passthrough
+from media_hub.media.branding import Branding
 from media_hub.media.completeness import TruncatedError
+from media_hub.media.compliance import forced
 from media_hub.media.media_info import MediaInfo
 from media_hub.media.passthrough import Choice
 from media_hub.media.probe import probe
-from media_hub.media.profiles import load_profile, profile_checksum
+from media_hub.media.profiles import Profile, load_profile, profile_checksum
 from media_hub.media.transcode import ProgressCallback, transcode
 from media_hub.pipeline.asset_errors import named_by_asset
+from media_hub.pipeline.branding_clips import BRANDING_DECISION, join_branding, joins_by_copy
 from media_hub.pipeline.series_branding import branding_checksum, series_branding
 from media_hub.storage.base import AssetStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,20 +94,21 @@ def ensure_rendition(
         tempfile.TemporaryDirectory(prefix="media-hub-rendition-") as work,
     ):
         info = _master_info(asset_id, source_key, source)
+        logo = branding is not None and branding.logo is not None
         with named_by_asset(asset_id, source):
-            choice = early or passthrough.choose(profile, info, branded=branding is not None)
+            choice = early or passthrough.choose(profile, info, branded=logo)
         checksum = _rendition_checksum(*base, choice.decision.key(profile))
         if early is None:
             cached = _cached(catalog, store, source_checksum, checksum)
             if cached is not None:
                 return _result(cached, choice, created=False)
-        path = choice.decision.path
         with named_by_asset(asset_id, source):
-            output = transcode(
-                source, Path(work) / "rendition.mp4", profile, info, progress=progress,
-                branding=branding if path == "transcode" else None, path=path,
-                loudness=choice.loudness_for_transcode(profile),
+            choice, output = _make(
+                catalog, store, asset_id, profile, branding, source, info, choice, Path(work),
+                progress,
             )  # fmt: skip
+        checksum = _rendition_checksum(*base, choice.decision.key(profile))
+        path = choice.decision.path
         made = probe(output, require_video=True)
         stored = store.put_file(output, ".mp4")
     try:
@@ -131,6 +138,46 @@ def ensure_rendition(
     return _result(rendition, choice, created=True)
 
 
+def _make(
+    catalog: Catalog,
+    store: AssetStore,
+    asset_id: int,
+    profile: Profile,
+    branding: Branding | None,
+    source: Path,
+    info: MediaInfo,
+    choice: Choice,
+    work: Path,
+    progress: ProgressCallback | None,
+) -> tuple[Choice, Path]:
+    """The rendition on the chosen path; a body copied with an intro or outro whose joins
+    are not clean is transcoded after all, and says so."""
+    path = choice.decision.path
+    copied_body = path != "transcode" and joins_by_copy(branding)
+    output = transcode(
+        source, work / ("body.mp4" if copied_body else "rendition.mp4"), profile, info,
+        progress=progress, branding=branding if path == "transcode" else None, path=path,
+        loudness=choice.loudness_for_transcode(profile),
+    )  # fmt: skip
+    if not copied_body:
+        return choice, output
+    assert branding is not None
+    joined = join_branding(catalog, store, asset_id, profile, branding, output, work)
+    if not joined.problems:
+        cached = "" if joined.clips_made else " (made before for the series)"
+        reason = f"intro and outro joined by stream copy{cached}"
+        return Choice(choice.decision.with_reason(reason), choice.facts), joined.path
+    log.warning("asset %s: joins not clean (%s); transcoding", asset_id, joined.problems)
+    fallback = forced(
+        "joining the intro and outro by stream copy left " + "; ".join(joined.problems)
+    )
+    again = transcode(
+        source, work / "rendition.mp4", profile, info, progress=progress, branding=branding,
+        loudness=choice.loudness_for_transcode(profile),
+    )  # fmt: skip
+    return Choice(fallback, choice.facts), again
+
+
 def _master_info(asset_id: int, key: str, source: Path) -> MediaInfo:
     """The master's probe; one stored before truncated files were refused is named here."""
     try:
@@ -146,7 +193,9 @@ def renditions_of(catalog: Catalog, asset_id: int) -> list[Rendition]:
         lookup.asset(session, asset_id)
         return list(
             session.scalars(
-                select(Rendition).where(Rendition.asset_id == asset_id).order_by(Rendition.id)
+                select(Rendition)
+                .where(Rendition.asset_id == asset_id, Rendition.decision != BRANDING_DECISION)
+                .order_by(Rendition.id)
             )
         )
 
