@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from media_hub.media.branding_join import problems_from_probe
 from media_hub.media.compliance import Decision
 from media_hub.media.passthrough import Choice, choose
 from media_hub.media.probe import probe
@@ -214,3 +215,45 @@ def test_a_transcode_reuses_the_measurement_made_to_decide(
     assert choice.decision.path == "transcode"
     assert calls == ["measure_programme"]
     assert integrated_loudness(output) == pytest.approx(-14, abs=1)
+
+
+def _probe_data(video: list[int], audio: list[int]) -> dict[str, object]:
+    """ffprobe's answer for a 25 fps video (time base 1/12800) and 48 kHz AAC packets."""
+    packets = [{"stream_index": 0, "pts": pts, "duration": 512, "flags": "__"} for pts in video]
+    packets += [{"stream_index": 1, "pts": pts, "duration": 1024, "flags": "K_"} for pts in audio]
+    streams = [
+        {"index": 0, "codec_type": "video", "time_base": "1/12800"},
+        {"index": 1, "codec_type": "audio", "time_base": "1/48000", "sample_rate": "48000"},
+    ]
+    return {"streams": streams, "packets": packets}
+
+
+@pytest.mark.parametrize(
+    ("video", "audio", "problems"),
+    [
+        (range(0, 512 * 50, 512), range(0, 1024 * 90, 1024), []),
+        # One AAC frame of overlap at a join is allowed; two are not.
+        (
+            range(0, 512 * 50, 512),
+            [*range(0, 1024 * 40, 1024), *range(1024 * 39, 1024 * 80, 1024)],
+            [],
+        ),
+        (
+            range(0, 512 * 50, 512),
+            [*range(0, 1024 * 40, 1024), *range(1024 * 38, 1024 * 80, 1024)],
+            ["sound has an overlap of 42.7 ms at 0.85 s"],
+        ),
+        (
+            range(0, 512 * 50, 512),
+            [*range(0, 1024 * 40, 1024), *range(1024 * 42, 1024 * 80, 1024)],
+            ["sound has a gap of 42.7 ms at 0.85 s"],
+        ),
+        (
+            [*range(0, 512 * 20, 512), *range(512 * 21, 512 * 50, 512)],
+            range(0, 1024 * 90, 1024),
+            ["video jumps +40.0 ms at 0.84 s"],
+        ),
+    ],
+)
+def test_join_checks(video: list[int], audio: list[int], problems: list[str]) -> None:
+    assert problems_from_probe(_probe_data(list(video), list(audio))) == problems

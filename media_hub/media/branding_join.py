@@ -97,9 +97,8 @@ def _video_problems(packets: list[dict[str, Any]], base: float) -> list[str]:
 
 
 def _audio_problems(packets: list[dict[str, Any]], base: float, frame: float) -> list[str]:
-    ordered = sorted(packets, key=lambda p: int(p["pts"]))
-    problems = []
-    for earlier, later in itertools.pairwise(ordered):
+    problems = []  # in file order: a join is where one part's packets give way to the next's
+    for earlier, later in itertools.pairwise(packets):
         end = (int(earlier["pts"]) + int(earlier.get("duration") or 0)) * base
         start = int(later["pts"]) * base
         if abs(start - end) > frame + base:
