@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Literal
 
 from media_hub.media.geometry import ladder_kbps, output_size
 from media_hub.media.loudness import LoudnessMeasurement
@@ -62,9 +62,6 @@ class Decision:
 
     def with_reason(self, reason: str) -> Decision:
         return Decision(self.path, (*self.reasons, reason))
-
-    def to_json(self) -> dict[str, Any]:
-        return {"decision": self.path, "reasons": list(self.reasons)}
 
 
 def forced(reason: str) -> Decision:
