@@ -8,7 +8,7 @@ of the result against the source (ffmpeg's ssim filter, luma and chroma) and its
 (-10·log10(1 - SSIM)), and the dB gained per extra CPU second against the fastest preset.
 Not a test.
 
-    .venv/bin/python bench/bench_presets.py [--seconds 10] [--presets faster,fast,medium]
+    .venv/bin/python bench/bench_presets.py [--seconds 10] [--grain 12] [--presets faster,fast,medium]
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from media_hub.media.transcode_command import build_transcode
 _QUIET = ("-hide_banner", "-nostdin", "-v", "error", "-y")
 
 
-def make_source(path: Path, seconds: float) -> Path:
-    grain = "testsrc2=size=1920x1080:rate=25,noise=alls=12:allf=t+u"
+def make_source(path: Path, seconds: float, grain_level: int) -> Path:
+    grain = f"testsrc2=size=1920x1080:rate=25,noise=alls={grain_level}:allf=t+u"
     subprocess.run(
         ["ffmpeg", *_QUIET, "-f", "lavfi", "-i", grain, "-t", str(seconds), "-c:v", "libx264",
          "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", str(path)],
@@ -61,14 +61,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--presets", default="faster,fast,medium")
+    parser.add_argument("--grain", type=int, default=12, help="noise strength, 0 for none")
     options = parser.parse_args()
     base = load_profile("youtube")
     folder = Path(tempfile.mkdtemp(prefix="bench-presets-"))
     try:
-        source = make_source(folder / "source.mkv", options.seconds)
+        source = make_source(folder / "source.mkv", options.seconds, options.grain)
         info = probe(source)
         threads = thread_count(1)
-        print(f"source: {options.seconds:g} s 1080p25 lossless testsrc2 with grain; 8 Mb/s VBR")
+        print(
+            f"source: {options.seconds:g} s 1080p25 lossless testsrc2, grain {options.grain}; "
+            "8 Mb/s VBR"
+        )
         rows = []
         for preset in options.presets.split(","):
             profile = base.with_video(preset=preset)
