@@ -8,7 +8,7 @@ of the result against the source (ffmpeg's ssim filter, luma and chroma) and its
 (-10·log10(1 - SSIM)), and the dB gained per extra CPU second against the fastest preset.
 Not a test.
 
-    .venv/bin/python bench/bench_presets.py [--seconds 10] [--grain 12] [--presets faster,fast,medium]
+    .venv/bin/python bench/bench_presets.py [--seconds 10] [--grain 12] [--presets fast,medium]
 """
 
 from __future__ import annotations
