@@ -49,7 +49,7 @@ gop_seconds = 0.5
 bframes = 2
 max_height = 2160
 pix_fmt = "yuv420p"
-preset = "medium"
+preset = "faster"
 profile = "high"
 codec = "libx264"
 ladder = [
@@ -125,7 +125,7 @@ _ALTERNATIVES: dict[str, Any] = {
     "pix_fmt": None,
     "colour": None,
     "profile": {"high": "main", "aac_low": None},
-    "preset": {"medium": "slow", "veryfast": "faster"},
+    "preset": {"faster": "fast", "veryfast": "faster"},
     "deinterlace": {"bwdif": "yadif"},
     "rate_control": {"vbr": "crf", "crf": "vbr"},
     "sample_rate": {48000: 44100},

@@ -57,33 +57,30 @@ def join_branding(
     scan = scan_streams(body_info)
     assert scan.video is not None
     timescale = round(1 / scan.video.tick)
-    fmt = _format_key(body_info, timescale)
+    key = _clip_key(profile, _format_key(body_info, timescale))
     prepared: list[BrandingMedia] = []  # probed and measured only when a clip is encoded
     made = 0
+
+    def clip_part(role: str, clip_path: Path, stack: contextlib.ExitStack[bool | None]) -> Path:
+        nonlocal made
+        source_sum = _file_sum(clip_path)
+        cached = _cached(catalog, store, source_sum, key)
+        if cached is not None:
+            return stack.enter_context(store.local_path(cached.store_key))
+        if not prepared:
+            prepared.append(prepare_branding(branding, profile))
+        clip = prepared[0].intro if role == "intro" else prepared[0].outro
+        assert clip is not None
+        encoded = encode_clip(clip, body_info, work / f"{role}.mp4", profile, timescale)
+        _record(catalog, store, asset_id, profile, encoded, source_sum, key, role)
+        made += 1
+        return encoded
+
     with contextlib.ExitStack() as stack:
-        parts: list[Path] = []
-        roles = (("intro", branding.intro), ("body", None), ("outro", branding.outro))
-        for role, clip_path in roles:
-            if role == "body":
-                parts.append(body)
-                continue
-            if clip_path is None:
-                continue
-            key = _clip_key(profile, fmt)
-            source_sum = _file_sum(clip_path)
-            cached = _cached(catalog, store, source_sum, key)
-            if cached is None:
-                if not prepared:
-                    prepared.append(prepare_branding(branding, profile))
-                clip = prepared[0].intro if role == "intro" else prepared[0].outro
-                assert clip is not None
-                encoded = encode_clip(clip, body_info, work / f"{role}.mp4", profile, timescale)
-                _record(catalog, store, asset_id, profile, encoded, source_sum, key, role)
-                made += 1
-                parts.append(encoded)
-            else:
-                parts.append(stack.enter_context(store.local_path(cached.store_key)))
+        intro = [clip_part("intro", branding.intro, stack)] if branding.intro else []
+        outro = [clip_part("outro", branding.outro, stack)] if branding.outro else []
         output = work / "joined.mp4"
+        parts = [*intro, body, *outro]
         join([(part, _picture_seconds(part)) for part in parts], output, work)
     return Joined(output, join_problems(output), made)
 
