@@ -271,6 +271,42 @@ def test_0006_indexes_existing_texts_with_their_stems(catalog_url: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.empty_catalog
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_0010_counts_old_renditions_as_transcodes_and_going_back_drops_the_others(
+    catalog_url: str,
+) -> None:
+    engine = create_catalog_engine(catalog_url)
+    rendition = (
+        "INSERT INTO renditions (asset_id, profile, profile_checksum, source_checksum, "
+        "store_key, size, created_at{columns}) VALUES (1, 'youtube', :key, 'src', :key, 10, "
+        ":at{values})"
+    )
+    try:
+        migrations.upgrade(engine, "0009")
+        _fill_release_0003(engine)
+        with engine.begin() as connection:
+            connection.execute(
+                text(rendition.format(columns="", values="")), {"at": NOW, "key": "old"}
+            )
+        migrations.upgrade(engine)
+        with engine.begin() as connection:
+            assert _rows(connection, "renditions", "store_key, decision, reasons") == [
+                ("old", "transcode", None)
+            ]
+            connection.execute(
+                text(rendition.format(columns=", decision, reasons", values=", 'remux', :why")),
+                {"at": NOW, "key": "new", "why": '["remuxed: H.264 High"]'},
+            )
+        migrations.downgrade(engine, "0009")
+        with engine.connect() as connection:
+            assert _rows(connection, "renditions", "store_key, size") == [("old", 10)]
+            columns = {c["name"] for c in inspect(connection).get_columns("renditions")}
+            assert not {"decision", "reasons"} & columns
+    finally:
+        engine.dispose()
+
+
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 

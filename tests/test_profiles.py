@@ -49,7 +49,7 @@ gop_seconds = 0.5
 bframes = 2
 max_height = 2160
 pix_fmt = "yuv420p"
-preset = "medium"
+preset = "faster"
 profile = "high"
 codec = "libx264"
 ladder = [
@@ -125,7 +125,7 @@ _ALTERNATIVES: dict[str, Any] = {
     "pix_fmt": None,
     "colour": None,
     "profile": {"high": "main", "aac_low": None},
-    "preset": {"medium": "slow", "veryfast": "faster"},
+    "preset": {"faster": "fast", "veryfast": "faster"},
     "deinterlace": {"bwdif": "yadif"},
     "rate_control": {"vbr": "crf", "crf": "vbr"},
     "sample_rate": {48000: 44100},
@@ -147,7 +147,11 @@ def _changed(value: Any, key: str | int) -> Any:
 @pytest.mark.parametrize("name", ["youtube", "web"])
 def test_checksum_changes_with_every_value(name: str) -> None:
     profile = load_profile(name)
-    document = profile.model_dump(mode="json", exclude={"name", "description"})
+    # Pass-through settings change the path, not a transcode's bytes: the rendition key
+    # adds them for the paths they admit (test_passthrough).
+    document = profile.model_dump(
+        mode="json", exclude={"name", "description", "pass_through", "tolerance"}
+    )
     seen = {profile_checksum(profile)}
     for path in _leaves(document):
         new_value = _changed(_get(document, path), path[-1])

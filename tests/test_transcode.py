@@ -50,7 +50,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> SampleMedia:
 
 
 # Real renditions, made once and checked property by property. Marked slow: the real
-# profile (preset medium, two loudness passes) on a 1080i25 source takes seconds.
+# profile (preset faster, two loudness passes) on a 1080i25 source takes seconds.
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def renditions(
 ) -> dict[str, Rendition]:
     folder = tmp_path_factory.mktemp("renditions")
     made = {}
-    # The real youtube profile (preset medium) once, on the broadcast source.
+    # The real youtube profile (preset faster) once, on the broadcast source.
     for name, source, profile, fps, size, kbps in [
         ("1080i25", media.interlaced_1080i25(), YOUTUBE, 25, (1920, 1080), 8000),
         ("720p30", media.progressive_720p30(), FAST, 30, (1280, 720), 5000),

@@ -27,7 +27,8 @@ from media_hub.catalog.vocabulary import JobState, PublicationState
 
 
 class Rendition(Base):
-    """A transcode of an asset's source, cached by (source checksum, profile checksum)."""
+    """A rendition of an asset's source, cached by (source checksum, profile checksum): the
+    latter covers the profile, the branding and the path taken (`pipeline.renditions`)."""
 
     __tablename__ = "renditions"
 
@@ -41,6 +42,12 @@ class Rendition(Base):
     duration: Mapped[float | None]
     width: Mapped[int | None]
     height: Mapped[int | None]
+    # How it was made: "remux", "audio" (video copied) or "transcode", and why (None for
+    # renditions made before sources could pass through: all transcodes).
+    decision: Mapped[str] = mapped_column(
+        String(16), default="transcode", server_default="transcode"
+    )
+    reasons: Mapped[list[str] | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("source_checksum", "profile_checksum"),)

@@ -22,6 +22,15 @@ ProfileOpt = Annotated[
     ),
 ]
 
+ForceTranscodeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force-transcode",
+        help="Transcode even a master that already meets the profile (which would be "
+        "remuxed, or have only its audio encoded).",
+    ),
+]
+
 AssetOpt = Annotated[
     int | None,
     typer.Option("--asset", metavar="ID", help="The catalogued asset this file is for."),

@@ -12,7 +12,7 @@ import typer
 
 from media_hub.cli import output
 from media_hub.cli.errors import batch_status, error_line
-from media_hub.cli.options import AssetOpt, ReplaceOpt, check_asset_options
+from media_hub.cli.options import AssetOpt, ForceTranscodeOpt, ReplaceOpt, check_asset_options
 from media_hub.cli.parsing import language_texts
 from media_hub.cli.state import state
 from media_hub.errors import MediaHubError, ValidationError
@@ -86,6 +86,7 @@ def upload(
             "--queue", help="Ingest and check here; leave the rest to 'media-hub worker'."
         ),
     ] = False,
+    force_transcode: ForceTranscodeOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Publish videos and decks (pdf, pptx, odp, ppt) to the platforms of their series.
@@ -108,7 +109,9 @@ def upload(
     if privacy is not None and privacy not in ("public", "unlisted", "private"):
         raise ValidationError("--privacy", f"{privacy!r} is not public, unlisted or private")
     hub = state(ctx).hub
-    options = UploadOptions(privacy=privacy, publish_at=_when(hub, publish_at))
+    options = UploadOptions(
+        privacy=privacy, publish_at=_when(hub, publish_at), force_transcode=force_transcode
+    )
     mode: Mode = "plan" if plan else "queue" if queue else "publish"
 
     def show_error(path: Path, exc: MediaHubError) -> None:
@@ -191,7 +194,8 @@ def _record(done: FileUploaded) -> dict[str, Any]:
             platform.remote_id_word: published.remote_id,
             "remote_id": published.remote_id, "url": published.url,
             "uploaded_now": published.uploaded_now, "finished": published.finished,
-            "attached": done.attached}  # fmt: skip
+            "attached": done.attached, "rendition": published.rendition,
+            "rendition_reasons": list(published.rendition_reasons)}  # fmt: skip
 
 
 def _plan_record(platform: Platform, planned: UploadPlan) -> dict[str, Any]:
@@ -227,6 +231,10 @@ def _print(batch: list[FileUploaded], as_json: bool) -> None:
                 verb += f", {where} is still converting it (rerun later to check)"
             url = f": {published.url}" if published.url else f" as {published.remote_id}"
             typer.echo(f"{head} {verb}{url}")
+            if published.rendition is not None:
+                typer.echo(
+                    f"  sent {published.rendition}: " + "; ".join(published.rendition_reasons)
+                )
         elif done.plan is not None:
             _print_plan(done.platform, done.plan)
 

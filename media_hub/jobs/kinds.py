@@ -20,14 +20,17 @@ Handler = Callable[[Hub, Mapping[str, Any]], dict[str, Any]]
 
 
 def transcode(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Payload {"asset_id": int, "profile": str | None}: the asset's rendition, made once
-    (by default in the profile its platform is sent)."""
+    """Payload {"asset_id": int, "profile": str | None, "force_transcode": bool}: the
+    asset's rendition, made once (by default in the profile its platform is sent)."""
     from media_hub.platforms.routing import rendition_profile
 
     asset_id = _asset_id(payload, "transcode")
     given = payload.get("profile")
     profile = rendition_profile(hub, asset_id, str(given) if given else None)
-    made = ensure_rendition(hub.db, hub.store, hub.settings.definitions_dir, asset_id, profile)
+    made = ensure_rendition(
+        hub.db, hub.store, hub.settings.definitions_dir, asset_id, profile,
+        force_transcode=payload.get("force_transcode") is True,
+    )  # fmt: skip
     return asdict(made)
 
 
@@ -70,8 +73,8 @@ class StillProcessingError(MediaHubError):
 
 def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Payload {"asset_id": int, "platform": str | None, "privacy": str | None,
-    "publish_at": ISO time | None}: a staged asset to one of its series' platforms (the
-    first when none is named; see `platforms.publisher.Publisher.stage`)."""
+    "publish_at": ISO time | None, "force_transcode": bool}: a staged asset to one of its
+    series' platforms (the first when none is named; see `platforms.publisher.Publisher.stage`)."""
     from media_hub.platforms.publisher import UploadOptions
     from media_hub.platforms.routing import platform_for
 
@@ -80,6 +83,7 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     options = UploadOptions(
         privacy=payload.get("privacy"),
         publish_at=datetime.fromisoformat(publish_at) if isinstance(publish_at, str) else None,
+        force_transcode=payload.get("force_transcode") is True,
     )
     name = payload.get("platform")
     platform = platform_for(hub, hub.catalog.show(asset_id), str(name) if name else None)
@@ -92,7 +96,8 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
             "checked again later"
         )
     return {"platform": str(done.platform), "remote_id": done.remote_id, "url": done.url,
-            "uploaded_now": done.uploaded_now}  # fmt: skip
+            "uploaded_now": done.uploaded_now, "rendition": done.rendition,
+            "rendition_reasons": list(done.rendition_reasons)}  # fmt: skip
 
 
 def calendar_public(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:

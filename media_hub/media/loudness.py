@@ -54,7 +54,18 @@ def measure_loudness(
     None when there is nothing to measure, and for a one-pass profile, which needs no
     measurement.
     """
-    if info.audio is None or not target.two_pass:
+    if not target.two_pass:
+        return None
+    return measure_programme(info, audio, target)
+
+
+def measure_programme(
+    info: MediaInfo, audio: AudioSettings, target: LoudnessTarget
+) -> LoudnessMeasurement | None:
+    """loudnorm's first pass whatever the profile's passes: deciding whether a source may
+    pass through needs its loudness even when its transcode would not (one-pass profiles).
+    None for no audio and for silence."""
+    if info.audio is None:
         return None
     source = info.path
     stream = ffmpeg.input(safety.input_url(source), **safety.input_options())[str(info.audio.index)]

@@ -36,6 +36,7 @@ class VideoStream:
     color_space: str | None
     color_transfer: str | None
     color_primaries: str | None
+    level: int | None = None  # H.264's level times ten (40 for 4.0), as ffprobe gives it
 
     @property
     def hdr(self) -> bool:
@@ -134,6 +135,7 @@ def _video(stream: dict[str, Any]) -> VideoStream:
         color_space=stream.get("color_space"),
         color_transfer=stream.get("color_transfer"),
         color_primaries=stream.get("color_primaries"),
+        level=_int(stream.get("level")),
     )
 
 

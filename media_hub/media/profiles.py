@@ -89,11 +89,34 @@ class LoudnessTarget(_Model):
     two_pass: bool = True
 
 
+class Tolerance(_Model):
+    """How far a source may stray from the profile and still be sent as it is
+    (`pass_through = "auto"`): see `media.compliance`."""
+
+    # The source's video bitrate as a fraction of the ladder's figure for its size and rate.
+    min_bitrate_factor: float = Field(0.5, gt=0)
+    max_bitrate_factor: float = Field(1.5, gt=0)
+    max_level: int = Field(52, gt=0)  # H.264 level times ten: 5.2 carries 2160p60
+    loudness_lu: float = Field(1.0, ge=0, le=10)  # integrated loudness, either side of target
+    true_peak_db: float = Field(0.5, ge=0, le=6)  # above the target's true peak
+    frame_rates: tuple[float, ...] = (23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Tolerance:
+        if self.min_bitrate_factor > self.max_bitrate_factor:
+            raise ValueError("min_bitrate_factor is above max_bitrate_factor")
+        return self
+
+
 class Profile(_Model):
     name: str
     description: str = ""
     container: Literal["mp4"] = "mp4"
     faststart: bool = True  # moov before mdat: playback and processing start before the end
+    # "auto": a source that already meets the profile is remuxed (or only its audio encoded)
+    # instead of transcoded; "never": every source is transcoded.
+    pass_through: Literal["auto", "never"] = "never"  # noqa: S105 - not a password
+    tolerance: Tolerance = Tolerance()
     video: VideoSettings
     audio: AudioSettings = AudioSettings()
     loudness: LoudnessTarget = LoudnessTarget()
@@ -108,8 +131,13 @@ def profile_checksum(profile: Profile) -> str:
     """sha256 of the canonical JSON of what the encoded bytes depend on.
 
     Name and description are left out: renaming or re-describing a profile changes no byte.
+    So are the pass-through settings: they change which path a source takes, not the bytes
+    a transcode makes; the path and, for pass-through, the tolerance that admitted the
+    source join the rendition's key in `pipeline.renditions`.
     """
-    dumped = profile.model_dump(mode="json", exclude={"name", "description"})
+    dumped = profile.model_dump(
+        mode="json", exclude={"name", "description", "pass_through", "tolerance"}
+    )
     if profile.loudness.two_pass:
         # The default, left out so that renditions made before the option keep their identity.
         del dumped["loudness"]["two_pass"]

@@ -20,18 +20,19 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from media_hub import fence
 from media_hub.errors import MediaError
 from media_hub.media import safety
-from media_hub.media.branding import Branding, prepare_branding
-from media_hub.media.loudness import measure_loudness
+from media_hub.media.branding import BrandClip, Branding, prepare_branding
+from media_hub.media.compliance import RenditionPath
+from media_hub.media.loudness import LoudnessMeasurement, measure_loudness
 from media_hub.media.media_info import MediaInfo
 from media_hub.media.probe import probe
 from media_hub.media.profiles import Profile
 from media_hub.media.tools import executable
-from media_hub.media.transcode_command import transcode_graph
+from media_hub.media.transcode_command import clip_graph, copy_graph, transcode_graph
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +60,60 @@ def transcode(
     progress: ProgressCallback | None = None,
     branding: Branding | None = None,
     slots: int = DEFAULT_SLOTS,
+    path: RenditionPath = "transcode",
+    loudness: LoudnessMeasurement | Literal["measure"] | None = "measure",
 ) -> Path:
-    """Make the `profile` rendition of `source` (probed as `info`) at `output`."""
+    """Make the `profile` rendition of `source` (probed as `info`) at `output`.
+
+    `path` is the one `passthrough.choose` decided: "remux" and "audio" copy the video (and
+    take no branding). `loudness` is the source's measurement when one was made already.
+    """
     source = safety.checked_source(source)
     if not output.parent.is_dir():
         raise MediaError(str(output), "the folder to write into does not exist")
     threads = thread_count(slots)
+    if path != "transcode" and branding is not None:
+        raise MediaError(str(source), "branding needs a transcode; the video cannot be copied")
     media = prepare_branding(branding, profile) if branding is not None else None
-    loudness = measure_loudness(info, profile.audio, profile.loudness)
+    if loudness == "measure":
+        loudness = (
+            None if path == "remux" else measure_loudness(info, profile.audio, profile.loudness)
+        )
     total = (info.duration or 0.0) + (media.duration if media is not None else 0.0)
     # Not created beforehand (as mkstemp would, mode 0600): ffmpeg makes it under the umask.
     temp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.part")
     try:
-        graph = transcode_graph(profile, info, source, temp, loudness, media, threads)
-        log.info("transcoding %s to %s with profile %s", source, output, profile.name)
+        if path == "transcode":
+            graph = transcode_graph(profile, info, source, temp, loudness, media, threads)
+        else:
+            graph = copy_graph(
+                profile, info, source, temp, loudness, threads, encode_audio=path == "audio"
+            )
+        log.info("%s %s to %s with profile %s", path, source, output, profile.name)
         log.debug("loudness %s; command %s", loudness, graph.compile())
         _run(graph, executable("ffmpeg", source), source, ProgressReader(total, progress))
         _check_duration(temp, total if info.duration else None, source)
+        temp.replace(output)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return output
+
+
+def encode_clip(
+    clip: BrandClip, body: MediaInfo, output: Path, profile: Profile, timescale: int
+) -> Path:
+    """An intro or outro made to join the rendition `body` by stream copy (its size, rate,
+    time base and sound): once per series and body format, the pipeline caches it."""
+    if not output.parent.is_dir():
+        raise MediaError(str(output), "the folder to write into does not exist")
+    threads = thread_count()
+    temp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.part")
+    try:
+        graph = clip_graph(profile, clip, body, temp, timescale, threads)
+        log.debug("branding clip: %s", graph.compile())
+        source = clip.info.path
+        _run(graph, executable("ffmpeg", source), source, ProgressReader(0.0, None))
         temp.replace(output)
     except BaseException:
         temp.unlink(missing_ok=True)

@@ -18,7 +18,12 @@ from media_hub.errors import MediaError
 from media_hub.media import safety
 from media_hub.media.branding import BrandClip, BrandingMedia, logo_placement
 from media_hub.media.geometry import gop_frames, input_matrix, ladder_kbps, output_size
-from media_hub.media.loudness import LoudnessMeasurement, normalise, prepare_audio
+from media_hub.media.loudness import (
+    LoudnessMeasurement,
+    linear_possible,
+    normalise,
+    prepare_audio,
+)
 from media_hub.media.media_info import MediaInfo, VideoStream
 from media_hub.media.profiles import Profile
 
@@ -76,14 +81,91 @@ def transcode_graph(
     options = _video_options(profile, width, height, fps, threads)
     if audio is not None:
         options |= _audio_options(profile)
-    return (
-        ffmpeg.output(*streams, f"file:{output.resolve()}", **options)
-        .global_args(
-            *("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"),
-            *("-progress", "pipe:1", "-filter_complex_threads", str(threads)),
-        )
-        .overwrite_output()
-    )
+    return _finish(ffmpeg.output(*streams, f"file:{output.resolve()}", **options), threads)
+
+
+def copy_graph(
+    profile: Profile,
+    info: MediaInfo,
+    source: Path,
+    output: Path,
+    loudness: LoudnessMeasurement | None,
+    threads: int,
+    *,
+    encode_audio: bool,
+) -> Stream:
+    """A source that meets the profile, its video copied: the audio copied too (remux) or
+    normalised and encoded (`encode_audio`); moov first, no metadata, no chapters."""
+    video_info = _usable_video(info, source)
+    main = _input(source, threads)
+    streams = [main[str(video_info.index)]]
+    options: dict[str, str] = {"f": profile.container, "c:v": "copy"}
+    if info.audio is not None:
+        audio = main[str(info.audio.index)]
+        if encode_audio:
+            audio = _gain_or_loudnorm(audio, profile, loudness, info.duration)
+            options |= _audio_options(profile)
+        else:
+            options["c:a"] = "copy"
+        streams.append(audio)
+    options |= {"map_metadata": "-1", "map_chapters": "-1", "threads": str(threads)}
+    if profile.faststart:
+        options["movflags"] = "+faststart"
+    return _finish(ffmpeg.output(*streams, f"file:{output.resolve()}", **options), threads)
+
+
+def clip_graph(
+    profile: Profile,
+    clip: BrandClip,
+    body: MediaInfo,
+    output: Path,
+    timescale: int,
+    threads: int,
+) -> Stream:
+    """An intro or outro encoded to join `body` by stream copy: the body's picture size,
+    frame rate and video time base, its sound's format (or no sound when it has none),
+    the sound padded or cut to the picture's length so that the join has no gap."""
+    body_video = _usable_video(body, body.path)
+    size = (body_video.display_width, body_video.display_height)
+    fps = body_video.fps
+    info = clip.info
+    video_info = _usable_video(info, info.path)
+    frames = max(1, round((info.duration or 0.0) * fps))
+    seconds = frames / fps
+    main = _input(info.path, threads)
+    video = _picture(main[str(video_info.index)], video_info, profile, size, fps)
+    streams = [video.filter("trim", end_frame=frames)]
+    options = _video_options(profile, *size, fps, threads)
+    options |= {"video_track_timescale": str(timescale), "t": f"{float(seconds):.6f}"}
+    if body.audio is not None:
+        if info.audio is not None:
+            audio = _sound(main[str(info.audio.index)], profile, clip.loudness, info.duration)
+        else:
+            audio = _silence(profile, float(seconds))
+        streams.append(audio.filter("apad").filter("atrim", end=f"{float(seconds):.6f}"))
+        options |= _audio_options(profile)
+    return _finish(ffmpeg.output(*streams, f"file:{output.resolve()}", **options), threads)
+
+
+def _gain_or_loudnorm(
+    stream: Stream, profile: Profile, loudness: LoudnessMeasurement | None, duration: float | None
+) -> Stream:
+    """What loudnorm's linear mode does (one gain), as a plain volume filter when one gain
+    reaches the target: loudnorm would still upsample to 192 kHz to watch the true peak,
+    which the measurement already settled."""
+    target = profile.loudness
+    if loudness is None or not target.two_pass or not linear_possible(loudness, target):
+        return _sound(stream, profile, loudness, duration)
+    gain = target.integrated - loudness.input_i
+    prepared = prepare_audio(stream, profile.audio).filter("volume", f"{gain:.2f}dB")
+    return prepared.filter("aresample", profile.audio.sample_rate)
+
+
+def _finish(output: Stream, threads: int) -> Stream:
+    return output.global_args(
+        *("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"),
+        *("-progress", "pipe:1", "-filter_complex_threads", str(threads)),
+    ).overwrite_output()
 
 
 def _usable_video(info: MediaInfo, source: Path) -> VideoStream:

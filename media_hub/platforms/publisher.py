@@ -33,6 +33,7 @@ DAILY_QUOTA = "default"  # the YouTube bucket shared by all calls but uploads an
 class UploadOptions:
     privacy: str | None = None
     publish_at: datetime | None = None
+    force_transcode: bool = False  # transcode even a master that could pass through
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Published:
     url: str
     uploaded_now: bool
     finished: bool = True  # False while the platform still processes it (a rerun checks)
+    # How the file sent was made (videos): remux, audio or transcode, and why.
+    rendition: str | None = None
+    rendition_reasons: tuple[str, ...] = ()
 
 
 class Publisher(ABC, Generic[Client]):

@@ -244,5 +244,6 @@ def enqueue_upload(
         "platform": platform.name,
         "privacy": options.privacy,
         "publish_at": options.publish_at.isoformat() if options.publish_at else None,
+        "force_transcode": options.force_transcode,
     }
     return asset_id, enqueue(hub.db, "upload", payload, asset_id)

@@ -89,7 +89,7 @@ class FacebookUpload(Publisher[GraphClient]):
         step("transcode")
         rendition = ensure_rendition(
             self.catalog, self.hub.store, settings.definitions_dir, asset_id, UPLOAD_PROFILE,
-            on_transcode,
+            on_transcode, force_transcode=options.force_transcode,
         )  # fmt: skip
         step("thumbnail")
         place = ThumbnailPlace(settings.definitions_dir, settings.path(settings.thumbnails.dir))

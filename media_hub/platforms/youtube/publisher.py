@@ -96,7 +96,7 @@ class YouTubeUpload(Publisher[Any]):
         settings = self.hub.settings
         rendition = ensure_rendition(
             self.catalog, self.hub.store, settings.definitions_dir, asset_id, UPLOAD_PROFILE,
-            on_transcode,
+            on_transcode, force_transcode=options.force_transcode,
         )  # fmt: skip
         step("thumbnail")
         place = ThumbnailPlace(settings.definitions_dir, settings.path(settings.thumbnails.dir))
@@ -131,7 +131,8 @@ class YouTubeUpload(Publisher[Any]):
         mark_published(self.hub, asset_id)
         return Published(
             file or Path(f"asset-{asset_id}"), asset_id, YOUTUBE, uploaded.video_id,
-            uploaded.url, uploaded.uploaded_now,
+            uploaded.url, uploaded.uploaded_now, rendition=rendition.decision,
+            rendition_reasons=tuple(rendition.reasons),
         )  # fmt: skip
 
     def needed_quota(self, asset_id: int) -> dict[str, int]:
