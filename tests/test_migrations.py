@@ -273,7 +273,7 @@ def test_0006_indexes_existing_texts_with_their_stems(catalog_url: str) -> None:
 
 @pytest.mark.empty_catalog
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
-def test_0010_counts_old_renditions_as_transcodes_and_going_back_drops_the_others(
+def test_0011_counts_old_renditions_as_transcodes_and_going_back_drops_the_others(
     catalog_url: str,
 ) -> None:
     engine = create_catalog_engine(catalog_url)
@@ -283,7 +283,7 @@ def test_0010_counts_old_renditions_as_transcodes_and_going_back_drops_the_other
         ":at{values})"
     )
     try:
-        migrations.upgrade(engine, "0009")
+        migrations.upgrade(engine, "0010")
         _fill_release_0003(engine)
         with engine.begin() as connection:
             connection.execute(
@@ -298,7 +298,7 @@ def test_0010_counts_old_renditions_as_transcodes_and_going_back_drops_the_other
                 text(rendition.format(columns=", decision, reasons", values=", 'remux', :why")),
                 {"at": NOW, "key": "new", "why": '["remuxed: H.264 High"]'},
             )
-        migrations.downgrade(engine, "0009")
+        migrations.downgrade(engine, "0010")
         with engine.connect() as connection:
             assert _rows(connection, "renditions", "store_key, size") == [("old", 10)]
             columns = {c["name"] for c in inspect(connection).get_columns("renditions")}
