@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from media_hub import progress
 from media_hub.media.loudness import measure_loudness
 from media_hub.media.probe import probe
 from media_hub.media.profiles import Profile, load_profile, profile_checksum
@@ -91,3 +92,25 @@ def test_one_pass_leaves_silence_silent(media: SampleMedia, tmp_path: Path) -> N
     output = transcode(source, tmp_path / "silent.mp4", ONE_PASS, probe(source))
     loudness, _ = loudness_and_true_peak(output)
     assert loudness <= -70.0
+
+
+def test_a_measuring_pass_shows_as_a_step(media: SampleMedia) -> None:
+    """ffmpeg says nothing until it has heard the whole sound: the wait is a step of its own."""
+    source = media.vga_640x480()
+    begun: list[str] = []
+    ended: list[str] = []
+
+    class Watcher:
+        def begin(self, label: str, total: int | None) -> None:
+            begun.append(label)
+
+        def update(self, label: str, done: int, note: str) -> None:
+            pass
+
+        def end(self, label: str, done: int) -> None:
+            ended.append(label)
+
+    with progress.watched_by(Watcher()):
+        measured = measure_loudness(probe(source), YOUTUBE.audio, YOUTUBE.loudness)
+    assert measured is not None
+    assert begun == ended == [f"measuring the loudness of {source.name}"]

@@ -26,6 +26,7 @@ from typing import Any
 
 import ffmpeg
 
+from media_hub import progress
 from media_hub.errors import MediaError
 from media_hub.media import safety
 from media_hub.media.media_info import MediaInfo
@@ -75,7 +76,10 @@ def measure_programme(
         .global_args("-hide_banner", "-nostdin", "-nostats")
         .compile(cmd=executable("ffmpeg", source))
     )
-    done = subprocess.run(command, capture_output=True, check=False)
+    # ffmpeg reads the whole sound before it says anything: a step shows the wait (~10 s a
+    # two-minute clip) instead of a transcode bar standing at 0 %.
+    with progress.step(f"measuring the loudness of {source.name}"):
+        done = subprocess.run(command, capture_output=True, check=False)
     stderr = done.stderr.decode(errors="replace")
     if done.returncode != 0:
         last = stderr.strip().splitlines()[-1:] or ["no message"]
