@@ -7,6 +7,7 @@ old file or the new one and never a moment where the secret is readable by other
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -39,6 +40,21 @@ def read_private(path: Path, hint: str) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} cannot be read ({exc}); {hint}") from exc
+
+
+def read_private_fields(
+    path: Path, fields: tuple[str, ...], what: str, hint: str
+) -> dict[str, str]:
+    """The text `fields` of a private JSON file (`what` names it: "a SlideShare credentials
+    file"); a file readable by others, not JSON or lacking one of them is refused."""
+    text = read_private(path, hint)
+    try:
+        info = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{path} is not {what}; {hint}") from exc
+    if not isinstance(info, dict) or not all(isinstance(info.get(k), str) for k in fields):
+        raise ConfigError(f"{path} lacks one of {', '.join(fields)}; {hint}")
+    return {name: info[name] for name in fields}
 
 
 def refuse_if_shared(path: Path, holding: str = "") -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from media_hub import redaction
 from media_hub.errors import ConfigError
 from media_hub.platforms.facebook.settings import facebook_settings
-from media_hub.private_files import read_private, write_private
+from media_hub.private_files import read_private_fields, write_private
 from media_hub.settings import Settings
 
 AUTH_HINT = "run 'media-hub auth facebook' first"
@@ -53,11 +53,5 @@ def save_credentials(path: Path, credentials: FacebookCredentials) -> None:
 def load_credentials(settings: Settings) -> FacebookCredentials:
     """The saved credentials; a file readable by others or malformed is refused."""
     path = credentials_path(settings)
-    text = read_private(path, AUTH_HINT)
-    try:
-        info = json.loads(text)
-    except ValueError as exc:
-        raise ConfigError(f"{path} is not a Facebook credentials file; {AUTH_HINT}") from exc
-    if not isinstance(info, dict) or not all(isinstance(info.get(k), str) for k in FIELDS):
-        raise ConfigError(f"{path} lacks one of {', '.join(FIELDS)}; {AUTH_HINT}")
-    return FacebookCredentials(**{name: info[name] for name in FIELDS})
+    what = "a Facebook credentials file"
+    return FacebookCredentials(**read_private_fields(path, FIELDS, what, AUTH_HINT))

@@ -13,7 +13,7 @@ from pathlib import Path
 from media_hub import redaction
 from media_hub.errors import ConfigError
 from media_hub.platforms.slideshare.settings import slideshare_settings
-from media_hub.private_files import read_private, write_private
+from media_hub.private_files import read_private_fields, write_private
 from media_hub.settings import Settings
 
 AUTH_HINT = "run 'media-hub auth slideshare' first"
@@ -50,11 +50,5 @@ def save_credentials(path: Path, credentials: SlideShareCredentials) -> None:
 def load_credentials(settings: Settings) -> SlideShareCredentials:
     """The saved credentials; a file readable by others or malformed is refused."""
     path = credentials_path(settings)
-    text = read_private(path, AUTH_HINT)
-    try:
-        info = json.loads(text)
-    except ValueError as exc:
-        raise ConfigError(f"{path} is not a SlideShare credentials file; {AUTH_HINT}") from exc
-    if not isinstance(info, dict) or not all(isinstance(info.get(k), str) for k in FIELDS):
-        raise ConfigError(f"{path} lacks one of {', '.join(FIELDS)}; {AUTH_HINT}")
-    return SlideShareCredentials(**{name: info[name] for name in FIELDS})
+    what = "a SlideShare credentials file"
+    return SlideShareCredentials(**read_private_fields(path, FIELDS, what, AUTH_HINT))
