@@ -142,10 +142,11 @@ class Publisher(ABC, Generic[Client]):
         """What publishing a catalogued asset would send (metadata rendered and checked);
         nothing sent. `file` is the file it came from, when there is one."""
 
-    @abstractmethod
     def stage(self, request: IngestRequest, options: UploadOptions) -> int:
         """Ingest and check; keep in the catalog and the store all that a worker needs.
-        Returns the asset id: `upload --queue` enqueues it."""
+        Returns the asset id: `upload --queue` enqueues it. A platform that sends more than
+        the asset and its texts (YouTube's captions) keeps those too."""
+        return self.prepare(request, options).asset_id
 
     @abstractmethod
     def publish_asset(

@@ -23,7 +23,6 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.vocabulary import AssetKind, PublicationState
 from media_hub.errors import RemoteError, ValidationError
-from media_hub.pipeline.ingest import IngestRequest
 from media_hub.pipeline.renditions import ensure_rendition
 from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
 from media_hub.platforms.facebook import FACEBOOK
@@ -64,10 +63,6 @@ class FacebookUpload(Publisher[GraphClient]):
             file or Path(f"asset-{asset_id}"), asset_id, done, resource,
             [] if done else self._calls(row),
         )  # fmt: skip
-
-    def stage(self, request: IngestRequest, options: UploadOptions) -> int:
-        """The asset in the catalog and the store, its texts checked: all a worker needs."""
-        return self.prepare(request, options).asset_id
 
     def publish_asset(
         self,

@@ -24,7 +24,6 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.vocabulary import AssetKind, PublicationState
 from media_hub.errors import MediaError, ValidationError
-from media_hub.pipeline.ingest import IngestRequest
 from media_hub.platforms.publisher import (
     PlannedCall,
     Published,
@@ -57,10 +56,6 @@ class SlideShareUpload(Publisher[SlideShareClient]):
         calls = [] if state == PublicationState.DONE else self._calls(state)
         done = state == PublicationState.DONE
         return UploadPlan(file or Path(f"asset-{asset_id}"), asset_id, done, fields, calls)
-
-    def stage(self, request: IngestRequest, options: UploadOptions) -> int:
-        """The deck in the catalog and the store, its metadata checked: all a worker needs."""
-        return self.prepare(request, options).asset_id
 
     def publish_asset(
         self,
