@@ -24,10 +24,20 @@ def serve(
             "trusted (default: 127.0.0.1).",
         ),
     ] = None,
+    proxy_user_header: Annotated[
+        str | None,
+        typer.Option(
+            "--proxy-user-header",
+            metavar="HEADER",
+            help="Header in which the proxy names the user it signed in (its single "
+            "sign-on, e.g. X-Remote-User); believed only from --proxy addresses.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web app: the catalog, asset pages and edits, for signed-in users.
 
-    Behind nginx or Caddy with TLS, the session cookie is marked Secure. Add users first
+    Behind nginx or Caddy with TLS, the session cookie is marked Secure; with
+    --proxy-user-header, the proxy's single sign-on names the user. Add users first
     with 'media-hub users add NAME --role admin'.
 
     Example: media-hub serve --port 8080
@@ -35,14 +45,23 @@ def serve(
     import uvicorn
 
     from media_hub.catalog.users import UserService
+    from media_hub.errors import UsageError
     from media_hub.web.app import create_app
     from media_hub.web.config import WebConfig, hub_secret
+    from media_hub.web.proxy import proxy_networks
 
+    proxies = tuple(proxy or ["127.0.0.1"])
+    try:
+        proxy_networks(proxies)
+    except ValueError as error:
+        raise UsageError("--proxy", str(error)) from None
     cli = state(ctx)
     settings = cli.settings
     config = WebConfig(
         secret_key=hub_secret(settings.home),
         thumbnails_dir=settings.path(settings.thumbnails.dir),
+        trusted_proxies=proxies,
+        proxy_user_header=proxy_user_header or None,
     )
     app = create_app(cli.hub, config)
     if not UserService(cli.hub.db).everyone():
@@ -50,7 +69,7 @@ def serve(
                    err=True)  # fmt: skip
     typer.echo(f"media-hub serves {settings.home} on http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(
-        app, host=host, port=port, proxy_headers=True,
-        forwarded_allow_ips=",".join(proxy or ["127.0.0.1"]), server_header=False,
+        app, host=host, port=port, proxy_headers=False,  # the app's TrustedProxy reads them
+        server_header=False,
         log_level="info",
     )  # fmt: skip

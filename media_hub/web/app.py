@@ -15,6 +15,7 @@ from media_hub.hub import Hub
 from media_hub.web import errors
 from media_hub.web.config import WebConfig
 from media_hub.web.pages import assets, auth, bulk, catalog, files, thumbnails, users
+from media_hub.web.proxy import TrustedProxy
 from media_hub.web.state import WebApp
 
 STATIC = Path(__file__).parent / "static"
@@ -62,7 +63,10 @@ def create_app(hub: Hub, config: WebConfig) -> Starlette:
             *users.routes,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(TrustedProxy, proxies=config.trusted_proxies),
+            Middleware(SecurityHeaders),
+        ],
         exception_handlers=errors.HANDLERS,
     )
     app.state.web = WebApp(hub, config)

@@ -24,6 +24,11 @@ class WebConfig:
     # Serve cookies with Secure always (True), never (False), or when the request came over
     # HTTPS as the trusted proxy reports it (None).
     secure_cookies: bool | None = None
+    # The TLS proxy's addresses or networks: only their X-Forwarded-* headers are believed ...
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    # ... and, when set, this header of theirs names the signed-in user (the proxy's own
+    # single sign-on); the user must exist in media-hub, which keeps their role.
+    proxy_user_header: str | None = None
     languages: tuple[str, ...] = field(default=("fr", "ar", "en"))
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
 

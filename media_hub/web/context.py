@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from media_hub.catalog.user_models import Role
 from media_hub.catalog.users import UserRecord
+from media_hub.web.proxy import FROM_PROXY
 from media_hub.web.sessions import CSRF_FIELD, CSRF_HEADER, Session, new_token
 from media_hub.web.state import WebApp
 
@@ -63,7 +64,18 @@ def visit(request: Request) -> Visit:
     app = web(request)
     session = app.codec.read(request)
     found = Visit(Session(csrf=new_token()), None, fresh=True)
-    if session is not None:
+    proxy_user = _proxy_user(request, app)
+    if proxy_user is not None:
+        found = Visit(session or found.session, None, fresh=session is None)
+        user = app.users.get(proxy_user)
+        if user is None or user["disabled"]:
+            request.state.visit = found  # the error page is drawn for nobody signed in
+            raise HTTPException(
+                403, f"{proxy_user!r} may not use media-hub: an admin adds them with "
+                f"'media-hub users add NAME --role ROLE' (or enables them)",
+            )  # fmt: skip
+        found.user = user
+    elif session is not None:
         found = Visit(session, None, fresh=False)
         if session.user is not None:
             user = app.users.get(session.user)
@@ -73,6 +85,15 @@ def visit(request: Request) -> Visit:
                 found.user = user
     request.state.visit = found
     return found
+
+
+def _proxy_user(request: Request, app: WebApp) -> str | None:
+    """The user the trusted proxy signed in, if the app is told to believe it."""
+    header = app.config.proxy_user_header
+    if header is None or not request.scope.get(FROM_PROXY):
+        return None
+    name = request.headers.get(header, "").strip().lower()
+    return name or None
 
 
 def need(request: Request, role: Role) -> Visit:
