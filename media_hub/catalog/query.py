@@ -20,6 +20,7 @@ from media_hub.catalog.models import (
     Series,
     Topic,
 )
+from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.records import ASSET_COLUMNS, AssetRecord, asset_record_from_columns
 from media_hub.catalog.text import query_terms, search_words
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
@@ -51,6 +52,8 @@ class AssetQuery:
     status: AssetStatus | None = None
     kind: AssetKind | None = None
     language: str | None = None
+    playlist: str | None = None
+    platform: str | None = None  # published there: it has the platform's id
     text: str | None = None
     include_archived: bool = False
     limit: int | None = None
@@ -144,6 +147,19 @@ def _filtered(session: Session, query: AssetQuery) -> Select[int]:
         topic = lookup.topics(session, [query.topic])[0]
         statement = statement.where(
             exists().where(AssetTopic.asset_id == Asset.id, AssetTopic.topic_id == topic.id)
+        )
+    if query.playlist is not None:
+        listed = lookup.playlist(session, query.playlist).id
+        statement = statement.where(
+            exists().where(PlaylistItem.asset_id == Asset.id, PlaylistItem.playlist_id == listed)
+        )
+    if query.platform is not None:
+        statement = statement.where(
+            exists().where(
+                Publication.asset_id == Asset.id,
+                Publication.platform == query.platform,
+                Publication.remote_id.is_not(None),
+            )
         )
     if query.status is not None:
         statement = statement.where(Asset.status == query.status)

@@ -1,6 +1,7 @@
 """The librarians' query language, in the spirit of beets', and `FIELD=VALUE` assignments.
 
     series:advisory-clips topic:cv status:draft kind:video lang:fr
+    playlist:advisory-cv platform:youtube      (in the playlist; on the platform)
     episode:3..7 season:2 recorded:2014 recorded:2014-01-01..2014-06-30 id:100..
     entretien "lettre de motivation"          (words: every one must be found)
 
@@ -25,7 +26,7 @@ from media_hub.catalog.query import AssetQuery, Range, RangeField
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.errors import ValidationError
 
-SINGLE_TERMS = ("series", "topic", "status", "kind", "lang")
+SINGLE_TERMS = ("series", "topic", "status", "kind", "lang", "playlist", "platform")
 RANGE_TERMS: dict[str, RangeField] = {
     "id": "id",
     "season": "season",
@@ -92,6 +93,8 @@ def parse_query(terms: Sequence[str]) -> AssetQuery:
         status=AssetStatus(status) if status else None,
         kind=AssetKind(single["kind"]) if "kind" in single else None,
         language=single.get("lang"),
+        playlist=single.get("playlist"),
+        platform=single.get("platform"),
         text=" ".join(words) or None,
         ranges=tuple(ranges[key] for key in RANGE_TERMS if key in ranges),
     )
@@ -103,6 +106,8 @@ _EXAMPLES = {
     "status": "draft",
     "kind": "video",
     "lang": "fr",
+    "playlist": "advisory-cv",
+    "platform": "youtube",
     "id": "10..20",
     "season": "2",
     "episode": "3..7",

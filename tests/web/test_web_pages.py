@@ -9,10 +9,10 @@ from dataclasses import replace
 
 from starlette.testclient import TestClient
 
-from media_hub.catalog.assets import AssetEdit
+from media_hub.catalog.assets import AssetEdit, NewAsset
 from media_hub.catalog.querylang import parse_query
 from media_hub.catalog.service import CatalogService
-from media_hub.catalog.vocabulary import AssetStatus
+from media_hub.catalog.vocabulary import AssetKind, AssetStatus
 from media_hub.hub import Hub
 from media_hub.web.app import create_app
 from media_hub.web.config import WebConfig
@@ -57,6 +57,22 @@ def test_facets_set_a_term_and_grid_and_list_show_the_same_assets(
     assert 'class="grid"' in grid
     assert "<table" in listed
     assert _ids(grid) == _ids(listed) == [draft, ready]
+
+
+def test_playlist_facet_names_the_playlist_in_the_page_language(
+    client: TestClient, catalog: CatalogService
+) -> None:
+    listed = catalog.add(
+        NewAsset(kind=AssetKind.VIDEO, titles={"fr": "Le CV"}, playlists=["advisory-cv"])
+    )["id"]
+    add_asset(catalog, fr="Ailleurs")
+    sign_in(client, "viewer")
+    page = client.get("/", headers={"Accept-Language": "ar"}).text
+    found = re.search(r'href="(/\?q=playlist%3Aadvisory-cv[^"]*)"[^>]*>([^<]+)<', page)
+    assert found, "no facet link for playlist:advisory-cv"
+    assert found[2] == "نصائح: السيرة الذاتية"  # its Arabic name, not its slug
+    assert _ids(client.get(html.unescape(found[1])).text) == [listed]
+    assert 'href="/?q=platform%3Ayoutube' in page
 
 
 def test_keyset_pages_walk_the_catalog_once(

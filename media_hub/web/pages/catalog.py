@@ -13,6 +13,7 @@ from media_hub.catalog.querylang import parse_query
 from media_hub.catalog.user_models import Role
 from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus
 from media_hub.errors import ValidationError
+from media_hub.platforms import registry
 from media_hub.web.context import need, web
 from media_hub.web.paging import page_query, term_value, with_term
 from media_hub.web.render import interface_language, page
@@ -69,19 +70,29 @@ def _card(thumbnails: Any, record: Any, lang: str) -> dict[str, Any]:
 
 
 def _facets(request: Request, text: str) -> list[dict[str, Any]]:
-    """Each facet's values as links that set the term (and its current choice)."""
+    """Each facet's values as links that set the term (and its current choice); series,
+    playlists and topics by their names in the interface's language."""
     catalog = web(request).hub.catalog
-    series = [(s["slug"], f"{s['slug']} ({s['assets']})") for s in catalog.series()]
+    lang = interface_language(request)
+    series = [(s["slug"], f"{_named(s, lang)} ({s['assets']})") for s in catalog.series()]
     return [
         {"key": key, "label": label, "current": term_value(text, key), "values": values}
         for key, label, values in (
             ("series", "Series", series),
-            ("topic", "Topic", [(t["slug"], t["slug"]) for t in catalog.topics()]),
+            ("playlist", "Playlist", [(p["slug"], _named(p, lang)) for p in catalog.playlists()]),
+            ("topic", "Topic", [(t["slug"], _named(t, lang)) for t in catalog.topics()]),
+            ("platform", "Platform", [(p.name, p.label) for p in registry.every()]),
             ("status", "Status", [(s.value, s.value) for s in AssetStatus]),
             ("kind", "Kind", [(k.value, k.value) for k in AssetKind]),
             ("lang", "Language", list(LANGUAGES.items())),
         )
     ]
+
+
+def _named(record: dict[str, Any], lang: str) -> str:
+    """A record's name in `lang`, else in French, else its slug."""
+    names: dict[str, str] = record.get("names") or {}
+    return names.get(lang) or names.get("fr") or record["slug"]
 
 
 routes = [Route("/", search, methods=["GET"])]
