@@ -54,3 +54,20 @@ def test_playlist_and_platform_terms(hub: Hub, catalog: CatalogService, runner: 
         catalog.find(parse_query(["playlist:no-such-list"]))
     with pytest.raises(ValidationError, match=r"platform:youtube"):
         parse_query(["platform:"])
+
+
+def test_a_hand_made_selection_of_ids(catalog: CatalogService) -> None:
+    ids = [
+        int(catalog.add(NewAsset(kind=AssetKind.VIDEO, titles={"fr": f"Clip {n}"}))["id"])
+        for n in range(4)
+    ]
+    chosen = f"id:{ids[3]},{ids[0]}, {ids[0]}"
+    assert parse_query([chosen]).ids == (ids[0], ids[3])  # in order, once each
+    assert _ids(catalog, f"id:{ids[3]},{ids[0]}") == [ids[0], ids[3]]
+    assert _ids(catalog, f"id:{ids[1]},{ids[2]} Clip") == [ids[1], ids[2]]
+    with pytest.raises(ValidationError, match="not a whole number"):
+        parse_query(["id:1,two"])
+    with pytest.raises(ValidationError, match="id: needs numbers"):
+        parse_query(["id:,"])
+    with pytest.raises(ValidationError, match="list at most 5000"):
+        parse_query(["id:" + ",".join(map(str, range(1, 5002)))])

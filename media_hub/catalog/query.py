@@ -52,6 +52,7 @@ class AssetQuery:
     status: AssetStatus | None = None
     kind: AssetKind | None = None
     language: str | None = None
+    ids: tuple[int, ...] | None = None  # exactly these (a hand-made selection)
     playlist: str | None = None
     platform: str | None = None  # published there: it has the platform's id
     text: str | None = None
@@ -148,6 +149,8 @@ def _filtered(session: Session, query: AssetQuery) -> Select[int]:
         statement = statement.where(
             exists().where(AssetTopic.asset_id == Asset.id, AssetTopic.topic_id == topic.id)
         )
+    if query.ids is not None:
+        statement = statement.where(Asset.id.in_(query.ids))
     if query.playlist is not None:
         listed = lookup.playlist(session, query.playlist).id
         statement = statement.where(

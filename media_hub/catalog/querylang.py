@@ -3,6 +3,7 @@
     series:advisory-clips topic:cv status:draft kind:video lang:fr
     playlist:advisory-cv platform:youtube      (in the playlist; on the platform)
     episode:3..7 season:2 recorded:2014 recorded:2014-01-01..2014-06-30 id:100..
+    id:12,15,40                               (those assets: a selection made by hand)
     entretien "lettre de motivation"          (words: every one must be found)
 
 Terms combine with AND. A range may leave either end open; `recorded:` also takes a year
@@ -43,6 +44,7 @@ _ASSIGNMENT = re.compile(
 )
 _YEAR = re.compile(r"^\d{4}$")
 _LARGEST = 2**63 - 1  # what SQLite and PostgreSQL compare an integer column with
+MAX_LISTED_IDS = 5000  # one IN (...) list: well within SQLite's and PostgreSQL's limits
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -82,7 +84,9 @@ def parse_query(terms: Sequence[str]) -> AssetQuery:
             raise ValidationError("query", f"{term!r} needs a value, as in {key}:{_EXAMPLES[key]}")
         if key in single or key in ranges:
             raise ValidationError("query", f"{key}: is given twice; give it once")
-        if key in RANGE_TERMS:
+        if key == "id" and "," in value:
+            single[key] = _id_list(value)
+        elif key in RANGE_TERMS:
             ranges[key] = _range(key, value)
         else:
             single[key] = _single(key, value)
@@ -93,6 +97,7 @@ def parse_query(terms: Sequence[str]) -> AssetQuery:
         status=AssetStatus(status) if status else None,
         kind=AssetKind(single["kind"]) if "kind" in single else None,
         language=single.get("lang"),
+        ids=tuple(int(part) for part in single["id"].split(",")) if "id" in single else None,
         playlist=single.get("playlist"),
         platform=single.get("platform"),
         text=" ".join(words) or None,
@@ -149,6 +154,18 @@ def _range(key: str, value: str) -> Range:
     high = (_whole(key, high_text) if high_text else None) if dots else low
     _check_order(key, value, low, high)
     return Range(field, low, high)
+
+
+def _id_list(value: str) -> str:
+    """`12,15,40` checked, in order, each once (kept as text like the other terms)."""
+    ids = sorted({_whole("id", part.strip()) for part in value.split(",") if part.strip()})
+    if not ids:
+        raise ValidationError("query", "id: needs numbers, as in id:12,15,40")
+    if len(ids) > MAX_LISTED_IDS:
+        raise ValidationError(
+            "query", f"id: lists {len(ids)} assets; list at most {MAX_LISTED_IDS} or use a range"
+        )
+    return ",".join(map(str, ids))
 
 
 def _check_order(key: str, value: str, low: date | int | None, high: date | int | None) -> None:

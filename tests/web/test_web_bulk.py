@@ -67,3 +67,34 @@ def test_apply_refuses_assets_changed_since_the_preview(
     )
     assert wrong.status_code == 400
     assert "not a field set can change" in wrong.text
+
+
+def test_ticked_assets_in_the_list_are_the_ones_changed(
+    client: TestClient, catalog: CatalogService
+) -> None:
+    ids = [add_asset(catalog, fr=f"Conseil {n}") for n in range(4)]
+    sign_in(client, "librarian")
+    listed = client.get("/?view=list").text
+    boxes = re.findall(r'<input type="checkbox" name="id" value="(\d+)" form="selection"', listed)
+    assert boxes == [str(asset_id) for asset_id in ids]
+    assert '<form method="get" action="/bulk" id="selection">' in listed
+    form = client.get("/bulk", params=[("id", str(ids[3])), ("id", str(ids[1]))]).text
+    query = html.unescape(re.findall(r'<input id="q" name="q" dir="auto" value="([^"]*)"', form)[0])
+    assert query == f"id:{ids[1]},{ids[3]}"
+    preview = client.post(
+        "/bulk",
+        data={"q": query, "changes": "status=ready", "step": "preview",
+              "csrf_token": csrf_of(form)},
+    )  # fmt: skip
+    applied = client.post("/bulk", data={**_hidden(preview.text.split("<h2>")[1]), "step": "apply"})
+    assert applied.status_code == 303
+    statuses = [catalog.show(asset_id)["status"] for asset_id in ids]
+    assert statuses == ["draft", "ready", "draft", "ready"]
+
+
+def test_a_viewer_gets_no_checkboxes(client: TestClient, catalog: CatalogService) -> None:
+    add_asset(catalog, fr="Conseil")
+    sign_in(client, "viewer")
+    listed = client.get("/?view=list").text
+    assert 'type="checkbox"' not in listed
+    assert 'action="/bulk"' not in listed

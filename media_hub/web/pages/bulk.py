@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from media_hub.catalog.bulk import BulkEditError
-from media_hub.catalog.querylang import parse_assignments, parse_query
+from media_hub.catalog.querylang import MAX_LISTED_IDS, parse_assignments, parse_query
 from media_hub.catalog.user_models import Role
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.web.context import Fields, check_csrf, first, need, posted, web
@@ -19,7 +19,12 @@ from media_hub.web.render import page, redirect
 
 def form(request: Request) -> Response:
     need(request, Role.LIBRARIAN)
-    return page(request, "bulk.html", q=request.query_params.get("q", ""), changes="")
+    query = request.query_params.get("q", "")
+    ticked = request.query_params.getlist("id")
+    chosen = sorted({int(value) for value in ticked if value.isdecimal() and len(value) < 19})
+    if chosen and not query:  # ticked in the catalog's list: exactly those assets
+        query = "id:" + ",".join(map(str, chosen[:MAX_LISTED_IDS]))
+    return page(request, "bulk.html", q=query, changes="")
 
 
 def run(request: Request, fields: Fields) -> Response:
