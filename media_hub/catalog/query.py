@@ -10,7 +10,7 @@ from typing import Literal
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from media_hub.catalog import lookup, rules
+from media_hub.catalog import lookup, rules, search_index
 from media_hub.catalog.models import (
     Asset,
     AssetText,
@@ -176,7 +176,12 @@ def _filtered(session: Session, query: AssetQuery) -> Select[int]:
             exists().where(AssetText.asset_id == Asset.id, AssetText.lang == language)
         )
     if query.text is not None:
+        indexed = search_index.has_index(session)
         for word, stemmed in _checked_terms(query.text):
+            through_index = search_index.indexed_matches(word, stemmed, language)
+            if indexed and through_index is not None:
+                statement = statement.where(Asset.id.in_(through_index))
+                continue
             # An uncorrelated IN: one scan of the texts per word, not one probe per asset.
             found = AssetText.search_text.contains(word, autoescape=True)
             if stemmed is not None:  # or an inflected form: its stem is stored as a token
