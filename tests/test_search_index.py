@@ -3,6 +3,7 @@ query, and finding exactly what reading the texts finds."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 import pytest
@@ -15,7 +16,7 @@ from media_hub.catalog.query import AssetQuery, _filtered
 from media_hub.catalog.querylang import parse_query
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.text import search_document, search_words
-from media_hub.catalog.vocabulary import AssetKind
+from media_hub.catalog.vocabulary import LANGUAGES, AssetKind
 from media_hub.hub import Hub
 
 TEXTS = [
@@ -82,7 +83,15 @@ def test_every_writer_keeps_the_index_current(
     assert _ids(catalog, "مقابلة") == []
     with hub.db.session() as session:
         rows = session.execute(text("SELECT count(*) FROM asset_search")).scalar()
-    assert rows == len(shelf) - 1  # the asset without texts has no row
+        texts = session.execute(text("SELECT count(*) FROM asset_texts")).scalar()
+    assert rows == texts  # a row per text, none left behind
+
+
+def test_the_index_numbers_rows_as_its_migration_does() -> None:
+    migration = importlib.import_module("media_hub.catalog.migrations.versions.0012_search_index")
+    assert (migration.PLACES, migration.SLOTS) == (search_index.PLACES, search_index.SLOTS)
+    assert set(search_index.PLACES) == set(LANGUAGES)
+    assert max(search_index.PLACES.values()) < search_index.SLOTS - 1  # the last: unknown
 
 
 def test_the_query_goes_through_the_index(

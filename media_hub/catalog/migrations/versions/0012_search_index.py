@@ -2,12 +2,13 @@
 in a title or description (what `catalog search` and the web app's search box do) no longer
 reads every text (350 ms at 100,000 assets on SQLite).
 
-SQLite: an FTS5 table with the trigram tokenizer, one row per asset (its rowid is the asset's
-id, which VACUUM keeps) and a column per language, kept by triggers on asset_texts, so every
-writer (the ORM, bulk inserts, imports) keeps it current. PostgreSQL: pg_trgm's GIN index on
-asset_texts.search_text, which serves the same LIKE the code already sends. Where the engine
-cannot (an SQLite without FTS5's trigram tokenizer, a PostgreSQL role that may not create the
-extension), the migration says so and search reads the texts as before.
+SQLite: an FTS5 table with the trigram tokenizer and a row per text, whose rowid is
+`asset_id * 8 + the language's place` (so VACUUM, which may renumber asset_texts' own rowids,
+cannot break it), kept by triggers on asset_texts so that every writer (the ORM, bulk inserts,
+imports) keeps it current. PostgreSQL: pg_trgm's GIN index on asset_texts.search_text, which
+serves the same LIKE the code already sends. Where the engine cannot (an SQLite without FTS5's
+trigram tokenizer, a PostgreSQL role that may not create the extension), the migration says
+so and search reads the texts as before.
 
 A later migration that rebuilds asset_texts on SQLite (batch_alter_table) must create the
 triggers again: SQLite drops a table's triggers with it.
@@ -32,27 +33,20 @@ depends_on = None
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("ar", "fr", "en", "zgh")  # the catalog's languages (vocabulary.LANGUAGES)
+# The catalog's languages (vocabulary.LANGUAGES), each with its place in a row id; a new
+# language takes the next place (at most 7) in the migration that adds it.
+PLACES = {"ar": 0, "fr": 1, "en": 2, "zgh": 3}
+SLOTS = 8
 TRIGGERS = ("asset_texts_search_insert", "asset_texts_search_update", "asset_texts_search_delete")
-
 
 # The statements below are built from this module's constants only (no outside value).
 # ruff: noqa: S608
 
 
-def _row_of(asset: str) -> str:
-    """Statements that write the search row of asset `asset` (an SQL expression) afresh."""
-    columns = ", ".join(LANGUAGES)
-    texts = ", ".join(
-        f"(SELECT search_text FROM asset_texts WHERE asset_id = {asset} AND lang = '{lang}')"
-        for lang in LANGUAGES
-    )
-    return (
-        f"DELETE FROM asset_search WHERE rowid = {asset}; "
-        f"INSERT INTO asset_search (rowid, {columns}) "
-        f"SELECT {asset}, {texts} WHERE EXISTS "
-        f"(SELECT 1 FROM asset_texts WHERE asset_id = {asset});"
-    )
+def _rowid(row: str) -> str:
+    """The search row id of the text `row` (new, old or asset_texts)."""
+    places = " ".join(f"WHEN '{lang}' THEN {place}" for lang, place in PLACES.items())
+    return f"{row}.asset_id * {SLOTS} + CASE {row}.lang {places} ELSE {SLOTS - 1} END"
 
 
 def upgrade() -> None:
@@ -64,29 +58,31 @@ def upgrade() -> None:
 
 
 def _sqlite_upgrade(bind: sa.Connection) -> None:
-    columns = ", ".join(LANGUAGES)
     try:
-        op.execute(f"CREATE VIRTUAL TABLE asset_search USING fts5({columns}, tokenize='trigram')")
+        op.execute("CREATE VIRTUAL TABLE asset_search USING fts5(search_text, tokenize='trigram')")
     except sa.exc.OperationalError as exc:
         log.warning("search index not made (SQLite %s has no FTS5 trigram tokenizer): %s",
                     sqlite3.sqlite_version, exc.orig)  # fmt: skip
         return
     op.execute(
-        "CREATE TRIGGER asset_texts_search_insert AFTER INSERT ON asset_texts "
-        f"BEGIN {_row_of('new.asset_id')} END"
+        "CREATE TRIGGER asset_texts_search_insert AFTER INSERT ON asset_texts BEGIN "
+        f"INSERT INTO asset_search (rowid, search_text) VALUES ({_rowid('new')}, "
+        "new.search_text); END"
     )
     op.execute(
-        "CREATE TRIGGER asset_texts_search_update AFTER UPDATE ON asset_texts "
-        f"BEGIN {_row_of('old.asset_id')} {_row_of('new.asset_id')} END"
+        "CREATE TRIGGER asset_texts_search_update "
+        "AFTER UPDATE OF asset_id, lang, search_text ON asset_texts BEGIN "
+        f"DELETE FROM asset_search WHERE rowid = {_rowid('old')}; "
+        f"INSERT INTO asset_search (rowid, search_text) VALUES ({_rowid('new')}, "
+        "new.search_text); END"
     )
     op.execute(
-        "CREATE TRIGGER asset_texts_search_delete AFTER DELETE ON asset_texts "
-        f"BEGIN {_row_of('old.asset_id')} END"
+        "CREATE TRIGGER asset_texts_search_delete AFTER DELETE ON asset_texts BEGIN "
+        f"DELETE FROM asset_search WHERE rowid = {_rowid('old')}; END"
     )
-    texts = ", ".join(f"MAX(CASE lang WHEN '{lang}' THEN search_text END)" for lang in LANGUAGES)
     op.execute(
-        f"INSERT INTO asset_search (rowid, {columns}) "
-        f"SELECT asset_id, {texts} FROM asset_texts GROUP BY asset_id"
+        f"INSERT INTO asset_search (rowid, search_text) "
+        f"SELECT {_rowid('asset_texts')}, search_text FROM asset_texts"
     )
 
 
