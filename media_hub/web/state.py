@@ -10,6 +10,7 @@ from media_hub.catalog.librarian import LibrarianService
 from media_hub.catalog.users import UserService
 from media_hub.hub import Hub
 from media_hub.web.config import WebConfig
+from media_hub.web.facets import FacetCache
 from media_hub.web.limiter import LoginLimiter
 from media_hub.web.sessions import SessionCodec
 from media_hub.web.templates import environment
@@ -29,4 +30,5 @@ class WebApp:
         )
         self.users = UserService(self.hub.db, self.config.password_hasher)
         self.librarian = LibrarianService(self.hub.db)
+        self.facets = FacetCache(self.hub.catalog)
         self.limiter = LoginLimiter(self.config.login_attempts, self.config.login_window_s)

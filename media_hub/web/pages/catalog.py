@@ -72,15 +72,15 @@ def _card(thumbnails: Any, record: Any, lang: str) -> dict[str, Any]:
 def _facets(request: Request, text: str) -> list[dict[str, Any]]:
     """Each facet's values as links that set the term (and its current choice); series,
     playlists and topics by their names in the interface's language."""
-    catalog = web(request).hub.catalog
+    known = web(request).facets.values()
     lang = interface_language(request)
-    series = [(s["slug"], f"{_named(s, lang)} ({s['assets']})") for s in catalog.series()]
+    series = [(s["slug"], f"{_named(s, lang)} ({s['assets']})") for s in known.series]
     return [
         {"key": key, "label": label, "current": term_value(text, key), "values": values}
         for key, label, values in (
             ("series", "Series", series),
-            ("playlist", "Playlist", [(p["slug"], _named(p, lang)) for p in catalog.playlists()]),
-            ("topic", "Topic", [(t["slug"], _named(t, lang)) for t in catalog.topics()]),
+            ("playlist", "Playlist", [(p["slug"], _named(p, lang)) for p in known.playlists]),
+            ("topic", "Topic", [(t["slug"], _named(t, lang)) for t in known.topics]),
             ("platform", "Platform", [(p.name, p.label) for p in registry.every()]),
             ("status", "Status", [(s.value, s.value) for s in AssetStatus]),
             ("kind", "Kind", [(k.value, k.value) for k in AssetKind]),
