@@ -11,7 +11,7 @@ PYTHON ?= $(shell scripts/find-python)
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: test quick demo demo-cluster lint typecheck unit bench setup clean
+.PHONY: test quick demo demo-cluster lint typecheck unit bench setup clean messages
 
 setup: $(STAMP)
 
@@ -46,6 +46,14 @@ demo-cluster: $(STAMP)
 
 bench: $(STAMP)
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+# The web interface's messages: new ones from the templates and code into each language's
+# catalog (media_hub/web/locale/LANG/LC_MESSAGES/messages.po), for translators to fill.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F media_hub/web/babel.cfg -k N_ --no-location --omit-header \
+		-o media_hub/web/locale/messages.pot .
+	$(BIN)/pybabel update -i media_hub/web/locale/messages.pot -d media_hub/web/locale \
+		--no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) demo-hub .pytest_cache .mypy_cache .ruff_cache

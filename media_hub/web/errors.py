@@ -11,28 +11,31 @@ from starlette.responses import Response
 
 from media_hub.errors import ConflictError, MediaHubError, NotFoundError, ValidationError
 from media_hub.web.context import SignInNeededError
+from media_hub.web.i18n import N_
 from media_hub.web.render import page, redirect
 
 log = logging.getLogger(__name__)
 
 _ADVICE = {
-    400: "Check what you typed and try again.",
-    403: "Your role does not allow this. Ask an administrator if you need it.",
-    404: "Check the address, or search the catalog.",
-    405: "Use the page's own buttons and forms.",
-    409: "Someone else changed it meanwhile: open it again.",
-    429: "Wait a little, then try again.",
-    500: "Something went wrong on the server; it was logged. Try again, or tell an "
-    "administrator the time it happened.",
+    400: N_("Check what you typed and try again."),
+    403: N_("Your role does not allow this. Ask an administrator if you need it."),
+    404: N_("Check the address, or search the catalog."),
+    405: N_("Use the page's own buttons and forms."),
+    409: N_("Someone else changed it meanwhile: open it again."),
+    429: N_("Wait a little, then try again."),
+    500: N_(
+        "Something went wrong on the server; it was logged. Try again, or tell an "
+        "administrator the time it happened."
+    ),
 }
 _TITLES = {
-    400: "This cannot be done as asked",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed this way",
-    409: "Changed meanwhile",
-    429: "Too many attempts",
-    500: "Server error",
+    400: N_("This cannot be done as asked"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed this way"),
+    409: N_("Changed meanwhile"),
+    429: N_("Too many attempts"),
+    500: N_("Server error"),
 }
 
 

@@ -1,27 +1,59 @@
 """The interface's languages: French, Arabic (the layout mirrored) and English.
 
-Messages are written in English in the templates and looked up in `messages_fr`/`messages_ar`;
-a message missing there shows in English. The user's choice is kept in the session; without
-one, the browser's Accept-Language decides.
+Messages are written in English in the templates and translated through gettext catalogs,
+`locale/LANG/LC_MESSAGES/messages.po`, which translators edit (Poedit, Weblate) and `make
+messages` fills with the new ones; they are compiled in memory when first asked for, so no
+build step and no compiled file can fall out of step. A message missing from a catalog shows
+in English. The user's choice is kept in the session; without one, the browser's
+Accept-Language decides.
 """
 
 from __future__ import annotations
 
+import gettext
+import io
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
-from media_hub.web.messages import CATALOGS
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 DEFAULT = "fr"
 RTL = frozenset({"ar"})
+LOCALE = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of `lang` (English, the templates' own, has none)."""
+    source = LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not source.is_file():
+        return gettext.NullTranslations()
+    with source.open("rb") as stream:
+        catalog = read_po(stream, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "translated later")
+    """Marks a message for `make messages` where it is written; the page translates it."""
+    return message
+
+
+# Vocabulary the pages show through _(): values, not literals, so named here for extraction.
+VOCABULARY = (
+    N_("viewer"), N_("librarian"), N_("editor"), N_("admin"),
+    N_("draft"), N_("ready"), N_("published"), N_("archived"),
+    N_("video"), N_("deck"),
+)  # fmt: skip
 
 
 def translator(lang: str) -> Callable[[str], str]:
-    catalog = CATALOGS.get(lang, {})
-
-    def translate(message: str) -> str:
-        return catalog.get(message, message)
-
-    return translate
+    return translations(lang).gettext
 
 
 def direction(lang: str) -> str:

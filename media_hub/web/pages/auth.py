@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from media_hub.web.context import Fields, check_csrf, first, posted, visit, web
+from media_hub.web.i18n import N_
 from media_hub.web.render import page, redirect
 from media_hub.web.sessions import Session, new_token
 
@@ -50,7 +51,7 @@ def login(request: Request, fields: Fields) -> Response:
         app.limiter.failed(*keys)
         return page(
             request, "login.html", status=401, next=target, name=name,
-            error="Wrong name or password.",
+            error=N_("Wrong name or password."),
         )  # fmt: skip
     app.limiter.succeeded(keys[0])
     current = visit(request)

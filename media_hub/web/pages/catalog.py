@@ -15,6 +15,7 @@ from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus
 from media_hub.errors import ValidationError
 from media_hub.platforms import registry
 from media_hub.web.context import need, web
+from media_hub.web.i18n import N_
 from media_hub.web.paging import page_query, term_value, with_term
 from media_hub.web.render import interface_language, page
 
@@ -78,13 +79,13 @@ def _facets(request: Request, text: str) -> list[dict[str, Any]]:
     return [
         {"key": key, "label": label, "current": term_value(text, key), "values": values}
         for key, label, values in (
-            ("series", "Series", series),
-            ("playlist", "Playlist", [(p["slug"], _named(p, lang)) for p in known.playlists]),
-            ("topic", "Topic", [(t["slug"], _named(t, lang)) for t in known.topics]),
-            ("platform", "Platform", [(p.name, p.label) for p in registry.every()]),
-            ("status", "Status", [(s.value, s.value) for s in AssetStatus]),
-            ("kind", "Kind", [(k.value, k.value) for k in AssetKind]),
-            ("lang", "Language", list(LANGUAGES.items())),
+            ("series", N_("Series"), series),
+            ("playlist", N_("Playlist"), [(p["slug"], _named(p, lang)) for p in known.playlists]),
+            ("topic", N_("Topic"), [(t["slug"], _named(t, lang)) for t in known.topics]),
+            ("platform", N_("Platform"), [(p.name, p.label) for p in registry.every()]),
+            ("status", N_("Status"), [(s.value, s.value) for s in AssetStatus]),
+            ("kind", N_("Kind"), [(k.value, k.value) for k in AssetKind]),
+            ("lang", N_("Language"), list(LANGUAGES.items())),
         )
     ]
 
