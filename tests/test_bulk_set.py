@@ -80,7 +80,7 @@ def test_queries_parse(terms: list[str], expected: AssetQuery) -> None:
     ("term", "message"),
     [
         ("serie:advisory", "query: unknown term 'serie:advisory'; use series:, topic:, status:, "
-         "kind:, lang:, id:, season:, episode:, recorded: or plain words"),
+         "kind:, lang:, playlist:, platform:, id:, season:, episode:, recorded: or plain words"),
         ("series:", "query: 'series:' needs a value, as in series:advisory-clips"),
         ("series:a series:b", "query: series: is given twice; give it once"),
         ("series:Advisory", "query series: 'Advisory' is not a slug; use lowercase letters, "
@@ -349,7 +349,7 @@ def test_queries_select_by_range_words_and_language(
         (("series:nowhere", "status=ready"), "series: unknown series 'nowhere'; see "
          "'media-hub series list' or add it to catalog/series.toml"),
         (("bogus:1", "status=ready"), "query: unknown term 'bogus:1'; use series:, topic:, "
-         "status:, kind:, lang:, id:, season:, episode:, recorded: or plain words"),
+         "status:, kind:, lang:, playlist:, platform:, id:, season:, episode:, recorded: or plain words"),
     ],
 )  # fmt: skip
 def test_set_refusals_are_one_line(
