@@ -349,7 +349,8 @@ def test_queries_select_by_range_words_and_language(
         (("series:nowhere", "status=ready"), "series: unknown series 'nowhere'; see "
          "'media-hub series list' or add it to catalog/series.toml"),
         (("bogus:1", "status=ready"), "query: unknown term 'bogus:1'; use series:, topic:, "
-         "status:, kind:, lang:, playlist:, platform:, id:, season:, episode:, recorded: or plain words"),
+         "status:, kind:, lang:, playlist:, platform:, id:, season:, episode:, recorded: "
+         "or plain words"),
     ],
 )  # fmt: skip
 def test_set_refusals_are_one_line(

@@ -229,6 +229,14 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks and debug logging.")
     ] = False,
+    no_progress: Annotated[
+        bool,
+        typer.Option(
+            "--no-progress",
+            envvar="MEDIA_HUB_NO_PROGRESS",
+            help="No progress bars or lines for long steps (errors and results still show).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -240,7 +248,8 @@ def root(
     from media_hub.cli.steps import StepWatcher
     from media_hub.progress import watched_by
 
-    ctx.with_resource(watched_by(StepWatcher()))
+    if not no_progress:
+        ctx.with_resource(watched_by(StepWatcher()))
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
