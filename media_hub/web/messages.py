@@ -107,6 +107,11 @@ FR: dict[str, str] = {
     "Something went wrong on the server; it was logged. Try again, or tell an administrator "
     "the time it happened.": "Le serveur a rencontré un problème ; il est journalisé. Réessayez, ou donnez l'heure "
     "à un administrateur.",
+    "On YouTube": "Sur YouTube",
+    "Publishing would refuse it:": "La publication le refuserait :",
+    "In search results": "Dans les résultats de recherche",
+    "On the watch page": "Sur la page de la vidéo",
+    "...more": "...plus",
 }
 
 AR: dict[str, str] = {
@@ -207,6 +212,11 @@ AR: dict[str, str] = {
     "Wait a little, then try again.": "انتظر قليلًا ثم أعد المحاولة.",
     "Something went wrong on the server; it was logged. Try again, or tell an administrator "
     "the time it happened.": "حدث خطأ في الخادم وتم تسجيله. أعد المحاولة، أو أخبر المسؤول بوقت حدوثه.",
+    "On YouTube": "على يوتيوب",
+    "Publishing would refuse it:": "سيُرفض عند النشر:",
+    "In search results": "في نتائج البحث",
+    "On the watch page": "في صفحة الفيديو",
+    "...more": "...المزيد",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"fr": FR, "ar": AR}

@@ -16,6 +16,7 @@ from media_hub.errors import ConflictError, ValidationError
 from media_hub.web.context import Fields, check_csrf, first, need, posted, web
 from media_hub.web.forms import Conflict, decode_base, encode_base, merge, read_fields
 from media_hub.web.render import page, redirect
+from media_hub.web.youtube_preview import youtube_preview
 
 
 def _asset_id(request: Request) -> int:
@@ -32,7 +33,7 @@ def show(request: Request) -> Response:
     return page(
         request, "asset.html", asset=record,
         thumbnail=(app.config.thumbnails_dir / f"asset-{record['id']}.jpg").is_file(),
-        saved=request.query_params.get("saved"),
+        saved=request.query_params.get("saved"), youtube=youtube_preview(app.hub, record),
     )  # fmt: skip
 
 
