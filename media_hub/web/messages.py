@@ -112,6 +112,20 @@ FR: dict[str, str] = {
     "In search results": "Dans les résultats de recherche",
     "On the watch page": "Sur la page de la vidéo",
     "...more": "...plus",
+    "Import": "Importer",
+    "Import a spreadsheet": "Importer un tableur",
+    "A .csv or .xlsx file (as the catalog export writes it)": "Un fichier .csv ou .xlsx (comme l'écrit l'export du catalogue)",
+    "Apply the rows that pass and list the refused ones": "Appliquer les lignes valables et lister celles refusées",
+    "Apply this plan": "Appliquer ce plan",
+    "Columns ignored (not media-hub columns):": "Colonnes ignorées (pas celles de media-hub) :",
+    "New assets": "Nouveaux éléments",
+    "Problem": "Problème",
+    "Row": "Ligne",
+    "Rows already as in the catalog:": "Lignes déjà identiques au catalogue :",
+    "read at version": "lu à la version",
+    "now": "maintenant",
+    "kept as others left them:": "gardés tels que d'autres les ont laissés :",
+    "The catalog changed since the preview; here is the plan now. Check it and confirm again.": "Le catalogue a changé depuis l'aperçu ; voici le plan à jour. Vérifiez-le et confirmez à nouveau.",
 }
 
 AR: dict[str, str] = {
@@ -217,6 +231,20 @@ AR: dict[str, str] = {
     "In search results": "في نتائج البحث",
     "On the watch page": "في صفحة الفيديو",
     "...more": "...المزيد",
+    "Import": "استيراد",
+    "Import a spreadsheet": "استيراد جدول بيانات",
+    "A .csv or .xlsx file (as the catalog export writes it)": "ملف ‎.csv أو ‎.xlsx (كما يكتبه تصدير الفهرس)",
+    "Apply the rows that pass and list the refused ones": "تطبيق الأسطر السليمة وسرد الأسطر المرفوضة",
+    "Apply this plan": "تطبيق هذه الخطة",
+    "Columns ignored (not media-hub columns):": "أعمدة متجاهَلة (ليست من أعمدة media-hub):",
+    "New assets": "عناصر جديدة",
+    "Problem": "المشكلة",
+    "Row": "السطر",
+    "Rows already as in the catalog:": "أسطر مطابقة للفهرس أصلًا:",
+    "read at version": "قُرئ في النسخة",
+    "now": "والآن",
+    "kept as others left them:": "أُبقيت كما تركها غيرك:",
+    "The catalog changed since the preview; here is the plan now. Check it and confirm again.": "تغيّر الفهرس منذ المعاينة؛ هذه هي الخطة الآن. راجعها ثم أكّد من جديد.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"fr": FR, "ar": AR}
