@@ -126,6 +126,10 @@ FR: dict[str, str] = {
     "now": "maintenant",
     "kept as others left them:": "gardés tels que d'autres les ont laissés :",
     "The catalog changed since the preview; here is the plan now. Check it and confirm again.": "Le catalogue a changé depuis l'aperçu ; voici le plan à jour. Vérifiez-le et confirmez à nouveau.",
+    "Theirs": "La sienne",
+    "Yours": "La vôtre",
+    "Save with the choices above": "Enregistrer avec les choix ci-dessus",
+    "Keep all mine": "Garder toutes mes modifications",
 }
 
 AR: dict[str, str] = {
@@ -245,6 +249,10 @@ AR: dict[str, str] = {
     "now": "والآن",
     "kept as others left them:": "أُبقيت كما تركها غيرك:",
     "The catalog changed since the preview; here is the plan now. Check it and confirm again.": "تغيّر الفهرس منذ المعاينة؛ هذه هي الخطة الآن. راجعها ثم أكّد من جديد.",
+    "Theirs": "نسخته",
+    "Yours": "نسختك",
+    "Save with the choices above": "الحفظ حسب الاختيارات أعلاه",
+    "Keep all mine": "الإبقاء على كل تعديلاتي",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"fr": FR, "ar": AR}
