@@ -130,6 +130,7 @@ FR: dict[str, str] = {
     "Yours": "La vôtre",
     "Save with the choices above": "Enregistrer avec les choix ci-dessus",
     "Keep all mine": "Garder toutes mes modifications",
+    "Rows refused": "Lignes refusées",
 }
 
 AR: dict[str, str] = {
@@ -253,6 +254,7 @@ AR: dict[str, str] = {
     "Yours": "نسختك",
     "Save with the choices above": "الحفظ حسب الاختيارات أعلاه",
     "Keep all mine": "الإبقاء على كل تعديلاتي",
+    "Rows refused": "الأسطر المرفوضة",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"fr": FR, "ar": AR}
