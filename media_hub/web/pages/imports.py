@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import PurePath
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -68,12 +69,7 @@ async def upload(request: Request) -> Response:
     try:
         form_data = await Request(request.scope, limited).form(max_files=1, max_fields=20)
     except _TooBigError:
-        limit = MAX_UPLOAD_BYTES // 2**20
-        problem = (
-            f"the file is larger than {limit} MiB; import it in parts, or with "
-            "'media-hub catalog import'"
-        )
-        return await run_in_threadpool(_refused, request, problem, 413)
+        return await run_in_threadpool(_too_big, request)
     fields: Fields = {}
     for key, value in form_data.multi_items():
         if isinstance(value, str):
@@ -81,9 +77,19 @@ async def upload(request: Request) -> Response:
     sent = form_data.get("sheet")
     name, data = "", b""
     if isinstance(sent, UploadFile):
-        name, data = sent.filename or "", await sent.read()
+        name, data = PurePath(sent.filename or "").name[:200], await sent.read()
     await form_data.close()
+    if len(data) > MAX_UPLOAD_BYTES:
+        return await run_in_threadpool(_too_big, request)
     return await run_in_threadpool(_preview_upload, request, fields, name, data)
+
+
+def _too_big(request: Request) -> Response:
+    problem = (
+        f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB; import it in parts, or "
+        "with 'media-hub catalog import'"
+    )
+    return _refused(request, problem, 413)
 
 
 def _refused(request: Request, problem: str, status: int = 400) -> Response:
