@@ -1,4 +1,5 @@
-"""The asset form: its fields read with the CLI's own parser, and a conflict laid out.
+"""The asset form: its fields read with the CLI's own parser, and a conflict merged by the
+library's merge and laid out field by field.
 
 A field is read by `editable.parse_value`, as `catalog set FIELD=VALUE` and a spreadsheet
 cell are, so the form refuses exactly what the CLI refuses, field by field.
@@ -10,13 +11,18 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from media_hub.catalog import merge as merging
+from media_hub.catalog.db import Catalog
 from media_hub.catalog.editable import (
     FIELDS,
     SLUG_LIST_FIELDS,
     FieldValue,
+    fields_of,
     parse_value,
     show,
 )
+from media_hub.catalog.query import asset_records_by_id
+from media_hub.catalog.records import AssetRecord
 from media_hub.errors import ValidationError
 
 Fields = Mapping[str, list[str]]
@@ -68,31 +74,36 @@ def decode_base(text: str) -> dict[str, FieldValue] | None:
     return base
 
 
-def same(a: FieldValue, b: FieldValue) -> bool:
-    """Equal as the audit log would write them (an empty description is no description)."""
-    return (show(a) or None) == (show(b) or None)
-
-
 @dataclass(frozen=True)
 class Conflict:
+    """A field both editors changed: the other's value (who, when) and mine, as shown."""
+
     field: str
     mine: str | None
     theirs: str | None
+    by: str
+    at: str
 
 
-def merge(
-    base: Mapping[str, FieldValue],
-    mine: Mapping[str, FieldValue],
-    theirs: Mapping[str, FieldValue],
-) -> tuple[dict[str, FieldValue], list[Conflict]]:
-    """Their version with my changes on it, and the fields we both changed differently
-    (where mine is kept until the editor chooses)."""
-    merged = dict(theirs)
-    conflicts: list[Conflict] = []
-    for name in FIELDS:
-        if name not in mine or same(mine[name], base.get(name)):
-            continue
-        merged[name] = mine[name]
-        if not same(theirs.get(name), base.get(name)) and not same(mine[name], theirs.get(name)):
-            conflicts.append(Conflict(name, show(mine[name]), show(theirs.get(name))))
-    return merged, conflicts
+def merge_over(
+    catalog: Catalog, asset_id: int, read_version: int, mine: Mapping[str, FieldValue]
+) -> tuple[AssetRecord, dict[str, FieldValue], list[Conflict]]:
+    """The asset as it is now, and its fields with my changes (made from `read_version`)
+    laid on them by the library's own merge (`catalog.merge`, as an import merges a stale
+    row); the fields both of us changed differently keep my value until the editor chooses,
+    and are returned."""
+    with catalog.session() as session:
+        record = asset_records_by_id(session, [asset_id])[asset_id]
+        since = merging.entries_since(session, asset_id, read_version)
+    current, version = fields_of(record), int(record["version"])
+    result = merging.merge(asset_id, read_version, version, current, mine, since)
+    merged = {**current, **result.wanted}
+    conflicts = []
+    for conflict in result.conflicts:
+        merged[conflict.field] = conflict.ours
+        conflicts.append(
+            Conflict(
+                conflict.field, show(conflict.ours), show(conflict.theirs), conflict.by, conflict.at
+            )
+        )
+    return record, merged, conflicts

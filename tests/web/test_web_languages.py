@@ -37,7 +37,11 @@ def _messages() -> set[str]:
 
 def _catalog(lang: str) -> dict[str, str]:
     with (i18n.LOCALE / lang / "LC_MESSAGES" / "messages.po").open("rb") as stream:
-        return {m.id: m.string for m in read_po(stream) if isinstance(m.id, str) and m.id}
+        return {
+            m.id: m.string
+            for m in read_po(stream)
+            if isinstance(m.id, str) and m.id and isinstance(m.string, str)
+        }
 
 
 @pytest.mark.parametrize("catalog_name", ["fr", "ar"])

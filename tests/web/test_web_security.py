@@ -36,6 +36,9 @@ ROUTES: list[tuple[str, str, Role, dict[str, str] | None]] = [
     ("GET", "/users", Role.ADMIN, None),
     ("POST", "/users", Role.ADMIN, {"name": "", "role": "viewer", "password": ""}),
     ("POST", "/users/{name}/role", Role.ADMIN, {"role": "viewer"}),
+    ("GET", "/import", Role.LIBRARIAN, None),
+    ("POST", "/import", Role.LIBRARIAN, {}),
+    ("POST", "/import/apply", Role.LIBRARIAN, {"token": "x", "sha256": "", "digest": ""}),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/language")}
 

@@ -14,8 +14,9 @@ from media_hub.catalog.records import AssetRecord
 from media_hub.catalog.user_models import Role
 from media_hub.errors import ConflictError, ValidationError
 from media_hub.web.context import Fields, check_csrf, first, need, posted, web
-from media_hub.web.forms import Conflict, decode_base, encode_base, merge, read_fields
+from media_hub.web.forms import Conflict, decode_base, encode_base, merge_over, read_fields
 from media_hub.web.render import page, redirect
+from media_hub.web.youtube_preview import youtube_preview
 
 
 def _asset_id(request: Request) -> int:
@@ -32,7 +33,7 @@ def show(request: Request) -> Response:
     return page(
         request, "asset.html", asset=record,
         thumbnail=(app.config.thumbnails_dir / f"asset-{record['id']}.jpg").is_file(),
-        saved=request.query_params.get("saved"),
+        saved=request.query_params.get("saved"), youtube=youtube_preview(app.hub, record),
     )  # fmt: skip
 
 
@@ -48,7 +49,8 @@ def edit(request: Request, fields: Fields) -> Response:
     check_csrf(request, fields)
     asset_id = _asset_id(request)
     catalog = web(request).hub.catalog
-    if first(fields, "resolution") == "theirs":  # the conflict's "take theirs": nothing saved
+    resolution = first(fields, "resolution")
+    if resolution == "theirs":  # the conflict's "take all theirs": nothing saved
         return redirect(request, f"/assets/{asset_id}")
     version_text = first(fields, "version")
     base = decode_base(first(fields, "base"))
@@ -57,7 +59,7 @@ def edit(request: Request, fields: Fields) -> Response:
     version = int(version_text)
     submitted = read_fields(fields, f"asset {asset_id}")
     for name in FIELDS:  # fields of a conflict where the editor took the other's value
-        if first(fields, f"resolve.{name}") == "theirs":
+        if resolution != "mine" and first(fields, f"resolve.{name}") == "theirs":
             submitted.values[name] = base.get(name)
             submitted.errors.pop(name, None)
     record = catalog.show(asset_id)
@@ -71,23 +73,21 @@ def edit(request: Request, fields: Fields) -> Response:
         errors = {exc.field if exc.field in FIELDS else "": exc.problem}
         return _form(request, record, submitted.values, base, version, errors)
     except ConflictError:
-        return _conflict(request, base, submitted.values, version)
+        return _conflict(request, submitted.values, version)
     return redirect(request, f"/assets/{asset_id}" + ("?saved=1" if changes else ""))
 
 
-def _conflict(
-    request: Request, base: dict[str, FieldValue], mine: dict[str, FieldValue], version: int
-) -> Response:
-    """The form again on the other person's version, with my changes laid on it."""
+def _conflict(request: Request, mine: dict[str, FieldValue], version: int) -> Response:
+    """The form again on the other person's version, with my changes laid on it and, field by
+    field, their value and mine where we both changed it."""
     asset_id = _asset_id(request)
-    catalog = web(request).hub.catalog
-    record = catalog.show(asset_id)
-    theirs = fields_of(record)
-    merged, conflicts = merge(base, mine, theirs)
-    by = sorted({e["user"] for e in catalog.history(asset_id) if (e["version"] or 0) > version})
+    app = web(request)
+    record, merged, conflicts = merge_over(app.hub.db, asset_id, version, mine)
+    history = app.hub.catalog.history(asset_id)
+    by = sorted({e["user"] for e in history if version < (e["version"] or 0) <= record["version"]})
     return _form(
-        request, record, merged, theirs, record["version"], status=409, conflicts=conflicts,
-        changed_by=by,
+        request, record, merged, fields_of(record), record["version"], status=409,
+        conflicts=conflicts, changed_by=by,
     )  # fmt: skip
 
 
