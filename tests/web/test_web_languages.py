@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from media_hub.catalog.user_models import Role
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
-from media_hub.web import errors
+from media_hub.web import calendar_view, errors
 from media_hub.web.i18n import negotiate
 from media_hub.web.messages import AR, FR
 from media_hub.web.pages import catalog as catalog_page
@@ -30,6 +30,7 @@ def _messages() -> set[str]:
     found |= {"Wrong name or password."}
     found |= {role.value for role in Role} | {s.value for s in AssetStatus}
     found |= {k.value for k in AssetKind}
+    found |= set(calendar_view.STATUSES)
     return found
 
 

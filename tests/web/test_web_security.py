@@ -36,6 +36,9 @@ ROUTES: list[tuple[str, str, Role, dict[str, str] | None]] = [
     ("GET", "/users", Role.ADMIN, None),
     ("POST", "/users", Role.ADMIN, {"name": "", "role": "viewer", "password": ""}),
     ("POST", "/users/{name}/role", Role.ADMIN, {"role": "viewer"}),
+    ("GET", "/calendar", Role.VIEWER, None),
+    ("POST", "/calendar/{asset_id:int}/move", Role.EDITOR, {"date": "2027-01-05", "time": "10:00"}),
+    ("POST", "/calendar/{asset_id:int}/unschedule", Role.EDITOR, {"platform": "youtube"}),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/language")}
 
