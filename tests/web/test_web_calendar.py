@@ -27,17 +27,20 @@ CASABLANCA = ZoneInfo("Africa/Casablanca")
 PLANNED_AT = datetime(2027, 1, 1, tzinfo=UTC)  # the plan is made as if on this day
 
 
-@pytest.fixture(scope="module")
-def clips(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("clips")
+def two_clips(folder: Path) -> list[Path]:
+    """Two small clips, each its own bytes (an asset a file)."""
     return [
         make_clip(folder / f"clip{n}.mp4", size="160x90", fps=10, seconds=0.5 + n / 10, audio=None)
         for n in range(2)
     ]
 
 
-@pytest.fixture
-def booked(hub: Hub, runner: CliRunner, clips: list[Path]) -> list[int]:
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return two_clips(tmp_path_factory.mktemp("clips"))
+
+
+def book_two_episodes(hub: Hub, runner: CliRunner, clips: list[Path]) -> list[int]:
     """Two episodes booked on YouTube by the library's plan: Tuesdays 5 and 12 January 2027,
     10:00 in Casablanca."""
     write_calendar(hub, TUESDAY_SLOTS)
@@ -45,6 +48,11 @@ def booked(hub: Hub, runner: CliRunner, clips: list[Path]) -> list[int]:
     plan = plan_calendar(hub, PLANNED_AT, weeks=2, start=date(2027, 1, 4))
     assert len(apply_plan(hub, plan)) == 2
     return ids
+
+
+@pytest.fixture
+def booked(hub: Hub, runner: CliRunner, clips: list[Path]) -> list[int]:
+    return book_two_episodes(hub, runner, clips)
 
 
 def scheduled(catalog: CatalogService, asset_id: int) -> list[datetime]:
