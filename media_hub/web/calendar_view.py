@@ -63,6 +63,15 @@ def month_of(day: date) -> str:
 
 
 def around(shown: Window) -> Around:
+    """The links around `shown`; at the calendar's ends (year 1, year 9999) to itself."""
+    try:
+        return _around(shown)
+    except OverflowError:
+        kind = "week" if shown.days == 7 else "month"
+        return Around(kind, shown.label, shown.label, shown.label, shown.label, shown.label)
+
+
+def _around(shown: Window) -> Around:
     if shown.days == 7:
         return Around(
             "week", shown.label, iso_week(shown.first - timedelta(days=7)),

@@ -121,6 +121,10 @@ def test_a_wrong_week_in_the_address_shows_this_week_and_why(
     assert "&#39;2027-W60&#39; is not an ISO week; e.g. 2026-W50" in answer.text
     assert "Traceback" not in answer.text
     assert answer.text.count('class="day"') == 7
+    for address in ("?week=0001-W01", "?week=9999-W52", "?month=0001-01", "?month=9999-12"):
+        answer = client.get(f"/calendar{address}")
+        assert answer.status_code in (200, 400), address  # at the ends: no server error
+        assert "Traceback" not in answer.text
 
 
 def _move(when: str, page: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -30,9 +31,11 @@ def show(request: Request) -> Response:
     week, month = request.query_params.get("week"), request.query_params.get("month")
     try:
         shown = window(hub, _now(), week or None, month or None)
+        return _calendar(request, shown)
     except ValidationError as exc:  # a hand-typed address: the current week, and why
         return _calendar(request, window(hub, _now()), status=400, error=exc.problem)
-    return _calendar(request, shown)
+    except OverflowError as exc:  # a month or week at the ends of the calendar (9999-12)
+        raise HTTPException(400) from exc
 
 
 def _calendar(
