@@ -219,6 +219,9 @@ def test_move_and_unschedule_a_booking(hub: Hub, runner: CliRunner, clips: list[
     shown = json.loads(invoke(runner, "catalog", "show", str(first_id), "--json").stdout)
     expected = datetime(2027, 1, 6, 18, 30, tzinfo=CASABLANCA).astimezone(UTC)
     assert datetime.fromisoformat(shown["publications"][0]["scheduled_at"]) == expected
+    history = json.loads(invoke(runner, "catalog", "history", str(first_id), "--json").stdout)
+    [logged] = [entry for entry in history if entry["field"] == "calendar.youtube"]
+    assert datetime.fromisoformat(logged["new"]) == expected
 
     past = invoke(runner, "calendar", "move", str(first_id), "--to", "2020-01-06 18:30", code=1)
     assert "is in the past" in past.stderr

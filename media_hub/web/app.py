@@ -15,6 +15,7 @@ from media_hub.hub import Hub
 from media_hub.web import errors
 from media_hub.web.config import WebConfig
 from media_hub.web.pages import assets, auth, bulk, catalog, files, thumbnails, users
+from media_hub.web.pages import calendar as calendar_page
 from media_hub.web.pages import imports as sheet_import_page
 from media_hub.web.proxy import TrustedProxy
 from media_hub.web.state import WebApp
@@ -63,6 +64,7 @@ def create_app(hub: Hub, config: WebConfig) -> Starlette:
             *thumbnails.routes,
             *users.routes,
             *sheet_import_page.routes,
+            *calendar_page.routes,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from media_hub.catalog.user_models import Role
 from media_hub.catalog.vocabulary import AssetKind, AssetStatus
-from media_hub.web import i18n
+from media_hub.web import calendar_view, i18n
 from media_hub.web.i18n import negotiate
 from tests.web.conftest import csrf_of, sign_in
 
@@ -32,6 +32,7 @@ def _messages() -> set[str]:
     assert {"Catalog", "Wrong name or password.", "Series", "Not found", "draft"} <= found
     assert {role.value for role in Role} | {s.value for s in AssetStatus} <= found
     assert {k.value for k in AssetKind} <= found
+    assert set(calendar_view.STATUSES) <= found
     return found
 
 

@@ -39,6 +39,9 @@ ROUTES: list[tuple[str, str, Role, dict[str, str] | None]] = [
     ("GET", "/import", Role.LIBRARIAN, None),
     ("POST", "/import", Role.LIBRARIAN, {}),
     ("POST", "/import/apply", Role.LIBRARIAN, {"token": "x", "sha256": "", "digest": ""}),
+    ("GET", "/calendar", Role.VIEWER, None),
+    ("POST", "/calendar/{asset_id:int}/move", Role.EDITOR, {"date": "2027-01-05", "time": "10:00"}),
+    ("POST", "/calendar/{asset_id:int}/unschedule", Role.EDITOR, {"platform": "youtube"}),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/language")}
 

@@ -4,7 +4,8 @@ A booking not uploaded yet changes in the catalog alone. An uploaded one changes
 platform first: YouTube by `videos.update` of `status.publishAt` only; a platform without a
 schedule of its own by moving the job that makes it public. A publication already live
 cannot be moved or unscheduled; a time in the past is refused. Each refusal is one line and
-changes nothing.
+changes nothing. Each change is written to the audit log (publications are not audited rows),
+under the asset, as `calendar.PLATFORM`, by `user` (the web app's signed-in person).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from media_hub.catalog.audit import USER_KEY
 from media_hub.catalog.calendar_file import local_instant, read_calendar
+from media_hub.catalog.models import AuditEntry
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.publications import status_of
 from media_hub.errors import UsageError, ValidationError
@@ -33,7 +36,13 @@ class Rescheduled:
 
 
 def move(
-    hub: Hub, asset_id: int, to: str, now: datetime, *, platform: str | None = None
+    hub: Hub,
+    asset_id: int,
+    to: str,
+    now: datetime,
+    *,
+    platform: str | None = None,
+    user: str | None = None,
 ) -> Rescheduled:
     """The asset's booking moved to `to` (local time in the hub's zone, or with an offset)."""
     zone = read_calendar(hub.settings.definitions_dir).zone
@@ -42,19 +51,24 @@ def move(
         raise ValidationError(
             "--to", f"{at.astimezone(zone):%Y-%m-%d %H:%M} is in the past; give a later time"
         )
-    return _change(hub, asset_id, at, now, platform)
+    return _change(hub, asset_id, at, now, platform, user)
 
 
 def unschedule(
-    hub: Hub, asset_id: int, now: datetime, *, platform: str | None = None
+    hub: Hub, asset_id: int, now: datetime, *, platform: str | None = None, user: str | None = None
 ) -> Rescheduled:
     """The asset's booking taken off the calendar: not uploaded yet, it is forgotten;
     uploaded, it stays private on the platform without a time."""
-    return _change(hub, asset_id, None, now, platform)
+    return _change(hub, asset_id, None, now, platform, user)
 
 
 def _change(
-    hub: Hub, asset_id: int, at: datetime | None, now: datetime, platform: str | None
+    hub: Hub,
+    asset_id: int,
+    at: datetime | None,
+    now: datetime,
+    platform: str | None,
+    user: str | None,
 ) -> Rescheduled:
     row = _booking(hub, asset_id, platform, now)
     record = f"asset {asset_id}"
@@ -68,7 +82,7 @@ def _change(
             chosen.reschedule(hub, row.remote_id, at)
         else:
             public_jobs.move(hub, asset_id, row.platform, at)
-    with hub.db.session() as session:
+    with hub.db.session(user=user) as session:
         stored = session.get(Publication, row.id)
         if stored is None:
             raise ValidationError("publication", "it was removed meanwhile", record=record)
@@ -77,6 +91,14 @@ def _change(
             session.delete(stored)  # a booking only: nothing was sent
         else:
             stored.scheduled_at = at
+        session.add(
+            AuditEntry(
+                user=session.info[USER_KEY], record_type="asset", record_id=asset_id,
+                version=None, action="update", field=f"calendar.{row.platform}",
+                old_value=before.isoformat() if before else None,
+                new_value=at.isoformat() if at else None,
+            )
+        )  # fmt: skip
     return Rescheduled(asset_id, row.platform, before, at, on_platform)
 
 

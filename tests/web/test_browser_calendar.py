@@ -1,0 +1,95 @@
+"""The calendar in a real browser: an editor moves a booking to another day and sees it
+there; the Arabic page is mirrored and, forms open, has no serious accessibility problem."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, expect
+from typer.testing import CliRunner
+
+from media_hub.catalog.service import CatalogService
+from media_hub.hub import Hub
+from tests.web.conftest import PASSWORD
+from tests.web.test_browser import AXE, signed_in
+from tests.web.test_web_calendar import book_two_episodes, two_clips
+
+pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return two_clips(tmp_path_factory.mktemp("clips"))
+
+
+@pytest.fixture
+def booked(hub: Hub, runner: CliRunner, clips: list[Path]) -> list[int]:
+    return book_two_episodes(hub, runner, clips)
+
+
+def test_an_editor_moves_a_booking_to_another_day(
+    browser: Browser, live_url: str, booked: list[int], catalog: CatalogService
+) -> None:
+    first, _ = booked
+    page = signed_in(browser, live_url, "editor")
+    page.click("nav[aria-label='Navigation'] a[href='/calendar']")
+    expect(page.locator("h1")).to_contain_text("Calendrier")
+    page.goto("/calendar?week=2027-W01")
+    booking = page.locator(f"li.publication[data-asset='{first}']")
+    expect(booking.locator(".time")).to_have_text("10:00")
+    expect(booking.locator(".title")).to_have_text("Conseil 1")
+    booking.locator("summary").click()  # a <details>: no script needed to open it
+    booking.locator("input[name='date']").fill("2027-01-07")
+    booking.locator("input[name='time']").fill("18:30")
+    booking.locator("form.move button").click()
+    expect(page.locator(".notice")).to_have_text("Déplacé.")
+    thursday = page.locator("li.day[data-day='2027-01-07']")
+    expect(thursday.locator("h2")).to_have_text("jeudi 7 janvier 2027")
+    expect(thursday.locator(f"li.publication[data-asset='{first}'] .time")).to_have_text("18:30")
+    expect(page.locator("li.day[data-day='2027-01-05'] li.publication")).to_have_count(0)
+    [publication] = catalog.show(first)["publications"]
+    zone = ZoneInfo("Africa/Casablanca")
+    moved = datetime(2027, 1, 7, 18, 30, tzinfo=zone).astimezone(UTC)
+    assert datetime.fromisoformat(publication["scheduled_at"]) == moved
+
+    # A time in the past: the line that says why, beside the form, which stays open.
+    booking = page.locator(f"li.publication[data-asset='{first}']")
+    booking.locator("summary").click()
+    booking.locator("input[name='date']").fill("2020-01-07")
+    booking.locator("form.move button").click()
+    expect(page.locator("p.problem[role='alert']")).to_contain_text("is in the past")
+    expect(page.locator(f"li.publication[data-asset='{first}'] details")).to_have_attribute(
+        "open", ""
+    )
+    assert datetime.fromisoformat(catalog.show(first)["publications"][0]["scheduled_at"]) == moved
+
+
+def test_the_arabic_calendar_is_mirrored_and_accessible(
+    browser: Browser, live_url: str, booked: list[int]
+) -> None:
+    context = browser.new_context(base_url=live_url, locale="ar", bypass_csp=True)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#name", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.goto("/calendar?week=2027-W01")
+    expect(page.locator("h1")).to_contain_text("التقويم")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    monday = page.locator("li.day[data-day='2027-01-04']").bounding_box()
+    tuesday = page.locator("li.day[data-day='2027-01-05']").bounding_box()
+    assert monday is not None
+    assert tuesday is not None
+    assert monday["x"] > tuesday["x"]  # the week reads from the right
+    page.locator("li.publication summary").first.click()
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    context.close()
+    assert not violations
