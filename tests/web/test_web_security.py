@@ -39,6 +39,11 @@ ROUTES: list[tuple[str, str, Role, dict[str, str] | None]] = [
     ("GET", "/import", Role.LIBRARIAN, None),
     ("POST", "/import", Role.LIBRARIAN, {}),
     ("POST", "/import/apply", Role.LIBRARIAN, {"token": "x", "sha256": "", "digest": ""}),
+    ("GET", "/stats", Role.VIEWER, None),
+    ("GET", "/stats/chart.png", Role.VIEWER, None),
+    ("GET", "/stats/report.csv", Role.VIEWER, None),
+    ("GET", "/stats/report.xlsx", Role.VIEWER, None),
+    ("GET", "/stats/report.html", Role.VIEWER, None),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/language")}
 
