@@ -136,7 +136,8 @@ def test_main_pages_have_no_serious_accessibility_violation(
     page.click("form[action='/login'] button")
     expect(page.locator(".who")).to_be_visible()
     for path in ("/", "/?view=list", f"/assets/{asset_id}", f"/assets/{asset_id}/edit",
-                 f"/assets/{asset_id}/history", "/bulk", "/users", "/assets/999999"):  # fmt: skip
+                 f"/assets/{asset_id}/history", "/bulk", "/users", "/assets/999999",
+                 "/stats", "/stats?month=2026-13"):  # fmt: skip
         check(path)
     context.close()
     assert not found

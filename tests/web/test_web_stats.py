@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,8 +18,6 @@ from typer.testing import CliRunner
 
 from media_hub.cli import app as cli_app
 from media_hub.hub import Hub
-from media_hub.platforms.youtube.clock import pacific_day
-from media_hub.sandbox.server import Sandbox
 from media_hub.stats import labels, render
 from media_hub.stats.period import Compare, PeriodKind
 from media_hub.stats.report import Grouping, ReportQuery, build_report
@@ -31,85 +25,23 @@ from media_hub.web import stats_form
 from media_hub.web.i18n import translator
 from media_hub.web.pages import stats as stats_page
 from tests.test_stats_periods import _deck_views, _playlist_views
-from tests.test_stats_support import Channel, publish_decks, publish_videos, pull, slideshare_hub
+from tests.web import stats_data
 from tests.web.conftest import sign_in
+from tests.web.stats_data import Pulled, tables
 
-START = date(2026, 9, 30)  # the sandbox's first day, as in tests/test_stats_periods.py
-NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
-OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
 ASKED = "/stats?month=2026-11&compare=previous&lang=en"
 SQLITE_ONLY = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
 
 
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    """A sandbox whose first day is START (its days move by `advance_days`)."""
-    days_ago = (pacific_day(datetime.now(UTC)) - START).days
-    with Sandbox(tmp_path / "sandbox" / "state.json", start_days_ago=days_ago) as running:
-        yield running
-
-
-@dataclass
-class Pulled:
-    hub: Hub
-    channel: Channel
-
-
-@pytest.fixture
-def pulled(
-    channel_hub: Hub, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Pulled]:
-    """Videos and decks published on 30 September, pulled on 1 November and 1 December: the
-    Analytics days of October and November are stored, and the decks' pulls frame November."""
-    hub = slideshare_hub(channel_hub, sandbox, monkeypatch, tmp_path)
-    channel = publish_decks(hub, sandbox, publish_videos(hub, sandbox))
-    for days in (32, 30):
-        sandbox.advance_days(days)
-        pull(hub, sandbox)
-    yield Pulled(hub, channel)
-    hub.close()
-
-
-class _Tables(HTMLParser):
-    """The page's report tables: each one's cells as shown, and the `dir` of each cell."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[tuple[str, str | None]]]] = []
-        self._cell: list[str] | None = None
-        self._dir: str | None = None
-        self.images: list[dict[str, str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table" and ("class", "stats") in attrs:
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag == "td" and self.tables:
-            self._cell, self._dir = [], dict(attrs).get("dir")
-        elif tag == "img":
-            self.images.append(dict(attrs))
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "td" and self._cell is not None:
-            self.tables[-1][-1].append(("".join(self._cell), self._dir))
-            self._cell = None
-
-
-def _tables(page: str) -> _Tables:
-    parsed = _Tables()
-    parsed.feed(page)
-    return parsed
+# The channel published on 30 September and pulled on 1 November and 1 December.
+sandbox = stats_data.sandbox
+pulled = stats_data.pulled
 
 
 def _november(language: str = "en") -> ReportQuery:
-    first, last = NOVEMBER
+    first, last = stats_data.NOVEMBER
     return ReportQuery(Grouping.PLAYLIST, first, last, language=language,
                        kind=PeriodKind.MONTH, compare=Compare.PREVIOUS)  # fmt: skip
 
@@ -120,7 +52,7 @@ def test_the_page_shows_the_report_of_the_period_asked(client: TestClient, pulle
     sign_in(client, "viewer")
     answer = client.get(ASKED)
     assert answer.status_code == 200, answer.text
-    page = _tables(answer.text)
+    page = tables(answer.text)
     report = build_report(pulled.hub.db, _november())
     expected = render.tables(report)
     assert len(page.tables) == len(expected) == 4  # groups, Analytics, totals, top items
@@ -134,12 +66,12 @@ def test_the_page_shows_the_report_of_the_period_asked(client: TestClient, pulle
     # The numbers are the sandbox's own daily counts, summed over November and October.
     groups = {row[0][0]: [cell for cell, _ in row] for row in page.tables[0] if row}
     for slug in pulled.channel.youtube_playlists:
-        now = _playlist_views(pulled.channel, slug, *NOVEMBER)
-        then = _playlist_views(pulled.channel, slug, *OCTOBER)
+        now = _playlist_views(pulled.channel, slug, *stats_data.NOVEMBER)
+        then = _playlist_views(pulled.channel, slug, *stats_data.OCTOBER)
         assert groups[slug][3:6] == [
             labels.number(now, "en"), labels.number(then, "en"), labels.signed(now - then, "en")
         ]  # fmt: skip
-    flyers = _deck_views(pulled.channel, "cv-flyers", *NOVEMBER)
+    flyers = _deck_views(pulled.channel, "cv-flyers", *stats_data.NOVEMBER)
     assert labels.number(flyers, "en") in groups["cv-flyers"]
     assert "Statistics by playlist, November 1, 2026 to November 30, 2026" in answer.text
     # The chart, for the same period, is the page's one picture.
@@ -154,8 +86,8 @@ def test_the_page_shows_the_report_of_the_period_asked(client: TestClient, pulle
     arabic = client.get("/stats?month=2026-11", headers={"Accept-Language": "ar"}).text
     assert '<html lang="ar" dir="rtl">' in arabic
     assert '<section class="report" lang="ar" dir="rtl">' in arabic
-    cv = _playlist_views(pulled.channel, "advisory-cv", *NOVEMBER)
-    row = next(r for r in _tables(arabic).tables[0] if r and r[0][0] == "advisory-cv")
+    cv = _playlist_views(pulled.channel, "advisory-cv", *stats_data.NOVEMBER)
+    row = next(r for r in tables(arabic).tables[0] if r and r[0][0] == "advisory-cv")
     assert row[1] == ("نصائح: السيرة الذاتية", "auto")
     assert row[3] == (labels.number(cv, "ar"), "ltr")
 
@@ -208,7 +140,7 @@ def test_chart_and_downloads_are_what_the_cli_writes(
     assert downloads["csv"] == written["csv"]
     rows = {row["key"]: row for row in csv.DictReader(io.StringIO(downloads["csv"].decode()[1:]))}
     for slug in pulled.channel.youtube_playlists:
-        views = _playlist_views(pulled.channel, slug, *NOVEMBER)
+        views = _playlist_views(pulled.channel, slug, *stats_data.NOVEMBER)
         assert int(rows[slug]["youtube_period_views"]) == views
     cells = csv.reader(io.StringIO(downloads["csv"].decode()[1:]))
     assert not [cell for row in cells for cell in row if cell.startswith("=")]
@@ -228,7 +160,7 @@ def test_chart_and_downloads_are_what_the_cli_writes(
     groups = book.worksheets[0]
     header = next(r for r in range(1, 10) if groups.cell(r, 1).value == "playlist")
     by_slug = {row[0]: row for row in groups.iter_rows(min_row=header + 1, values_only=True)}
-    views = _playlist_views(pulled.channel, "reports", *NOVEMBER)
+    views = _playlist_views(pulled.channel, "reports", *stats_data.NOVEMBER)
     assert by_slug["reports"][3] == views
     assert isinstance(by_slug["reports"][3], int)
     # The HTML page stands alone: the CLI's own, its chart inline, nothing fetched.
@@ -261,7 +193,7 @@ def test_hostile_titles_are_escaped_on_the_stats_page(
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
-    shown = [cell for row in _tables(page).tables[-1] for cell, _ in row]
+    shown = [cell for row in tables(page).tables[-1] for cell, _ in row]
     assert SCRIPT in shown  # the text itself, as a text
     assert IMG in shown
 
