@@ -134,6 +134,8 @@ def test_chart_and_downloads_are_what_the_cli_writes(
             f'attachment; filename="stats-playlist-2026-11-vs-previous-en.{suffix}"'
         )
         assert disposition.isascii()
+        assert answer.headers["cache-control"] == "private, max-age=60"
+        assert answer.headers["x-content-type-options"] == "nosniff"
         downloads[suffix] = answer.content
     # CSV: with the byte-order mark, byte for byte the CLI's; numbers the sandbox's.
     assert downloads["csv"].startswith(b"\xef\xbb\xbf")
@@ -171,6 +173,10 @@ def test_chart_and_downloads_are_what_the_cli_writes(
     assert "<script" not in page
     assert "<link" not in page
     assert 'src="http' not in page
+    policy = client.get(f"/stats/report.html?{query}").headers["content-security-policy"]
+    assert policy == stats_page.DOWNLOAD_CSP  # if opened in place: its style, nothing to run
+    assert "script-src" not in policy
+    assert "default-src 'none'" in policy
 
 
 @pytest.mark.slow
