@@ -266,6 +266,10 @@ def test_the_table_shows_both_platforms(pulled: Pulled, runner: CliRunner) -> No
          "2026-11"),
         (["--quarter", "2026-Q5"], "error: --quarter: '2026-Q5' is not a quarter; use YYYY-QN, "
          "e.g. 2026-Q4"),
+        (["--month", "0000-01"], "error: --month: '0000-01' is not a month; use YYYY-MM, e.g. "
+         "2026-11"),
+        (["--quarter", "0000-Q1"], "error: --quarter: '0000-Q1' is not a quarter; use YYYY-QN, "
+         "e.g. 2026-Q4"),
         (["--month", "2026-11", "--since", "2026-11-02"],
          "error: --since: give one of --month / --since, not both"),
         (["--compare", "previous"], "error: --compare: needs a period with both ends (--month, "

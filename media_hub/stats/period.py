@@ -120,12 +120,12 @@ def parse_period(
 def _named(option: str, text: str) -> Period:
     if option == "--month":
         found = re.fullmatch(r"(\d{4})-(\d{2})", text)
-        if found and 1 <= int(found[2]) <= 12:
+        if found and int(found[1]) >= 1 and 1 <= int(found[2]) <= 12:  # no year 0
             return month(date(int(found[1]), int(found[2]), 1))
         raise UsageError(option, f"{text!r} is not a month; use YYYY-MM, e.g. 2026-11")
     if option == "--quarter":
         found = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text)
-        if found:
+        if found and int(found[1]) >= 1:
             return quarter(date(int(found[1]), 3 * int(found[2]) - 2, 1))
         raise UsageError(option, f"{text!r} is not a quarter; use YYYY-QN, e.g. 2026-Q4")
     if re.fullmatch(r"\d{4}", text) and int(text) >= 1:

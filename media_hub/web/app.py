@@ -17,6 +17,7 @@ from media_hub.web.config import WebConfig
 from media_hub.web.pages import assets, auth, bulk, catalog, files, thumbnails, users
 from media_hub.web.pages import calendar as calendar_page
 from media_hub.web.pages import imports as sheet_import_page
+from media_hub.web.pages import stats as stats_page
 from media_hub.web.proxy import TrustedProxy
 from media_hub.web.state import WebApp
 
@@ -65,6 +66,7 @@ def create_app(hub: Hub, config: WebConfig) -> Starlette:
             *users.routes,
             *sheet_import_page.routes,
             *calendar_page.routes,
+            *stats_page.routes,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[

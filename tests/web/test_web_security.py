@@ -42,6 +42,11 @@ ROUTES: list[tuple[str, str, Role, dict[str, str] | None]] = [
     ("GET", "/calendar", Role.VIEWER, None),
     ("POST", "/calendar/{asset_id:int}/move", Role.EDITOR, {"date": "2027-01-05", "time": "10:00"}),
     ("POST", "/calendar/{asset_id:int}/unschedule", Role.EDITOR, {"platform": "youtube"}),
+    ("GET", "/stats", Role.VIEWER, None),
+    ("GET", "/stats/chart.png", Role.VIEWER, None),
+    ("GET", "/stats/report.csv", Role.VIEWER, None),
+    ("GET", "/stats/report.xlsx", Role.VIEWER, None),
+    ("GET", "/stats/report.html", Role.VIEWER, None),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/language")}
 
