@@ -123,8 +123,9 @@ class FacebookPage:
             data["facebook"]["calls_per_hour"] = calls
 
     # -- every call ----------------------------------------------------------------------------
-    def admit(self, request: Request) -> dict[str, str]:
-        """Check the token and its proof, count the call; the usage header to answer with."""
+    def admit(self, request: Request, cost: int = 1) -> dict[str, str]:
+        """Check the token and its proof, count the call (`cost` calls: a batch counts each of
+        its requests); the usage header to answer with."""
         with self.state.read() as data:
             fb = dict(data["facebook"])
         token = request.param("access_token")
@@ -145,7 +146,7 @@ class FacebookPage:
         expected = hmac.new(fb["app_secret"].encode(), token.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(proof, expected):
             raise invalid("API calls from the server require an appsecret_proof argument")
-        usage = self._count(fb)
+        usage = self._count(fb, cost)
         headers = {"X-Business-Use-Case-Usage": json.dumps(usage)}
         with self._lock:
             code = self._throttled.pop(0) if self._throttled else None
@@ -161,12 +162,12 @@ class FacebookPage:
                                "later.", 2, status=500, transient=True)  # fmt: skip
         return headers
 
-    def _count(self, fb: Data) -> dict[str, list[dict[str, Any]]]:
+    def _count(self, fb: Data, cost: int) -> dict[str, list[dict[str, Any]]]:
         now = self.state.now()
         cutoff = (now - WINDOW).isoformat()
         with self.state.change() as data:
             calls = [t for t in data["facebook"]["calls"] if t >= cutoff]
-            calls.append(now.isoformat())
+            calls += [now.isoformat()] * cost
             data["facebook"]["calls"] = calls
         percent = len(calls) * 100 // max(1, int(fb["calls_per_hour"]))
         regain = 60 if percent > 100 else 0
