@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from media_hub.catalog.pipeline_models import PlatformFact, StatsSnapshot
 from media_hub.cli import app
+from media_hub.errors import QuotaError
 from media_hub.hub import Hub
 from media_hub.platforms import registry
 from media_hub.platforms.facebook.connect import graph_client
@@ -240,3 +242,26 @@ def test_an_interrupted_pull_raises_with_what_is_left(
             {"facebook": lambda: registry.get("facebook").stats_reader(fb_hub)},
             now=sandbox.state.now(),
         )
+
+
+def test_past_the_limit_the_page_refuses_and_the_stop_says_when_to_retry(
+    fb_hub: Hub, sandbox: Sandbox, published: list[str]
+) -> None:
+    sandbox.app.facebook.page.set_calls_per_hour(2)  # 50%, 100%, then over the limit
+    sleeps: list[float] = []
+
+    def reader() -> FacebookStatsReader:
+        return FacebookStatsReader(
+            fb_hub.db, lambda: graph_client(fb_hub.settings, sleep=sleeps.append), batch_size=1
+        )
+
+    now = sandbox.state.now()
+    with pytest.raises(PullInterruptedError, match="2 of 3 video") as stopped:
+        pull_stats(fb_hub.db, {"facebook": reader}, now=now)
+    assert sleeps == [Usage(100, 0).pause(75)]  # the longest wait, at the limit
+    cause = stopped.value.__cause__
+    assert isinstance(cause, QuotaError)
+    assert "code 32" in str(cause) or "rate limit 32" in str(cause)
+    # The refusal's usage header gave Meta's estimate: an hour before calls are taken again.
+    assert cause.resets_at(now) == now + timedelta(minutes=60)
+    assert _snapshots(fb_hub) == 0

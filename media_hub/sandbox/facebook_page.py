@@ -18,7 +18,7 @@ import hmac
 import json
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class GraphFailureError(Exception):
     subcode: int | None = None
     kind: str = "OAuthException"
     transient: bool = False
+    usage: dict[str, str] = field(default_factory=dict)  # the usage header, once counted
 
     def response(self, headers: dict[str, str] | None = None) -> Response:
         error: dict[str, Any] = {"message": self.message, "type": self.kind, "code": self.code}
@@ -55,7 +56,7 @@ class GraphFailureError(Exception):
         if self.transient:
             error["is_transient"] = True
         error["fbtrace_id"] = "A" + secrets.token_urlsafe(14)
-        return Response.json({"error": error}, self.status, headers)
+        return Response.json({"error": error}, self.status, {**self.usage, **(headers or {})})
 
 
 def invalid(message: str, subcode: int | None = None) -> GraphFailureError:
@@ -152,14 +153,19 @@ class FacebookPage:
             code = self._throttled.pop(0) if self._throttled else None
             transient = self._transient > 0
             self._transient -= 1 if transient else 0
+        failure = None
         if code is not None:
-            raise GraphFailureError(RATE_LIMIT_MESSAGES[code], code, status=400)
-        entry = usage[fb["page"]["id"]][0]
-        if entry["call_count"] > 100:
-            raise GraphFailureError(RATE_LIMIT_MESSAGES[32], 32, status=400)
-        if transient:
-            raise GraphFailureError("An unexpected error has occurred. Please retry your request "
-                               "later.", 2, status=500, transient=True)  # fmt: skip
+            failure = GraphFailureError(RATE_LIMIT_MESSAGES[code], code, status=400)
+        elif usage[fb["page"]["id"]][0]["call_count"] > 100:
+            failure = GraphFailureError(RATE_LIMIT_MESSAGES[32], 32, status=400)
+        elif transient:
+            failure = GraphFailureError(
+                "An unexpected error has occurred. Please retry your request later.", 2,
+                status=500, transient=True,
+            )  # fmt: skip
+        if failure is not None:  # a refused call is counted and says so too
+            failure.usage = headers
+            raise failure
         return headers
 
     def _count(self, fb: Data, cost: int) -> dict[str, list[dict[str, Any]]]:
