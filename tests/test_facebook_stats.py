@@ -100,6 +100,7 @@ def test_pull_and_report_show_the_pages_own_insights(
     assert pulled.exit_code == 0, pulled.output
     assert "3 video(s)" in pulled.stdout
     assert "Facebook: 1 call(s)" in pulled.stdout
+    assert "Facebook: 3 video(s) read in 1 batch call(s)" in pulled.stdout
     assert _batches(sandbox, served) == 1  # three videos' insights in one batch
     assert len(sandbox.requests) - served == 1
 

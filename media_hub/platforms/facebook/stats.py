@@ -103,6 +103,7 @@ class FacebookStatsReader:
                     except MediaHubError:  # a lost answer, retried in vain
                         stats_kept.save(self.catalog, read, now)
                         raise
+                usage = client.usage.percent
             finally:
                 client.close()
         stats_kept.clear(self.catalog)
@@ -111,6 +112,11 @@ class FacebookStatsReader:
         if kept:
             notes.append(f"Facebook: {len(kept)} video(s) kept from the stopped pull, "
                          f"{len(todo)} read now")  # fmt: skip
+        if batches:
+            notes.append(
+                f"Facebook: {len(todo)} video(s) read in {batches} batch call(s), each video "
+                f"counted by Meta against its rate limit (now at {usage}%)"
+            )
         return StatsReading(
             counts=counts,
             members={
