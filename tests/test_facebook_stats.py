@@ -148,6 +148,17 @@ def test_insights_grow_with_the_sandboxs_days(
     assert report["totals"]["facebook"]["views"] == _expected(_truth(sandbox))["views"]
     assert report["totals"]["facebook"]["views"] > first
     assert report["changes"]["facebook"]["views"] == report["totals"]["facebook"]["views"]
+    # The edge itself, as the insights guide shows it, gives the same numbers.
+    truth = _truth(sandbox)
+    client = graph_client(fb_hub.settings)
+    try:
+        edge = client.get(f"{published[0]}/video_insights", {"metric": "total_video_views"},
+                          doing="reading one video's insights")  # fmt: skip
+    finally:
+        client.close()
+    [metric] = edge["data"]
+    assert (metric["name"], metric["period"]) == ("total_video_views", "lifetime")
+    assert metric["values"] == [{"value": truth[published[0]].views}]
 
 
 def test_the_usage_header_slows_the_reader_down_before_the_limit(

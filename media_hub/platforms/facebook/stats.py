@@ -82,27 +82,10 @@ class FacebookStatsReader:
         read: dict[str, PageVideoCounts] = dict(kept)
         missing: list[str] = []
         todo = [video_id for video_id in wanted if video_id not in kept]
-        batches = 0
         with self._reaching():
             client = self._client_factory()
             try:
-                for start in range(0, len(todo), self._batch):
-                    chunk = todo[start : start + self._batch]
-                    try:
-                        answers = _batch(client, chunk)
-                        batches += 1
-                        for video_id, answer in zip(chunk, answers, strict=True):
-                            found = _counts(video_id, answer)
-                            if found is None:
-                                missing.append(video_id)
-                            else:
-                                read[video_id] = found
-                    except GraphError as error:
-                        stats_kept.save(self.catalog, read, now)
-                        raise _stopped(error, client, len(read), len(wanted)) from error
-                    except MediaHubError:  # a lost answer, retried in vain
-                        stats_kept.save(self.catalog, read, now)
-                        raise
+                batches = self._read_all(client, todo, read, missing, len(wanted), now)
                 usage = client.usage.percent
             finally:
                 client.close()
@@ -127,6 +110,37 @@ class FacebookStatsReader:
             calls={BATCH_METHOD: batches} if batches else {},
             notes=notes,
         )
+
+    def _read_all(
+        self,
+        client: GraphClient,
+        todo: list[str],
+        read: dict[str, PageVideoCounts],
+        missing: list[str],
+        total: int,
+        now: datetime,
+    ) -> int:
+        """Read `todo` into `read` batch by batch; on a failure, keep what was read for the
+        rerun and stop with one line. Returns the batch calls made."""
+        batches = 0
+        for start in range(0, len(todo), self._batch):
+            chunk = todo[start : start + self._batch]
+            try:
+                answers = _batch(client, chunk)
+                batches += 1
+                for video_id, answer in zip(chunk, answers, strict=True):
+                    found = _counts(video_id, answer)
+                    if found is None:
+                        missing.append(video_id)
+                    else:
+                        read[video_id] = found
+            except GraphError as error:
+                stats_kept.save(self.catalog, read, now)
+                raise _stopped(error, client, len(read), total) from error
+            except MediaHubError:  # a lost answer, retried in vain
+                stats_kept.save(self.catalog, read, now)
+                raise
+        return batches
 
 
 def _batch(client: GraphClient, video_ids: list[str]) -> list[Any]:
