@@ -309,6 +309,38 @@ def test_0011_counts_old_renditions_as_transcodes_and_going_back_drops_the_other
         engine.dispose()
 
 
+@pytest.mark.empty_catalog
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_0013_gives_old_stats_rows_zero_facebook_counters_and_going_back_drops_them(
+    catalog_url: str,
+) -> None:
+    engine = create_catalog_engine(catalog_url)
+    try:
+        migrations.upgrade(engine, "0012")
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO stats_snapshots (id, taken_at, units_spent) VALUES (1, :at, 0)"),
+                {"at": NOW},
+            )
+            connection.execute(
+                text("INSERT INTO stats_rows (snapshot_id, platform, views, likes, comments, "
+                     "downloads, favorites, watch_minutes, average_view_seconds, "
+                     "playlist_starts) VALUES (1, 'youtube', 7, 1, 0, 0, 0, 0, 0, 0)")
+            )  # fmt: skip
+        migrations.upgrade(engine)
+        with engine.connect() as connection:
+            assert _rows(connection, "stats_rows", "views, unique_viewers, reactions, shares") == [
+                (7, 0, 0, 0)
+            ]
+        migrations.downgrade(engine, "0012")
+        with engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("stats_rows")}
+            assert not {"unique_viewers", "reactions", "shares"} & columns
+            assert _rows(connection, "stats_rows", "views, likes") == [(7, 1)]
+    finally:
+        engine.dispose()
+
+
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 

@@ -203,6 +203,11 @@ class StatsRow(Base):
     # Analytics `playlistViews`: views inside the playlist (`views` of a day row counts the
     # playlist's videos viewed anywhere).
     playlist_views: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Facebook's video insights: people who watched (summed over videos), reactions of every
+    # type, shares; its time watched is in watch_minutes.
+    unique_viewers: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    reactions: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    shares: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class PlatformFact(Base):

@@ -117,6 +117,9 @@ class Platform:
     schedules_itself: ClassVar[bool] = False
     stats_fields: ClassVar[tuple[str, ...]] = ("views",)  # the counters it keeps, views first
     daily_stats: ClassVar[bool] = False  # whether it keeps daily numbers per playlist
+    # Whether a report shows all of its `stats_fields` by group, in a table of its own
+    # (labelled `counter.FIELD` in stats/labels.py), beside the views every platform shows.
+    counters_table: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A plugin missing its name, label or kinds fails when it is defined, not later."""

@@ -97,6 +97,10 @@ class StatsCounts:
     comments: int = 0
     downloads: int = 0
     favorites: int = 0
+    unique_viewers: int = 0  # people who watched (Facebook)
+    reactions: int = 0  # every type of reaction (Facebook)
+    shares: int = 0
+    watch_minutes: float = 0.0  # time watched, for an average over views (Facebook)
 
 
 @dataclass(frozen=True)

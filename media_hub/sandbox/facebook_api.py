@@ -14,6 +14,8 @@
 - `GET /{page-id}/videos` (fields, limit, after): the Page's videos, newest first, with
   cursor paging; `GET /{video-id}`; `POST /{video-id}` (title or name, description,
   scheduled_publish_time, published) edits; `DELETE /{video-id}`; `GET /{page-id}`.
+- `GET /{video-id}/video_insights`, the same inside `fields` (field expansion), the comments'
+  summary, and `POST /` batches of such reads: `facebook_insights`.
 
 The token, `appsecret_proof`, rate limits and injected failures are `FacebookPage`'s.
 """
@@ -30,13 +32,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from media_hub.sandbox import facebook_insights as insight
 from media_hub.sandbox import slideshare_form as form
 from media_hub.sandbox.facebook_page import FacebookPage, GraphFailureError, invalid
+from media_hub.sandbox.quota import pacific_day
 from media_hub.sandbox.state import Data, State
 from media_hub.sandbox.wire import Request, Response
 
 PREFIX = "/graph/"
 _PATH = re.compile(r"^/graph/v\d+\.\d+/(?P<node>[^/]+)(?:/(?P<edge>[a-z_]+))?/?$")
+_ROOT = re.compile(r"^/graph/v\d+\.\d+/?$")
 MAX_VIDEO_BYTES = 10 * 1024**3
 MAX_THUMB_BYTES = 10 * 1024**2
 FORM_LIMIT = MAX_THUMB_BYTES + 1024**2
@@ -62,6 +67,10 @@ class FacebookApi:
     def handle(self, request: Request) -> Response:
         headers: dict[str, str] = {}
         try:
+            if _ROOT.match(request.path) and request.method == "POST":
+                raw = request.param("batch") or request.body.form().get("batch")
+                headers = self.page.admit(request, insight.batch_cost(raw))
+                return Response.json(self._batch(raw), headers=headers)
             match = _PATH.match(request.path)
             if match is None:
                 raise GraphFailureError("Unknown path components", 2500, status=400)
@@ -92,6 +101,10 @@ class FacebookApi:
             return self._list(request)
         if node == page_id and edge is None and method == "GET":
             return {"id": page_id, "name": fb["page"]["name"]}
+        if edge == "video_insights" and node in fb["videos"] and method == "GET":
+            if request.param("period", "lifetime") != "lifetime":
+                raise invalid("(#100) The sandbox serves period=lifetime only")
+            return insight.insights(node, self._numbers(node), request.param("metric"))
         if edge is None and node in fb["videos"]:
             if method == "GET":
                 return self._view(node, fb["videos"][node], request.param("fields"))
@@ -229,13 +242,54 @@ class FacebookApi:
         video["published"], video["scheduled_publish_time"] = False, int(when)
 
     def _view(self, video_id: str, video: Data, fields: str | None) -> Data:
-        wanted = [f.strip() for f in (fields or "id,title,description").split(",") if f.strip()]
+        wanted = insight.split_fields(fields or "id,title,description")
         with self.state.read() as data:
             page_id = data["facebook"]["page"]["id"]
         shown = {**video, "id": video_id, "published": self._is_published(video),
                  "permalink_url": f"/{page_id}/videos/{video_id}/"}  # fmt: skip
-        return {name: shown[name] for name in wanted if name in VIDEO_FIELDS and
-                shown.get(name) is not None}  # fmt: skip
+        answer: Data = {}
+        for field in wanted:
+            edge = insight.expanded(field)
+            if edge is not None:
+                answer[edge[0]] = insight.edge_field(*edge, video_id, video,
+                                                     self._numbers(video_id))  # fmt: skip
+            elif field in VIDEO_FIELDS and shown.get(field) is not None:
+                answer[field] = shown[field]
+        return answer
+
+    def _numbers(self, video_id: str) -> Any:
+        """The video's lifetime insights today (they grow with the sandbox's days)."""
+        with self.state.read() as data:
+            video = dict(data["facebook"]["videos"][video_id])
+        now = self.state.now()
+        return insight.video_numbers(video, pacific_day(now), now, video_id)
+
+    def _batch(self, raw: str | None) -> list[Data]:
+        """Each request of a batch answered on its own (GET on the Page's videos only)."""
+        requests = insight.batch_requests(raw)
+        with self.state.read() as data:
+            known = set(data["facebook"]["videos"])
+        answers = []
+        for entry in requests:
+
+            def run(entry: dict[str, Any] = entry) -> Any:
+                if str(entry.get("method", "GET")).upper() != "GET":
+                    raise invalid("(#100) The sandbox's batches take GET requests only")
+                node, edge, query = insight.relative(str(entry.get("relative_url") or ""))
+                if node not in known:
+                    raise GraphFailureError(
+                        f"Unsupported get request. Object with ID '{node}' does not exist, "
+                        "cannot be loaded due to missing permissions, or does not support this "
+                        "operation.", 100, subcode=33, kind="GraphMethodException",
+                    )  # fmt: skip
+                if edge == "video_insights":
+                    return insight.insights(node, self._numbers(node), query.get("metric"))
+                if edge is not None:
+                    raise invalid(f"(#100) Unsupported edge {edge!r} in a batch")
+                return self._view(node, self._videos()[node], query.get("fields"))
+
+            answers.append(insight.sub_answer(run))
+        return answers
 
     def _is_published(self, video: Data) -> bool:
         when = video.get("scheduled_publish_time")

@@ -18,7 +18,7 @@ import hmac
 import json
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class GraphFailureError(Exception):
     subcode: int | None = None
     kind: str = "OAuthException"
     transient: bool = False
+    usage: dict[str, str] = field(default_factory=dict)  # the usage header, once counted
 
     def response(self, headers: dict[str, str] | None = None) -> Response:
         error: dict[str, Any] = {"message": self.message, "type": self.kind, "code": self.code}
@@ -55,7 +56,7 @@ class GraphFailureError(Exception):
         if self.transient:
             error["is_transient"] = True
         error["fbtrace_id"] = "A" + secrets.token_urlsafe(14)
-        return Response.json({"error": error}, self.status, headers)
+        return Response.json({"error": error}, self.status, {**self.usage, **(headers or {})})
 
 
 def invalid(message: str, subcode: int | None = None) -> GraphFailureError:
@@ -123,8 +124,9 @@ class FacebookPage:
             data["facebook"]["calls_per_hour"] = calls
 
     # -- every call ----------------------------------------------------------------------------
-    def admit(self, request: Request) -> dict[str, str]:
-        """Check the token and its proof, count the call; the usage header to answer with."""
+    def admit(self, request: Request, cost: int = 1) -> dict[str, str]:
+        """Check the token and its proof, count the call (`cost` calls: a batch counts each of
+        its requests); the usage header to answer with."""
         with self.state.read() as data:
             fb = dict(data["facebook"])
         token = request.param("access_token")
@@ -145,28 +147,33 @@ class FacebookPage:
         expected = hmac.new(fb["app_secret"].encode(), token.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(proof, expected):
             raise invalid("API calls from the server require an appsecret_proof argument")
-        usage = self._count(fb)
+        usage = self._count(fb, cost)
         headers = {"X-Business-Use-Case-Usage": json.dumps(usage)}
         with self._lock:
             code = self._throttled.pop(0) if self._throttled else None
             transient = self._transient > 0
             self._transient -= 1 if transient else 0
+        failure = None
         if code is not None:
-            raise GraphFailureError(RATE_LIMIT_MESSAGES[code], code, status=400)
-        entry = usage[fb["page"]["id"]][0]
-        if entry["call_count"] > 100:
-            raise GraphFailureError(RATE_LIMIT_MESSAGES[32], 32, status=400)
-        if transient:
-            raise GraphFailureError("An unexpected error has occurred. Please retry your request "
-                               "later.", 2, status=500, transient=True)  # fmt: skip
+            failure = GraphFailureError(RATE_LIMIT_MESSAGES[code], code, status=400)
+        elif usage[fb["page"]["id"]][0]["call_count"] > 100:
+            failure = GraphFailureError(RATE_LIMIT_MESSAGES[32], 32, status=400)
+        elif transient:
+            failure = GraphFailureError(
+                "An unexpected error has occurred. Please retry your request later.", 2,
+                status=500, transient=True,
+            )  # fmt: skip
+        if failure is not None:  # a refused call is counted and says so too
+            failure.usage = headers
+            raise failure
         return headers
 
-    def _count(self, fb: Data) -> dict[str, list[dict[str, Any]]]:
+    def _count(self, fb: Data, cost: int) -> dict[str, list[dict[str, Any]]]:
         now = self.state.now()
         cutoff = (now - WINDOW).isoformat()
         with self.state.change() as data:
             calls = [t for t in data["facebook"]["calls"] if t >= cutoff]
-            calls.append(now.isoformat())
+            calls += [now.isoformat()] * cost
             data["facebook"]["calls"] = calls
         percent = len(calls) * 100 // max(1, int(fb["calls_per_hour"]))
         regain = 60 if percent > 100 else 0

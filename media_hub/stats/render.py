@@ -117,6 +117,7 @@ def tables(report: Report) -> list[Table]:
     with_days = [group for group in report.groups if group.analytics is not None]
     if with_days:
         result.append(_analytics_table(report, with_days))
+    result += [_counters_table(report, p) for p in _shown(report) if p.counters_table]
     result.append(_totals_table(report))
     if report.query.by is not Grouping.ASSET:  # by asset, the groups are the assets already
         result.append(_top_table(report))
@@ -169,6 +170,22 @@ def _analytics_table(report: Report, groups: list[GroupLine]) -> Table:
     ]  # fmt: skip
     kinds = ["text", "text"] + ["count"] * 6
     return Table(labels.text(lang, "table.analytics"), columns, rows, kinds)
+
+
+def _counters_table(report: Report, platform: Platform) -> Table:
+    """Every counter the platform keeps, lifetime, for the groups that are on it."""
+    lang, label = report.query.language, platform.label
+    columns = [_by(report), labels.text(lang, "col.name")] + [
+        labels.text(lang, f"counter.{field}", platform=label) for field in platform.stats_fields
+    ]
+    rows = [
+        [group.key, group.name, *(getattr(counts, field) for field in platform.stats_fields)]
+        for group in report.groups
+        if (counts := group.counts.get(platform.name)) is not None
+    ]
+    kinds = ["text", "text"] + ["count"] * len(platform.stats_fields)
+    title = labels.text(lang, "table.counters", platform=label, by=_by(report))
+    return Table(title, columns, rows, kinds)
 
 
 def _totals_table(report: Report) -> Table:

@@ -257,7 +257,8 @@ def _keyed(by: Grouping, *columns: Any) -> Select[Any]:
 
 
 COUNT_COLUMNS = (StatsRow.views, StatsRow.likes, StatsRow.comments, StatsRow.downloads,
-                 StatsRow.favorites)  # fmt: skip
+                 StatsRow.favorites, StatsRow.unique_viewers, StatsRow.reactions,
+                 StatsRow.shares, StatsRow.watch_minutes)  # in Counts order  # fmt: skip
 
 
 def _rows(session: Session, by: Grouping, snapshot_ids: list[int]) -> _Rows:
@@ -281,8 +282,9 @@ def _platform_totals(session: Session, snapshot_id: int) -> dict[str, Counts]:
         .group_by(StatsRow.platform)
     )
     totals = {platform: Counts() for platform in stats_platforms()}
-    for platform, *numbers in session.execute(statement):
-        totals[platform] = Counts(*(int(n or 0) for n in numbers))
+    for platform, *numbers, minutes in session.execute(statement):
+        values: list[Any] = [*(int(n or 0) for n in numbers), float(minutes or 0.0)]
+        totals[platform] = Counts(*values)
     return totals
 
 

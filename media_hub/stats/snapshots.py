@@ -97,7 +97,8 @@ def _row(snapshot_id: int, **values: Any) -> dict[str, Any]:
     return {
         "snapshot_id": snapshot_id, "day": None, "views": 0, "likes": 0, "comments": 0,
         "downloads": 0, "favorites": 0, "watch_minutes": 0.0, "average_view_seconds": 0.0,
-        "playlist_starts": 0, "playlist_views": 0, **values,
+        "playlist_starts": 0, "playlist_views": 0, "unique_viewers": 0, "reactions": 0,
+        "shares": 0, **values,
     }  # fmt: skip
 
 

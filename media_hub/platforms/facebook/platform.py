@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from media_hub.hub import Hub
     from media_hub.platforms.facebook.client import GraphClient
     from media_hub.platforms.facebook.publisher import FacebookUpload
+    from media_hub.platforms.stats_source import StatsReader
 
 
 class Facebook(Platform):
@@ -35,6 +36,10 @@ class Facebook(Platform):
     remote_id_word = "video_id"
     settings_model = FacebookSettings
     upload_profile = UPLOAD_PROFILE
+    keeps_stats = True
+    stats_fields = ("views", "unique_viewers", "average_watch_seconds", "reactions", "comments",
+                    "shares")  # fmt: skip
+    counters_table = True
 
     def publisher(self, hub: Hub) -> FacebookUpload:
         from media_hub.platforms.facebook.publisher import FacebookUpload
@@ -66,6 +71,15 @@ class Facebook(Platform):
 
         with self.reaching(hub):
             return adopt_facebook(hub, lambda: connect(hub), dry_run=dry_run)
+
+    def stats_reader(self, hub: Hub) -> StatsReader:
+        from media_hub.platforms.facebook.settings import facebook_settings
+        from media_hub.platforms.facebook.stats import FacebookStatsReader
+
+        return FacebookStatsReader(
+            hub.db, lambda: connect(hub), reaching=lambda: self.reaching(hub),
+            batch_size=facebook_settings(hub.settings).stats_batch_size,
+        )  # fmt: skip
 
     def lint(self, asset: Mapping[str, Any], facts: LintFacts) -> list[LintProblem]:
         """A video's texts as its series' template renders them, within Facebook's limits;

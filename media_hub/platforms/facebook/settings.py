@@ -51,6 +51,12 @@ class FacebookSettings(PlatformSettings):
         le=100,
         description="Above this share of a rate limit (usage headers), calls are spaced out.",
     )
+    stats_batch_size: int = Field(
+        50,
+        ge=1,
+        le=50,
+        description="Videos whose insights one `stats pull` call reads (Meta's batch: 50).",
+    )
 
 
 def facebook_settings(settings: Settings) -> FacebookSettings:
