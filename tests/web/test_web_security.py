@@ -29,6 +29,7 @@ ROUTES: list[tuple[str, str, Role, dict[str, str] | None]] = [
     ("GET", "/assets/{asset_id:int}/thumbnails", Role.VIEWER, None),
     ("GET", "/assets/{asset_id:int}/edit", Role.LIBRARIAN, None),
     ("POST", "/assets/{asset_id:int}/thumbnails", Role.LIBRARIAN, {"candidate": "1"}),
+    ("POST", "/assets/{asset_id:int}/thumbnails/own", Role.LIBRARIAN, {}),
     ("POST", "/assets/{asset_id:int}/edit", Role.LIBRARIAN, {"version": "1", "base": "{}"}),
     ("POST", "/assets/{asset_id:int}/revert", Role.LIBRARIAN, {"version": "1"}),
     ("GET", "/bulk", Role.LIBRARIAN, None),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PIL import Image
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from media_hub.cli import app as cli
 from media_hub.hub import Hub
 from media_hub.pipeline.thumbnails import list_thumbnails
+from media_hub.web.pages.thumbnails import MAX_PICTURE_BYTES, UPLOADS
 from tests.web.conftest import csrf_of, sign_in
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -45,3 +49,49 @@ def test_pick_a_candidate(client: TestClient, hub: Hub, runner: CliRunner) -> No
     )
     assert missing.status_code == 400
     assert "no candidate 9" in missing.text
+
+
+def _picture(size: tuple[int, int], kind: str = "JPEG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 40)).save(out, kind)
+    return out.getvalue()
+
+
+def test_a_picture_of_ones_own(client: TestClient, hub: Hub, runner: CliRunner) -> None:
+    ingested = runner.invoke(
+        cli, ["ingest", str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Le rapport",
+              "--json"],
+    )  # fmt: skip
+    asset_id = int(json.loads(ingested.stdout)[0]["asset_id"])
+    sign_in(client, "librarian")
+    page = client.get(f"/assets/{asset_id}/thumbnails").text
+    token = csrf_of(page)
+    url = f"/assets/{asset_id}/thumbnails/own"
+
+    def send(name: str, data: bytes, csrf: str = token) -> Any:
+        return client.post(url, data={"csrf_token": csrf}, files={"picture": (name, data)})
+
+    small = send("small.jpg", _picture((320, 180)))
+    assert small.status_code == 400
+    assert "small.jpg: the picture is 320x180 pixels" in small.text
+    assert send("notes.txt", b"hello").status_code == 400
+    assert send("big.png", b"\0" * (MAX_PICTURE_BYTES + 1)).status_code == 413
+    assert send("red.jpg", _picture((1280, 720)), csrf="forged").status_code == 403
+    assert not [c for c in list_thumbnails(hub.db, asset_id) if c.role == "custom"]
+
+    answer = send("../../red.png", _picture((1280, 720), "PNG"))
+    assert answer.status_code == 303
+    [own] = [c for c in list_thumbnails(hub.db, asset_id) if c.chosen]
+    assert own.role == "custom"
+    made = Image.open(io.BytesIO(client.get(f"/thumbs/{asset_id}.jpg").content))
+    assert made.size == (1280, 720)
+    assert made.getpixel((640, 200))[0] > 150  # the red picture under the branding
+    assert not list((hub.settings.home / UPLOADS).iterdir())  # nothing left on the way
+
+    client.cookies.clear()
+    sign_in(client, "viewer")
+    viewer_page = client.get(f"/assets/{asset_id}/thumbnails").text
+    assert 'name="picture"' not in viewer_page
+    refused = client.post(url, data={"csrf_token": csrf_of(viewer_page)},
+                          files={"picture": ("red.jpg", _picture((1280, 720)))})  # fmt: skip
+    assert refused.status_code == 403

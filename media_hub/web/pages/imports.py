@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import PurePath
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Message
 
 from media_hub.catalog import sheet_import
 from media_hub.catalog.bulk import BulkEditError, BulkOutcome
@@ -32,14 +29,11 @@ from media_hub.web.context import Fields, check_csrf, first, need, posted, web
 from media_hub.web.i18n import N_
 from media_hub.web.render import page, redirect
 from media_hub.web.sheet_uploads import MAX_UPLOAD_BYTES, Upload
+from media_hub.web.small_files import FileTooLargeError, read_small_file
 
 PLAN_CHANGED = N_(
     "The catalog changed since the preview; here is the plan now. Check it and confirm again."
 )
-
-
-class _TooBigError(Exception):
-    pass
 
 
 class _PlanChangedError(Exception):
@@ -57,30 +51,9 @@ async def upload(request: Request) -> Response:
     (A form with a file cannot go through `posted`, which takes none; the CSRF token is
     checked all the same, in `_preview_upload`.)"""
     await run_in_threadpool(need, request, Role.LIBRARIAN)  # before a byte of the file
-    received = 0
-
-    async def limited() -> Message:
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > MAX_UPLOAD_BYTES + 64 * 1024:  # the file and the form's few fields
-            raise _TooBigError
-        return message
-
     try:
-        form_data = await Request(request.scope, limited).form(max_files=1, max_fields=20)
-    except _TooBigError:
-        return await run_in_threadpool(_too_big, request)
-    fields: Fields = {}
-    for key, value in form_data.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(key, []).append(value)
-    sent = form_data.get("sheet")
-    name, data = "", b""
-    if isinstance(sent, UploadFile):
-        name, data = PurePath(sent.filename or "").name[:200], await sent.read()
-    await form_data.close()
-    if len(data) > MAX_UPLOAD_BYTES:
+        fields, name, data = await read_small_file(request, "sheet", MAX_UPLOAD_BYTES)
+    except FileTooLargeError:
         return await run_in_threadpool(_too_big, request)
     return await run_in_threadpool(_preview_upload, request, fields, name, data)
 
