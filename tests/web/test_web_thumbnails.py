@@ -86,7 +86,8 @@ def test_a_picture_of_ones_own(client: TestClient, hub: Hub, runner: CliRunner) 
     made = Image.open(io.BytesIO(client.get(f"/thumbs/{asset_id}.jpg").content))
     assert made.size == (1280, 720)
     red = made.convert("RGB").getpixel((640, 200))
-    assert isinstance(red, tuple) and red[0] > 150  # the red picture under the branding
+    assert isinstance(red, tuple)
+    assert red[0] > 150  # the red picture under the branding
     assert not list((hub.settings.home / UPLOADS).iterdir())  # nothing left on the way
 
     client.cookies.clear()

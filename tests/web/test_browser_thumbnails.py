@@ -1,0 +1,38 @@
+"""Picking a thumbnail in a real browser: the contact sheet, a candidate, the new image."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Browser, expect
+from typer.testing import CliRunner
+
+from media_hub.cli import app as cli
+from media_hub.hub import Hub
+from media_hub.pipeline.thumbnails import list_thumbnails
+from tests.web.test_browser import signed_in
+from tests.web.test_web_thumbnails import DATA
+
+pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
+
+
+def test_pick_a_thumbnail(browser: Browser, live_url: str, hub: Hub, runner: CliRunner) -> None:
+    ingested = runner.invoke(
+        cli, ["ingest", str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Le rapport",
+              "--json"],
+    )  # fmt: skip
+    asset_id = int(json.loads(ingested.stdout)[0]["asset_id"])
+    assert runner.invoke(cli, ["thumbs", "make", str(asset_id), "--count", "4"]).exit_code == 0
+    [chosen] = [c.index for c in list_thumbnails(hub.db, asset_id) if c.chosen]
+    other = next(n for n in (1, 2, 3, 4) if n != chosen)
+
+    page = signed_in(browser, live_url, "librarian")
+    page.goto(f"/assets/{asset_id}/thumbnails")
+    sheet = page.locator("img[src$='/candidates.jpg']")
+    expect(sheet).to_be_visible()
+    assert sheet.evaluate("img => img.naturalWidth") > 0  # the contact sheet really loads
+    page.check(f"input[name='candidate'][value='{other}']")
+    page.click("form.pick button")
+    expect(page.locator(f"input[name='candidate'][value='{other}']")).to_be_checked()
+    assert [c.index for c in list_thumbnails(hub.db, asset_id) if c.chosen] == [other]
