@@ -8,7 +8,7 @@ report without every signature between the command and the loop carrying a callb
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Protocol, TypeVar
@@ -77,3 +77,20 @@ def counted(label: str, items: Iterable[T], total: int | None = None) -> Iterato
         for item in items:
             yield item
             current.advance()
+
+
+PER_MILLE = 1000
+
+
+@contextmanager
+def fraction(label: str) -> Iterator[Callable[[float], None]]:
+    """A step measured as a fraction (a transcode's time done over the duration): the
+    callback takes 0 to 1, reported as thousandths so a watcher sees the usual counts."""
+    with step(label, PER_MILLE) as current:
+
+        def report(value: float) -> None:
+            reached = round(min(max(value, 0.0), 1.0) * PER_MILLE)
+            if reached > current.done:
+                current.advance(reached - current.done)
+
+        yield report

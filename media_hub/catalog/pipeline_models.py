@@ -144,6 +144,8 @@ class Job(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     result: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # How far the running try is, 0 to 1, from its progress steps; None until one reports.
+    progress: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

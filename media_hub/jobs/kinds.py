@@ -12,6 +12,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from media_hub import progress
 from media_hub.errors import MediaHubError, ValidationError
 from media_hub.hub import Hub
 from media_hub.pipeline.renditions import ensure_rendition
@@ -27,10 +28,11 @@ def transcode(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     asset_id = _asset_id(payload, "transcode")
     given = payload.get("profile")
     profile = rendition_profile(hub, asset_id, str(given) if given else None)
-    made = ensure_rendition(
-        hub.db, hub.store, hub.settings.definitions_dir, asset_id, profile,
-        force_transcode=payload.get("force_transcode") is True,
-    )  # fmt: skip
+    with progress.fraction(f"transcode asset {asset_id} ({profile})") as advance:
+        made = ensure_rendition(
+            hub.db, hub.store, hub.settings.definitions_dir, asset_id, profile, advance,
+            force_transcode=payload.get("force_transcode") is True,
+        )  # fmt: skip
     return asdict(made)
 
 

@@ -136,6 +136,7 @@ def claim(
             attempts=Job.attempts + 1,
             lease_owner=worker_id,
             lease_expires_at=expires,
+            progress=None,
             updated_at=now,
         )
         .returning(Job.id, Job.kind, Job.asset_id, Job.payload, Job.attempts)
@@ -208,6 +209,12 @@ def lease_state(session: Session, job_id: int, worker_id: str, lease_s: float) -
     if row is not None and row.state == JobState.CANCELLED and row.lease_owner is None:
         return LeaseState.CANCELLED
     return LeaseState.TAKEN
+
+
+def record_progress(catalog: Catalog, job_id: int, worker_id: str, fraction: float) -> bool:
+    """Note how far the running job is (0 to 1), for people watching; False if the lease was
+    lost. The lease is not renewed here: that stays the lease keeper's business."""
+    return _held_update(catalog, job_id, worker_id, progress=min(max(fraction, 0.0), 1.0))
 
 
 def note_cancelled(catalog: Catalog, job_id: int, note: str) -> bool:

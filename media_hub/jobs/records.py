@@ -70,6 +70,7 @@ def job_record(job: Job) -> dict[str, Any]:
         "payload": job.payload,
         "result": job.result,
         "error": job.error,
+        "progress": job.progress,
         "created_at": _iso(job.created_at),
         "updated_at": _iso(job.updated_at),
         "waiting": quota_wait(job.state, job.run_after, job.error, utcnow()),

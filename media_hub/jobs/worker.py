@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from media_hub import fence
+from media_hub import fence, progress
 from media_hub.catalog.db import Catalog, CatalogUnreachableError
 from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import JobState
@@ -38,6 +38,7 @@ from media_hub.fence import Fence, LeaseLostError, LeaseState
 from media_hub.hub import Hub
 from media_hub.jobs import queue, records
 from media_hub.jobs.kinds import handler_for
+from media_hub.jobs.progress_notes import JobProgress
 
 log = logging.getLogger(__name__)
 
@@ -341,7 +342,7 @@ def run_claimed(
     )
     renewer.start()
     try:
-        with fence.holding(job_lease):
+        with fence.holding(job_lease), progress.watched_by(JobProgress(catalog, job)):
             result = handler_for(job.kind)(hub, job.payload)
         record = partial(_completed, catalog, job, result)
     except LeaseLostError as exc:  # stopped at a fence: nothing more done, nothing recorded
