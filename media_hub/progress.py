@@ -94,3 +94,4 @@ def fraction(label: str) -> Iterator[Callable[[float], None]]:
                 current.advance(reached - current.done)
 
         yield report
+        report(1.0)  # finished: ffmpeg's last progress line may fall short of the duration

@@ -1,8 +1,9 @@
 """A running job's progress written to its row, for people watching the web app's work page.
 
 The worker watches the job's progress steps (`media_hub.progress`) as the CLI does, but
-records the fraction done in the catalog instead of drawing a bar: at most once a second
-and only when it moved by a percent, so a transcode's many progress lines cost a few writes.
+records the fraction done in the catalog instead of drawing a bar: at most once a second and
+only when it moved by a percent (a step's end always), so a transcode's many progress lines
+cost a few writes.
 A step whose total is not known ahead reports nothing: there is no fraction to show.
 """
 
@@ -54,8 +55,10 @@ class JobProgress:
 
     def _write(self, fraction: float, *, final: bool) -> None:
         now = self._clock()
+        if fraction == self._written:
+            return
         moved = self._written is None or abs(fraction - self._written) >= MIN_STEP
-        if not moved or (not final and now - self._at < MIN_INTERVAL_S):
+        if not final and (not moved or now - self._at < MIN_INTERVAL_S):
             return
         try:
             queue.record_progress(self._catalog, self._job.id, self._job.lease_owner, fraction)
