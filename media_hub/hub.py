@@ -25,6 +25,7 @@ HUB_GITIGNORE = """\
 /catalog/*.migrate-lock
 /assets/
 /thumbnails/
+/uploads/
 """
 
 

@@ -33,6 +33,15 @@ def serve(
             "sign-on, e.g. X-Remote-User); believed only from --proxy addresses.",
         ),
     ] = None,
+    upload_max_mib: Annotated[
+        int,
+        typer.Option(
+            "--upload-max-mib",
+            min=1,
+            metavar="MIB",
+            help="Largest file editors may send from the browser, in MiB.",
+        ),
+    ] = 8192,
 ) -> None:
     """Serve the web app: the catalog, asset pages and edits, for signed-in users.
 
@@ -62,6 +71,7 @@ def serve(
         thumbnails_dir=settings.path(settings.thumbnails.dir),
         trusted_proxies=proxies,
         proxy_user_header=proxy_user_header or None,
+        upload_max_bytes=upload_max_mib * 1024**2,
     )
     app = create_app(cli.hub, config)
     if not UserService(cli.hub.db).everyone():

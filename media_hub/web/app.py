@@ -18,6 +18,8 @@ from media_hub.web.pages import assets, auth, bulk, catalog, files, thumbnails, 
 from media_hub.web.pages import calendar as calendar_page
 from media_hub.web.pages import imports as sheet_import_page
 from media_hub.web.pages import stats as stats_page
+from media_hub.web.pages.jobs import routes as job_routes
+from media_hub.web.pages.uploads import routes as upload_routes
 from media_hub.web.proxy import TrustedProxy
 from media_hub.web.state import WebApp
 
@@ -67,6 +69,8 @@ def create_app(hub: Hub, config: WebConfig) -> Starlette:
             *sheet_import_page.routes,
             *calendar_page.routes,
             *stats_page.routes,
+            *job_routes,
+            *upload_routes,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[

@@ -25,5 +25,6 @@ def environment() -> Environment:
     env.globals.update(
         LANGUAGES=LANGUAGES, text_dir=i18n.text_direction, CSRF_FIELD=CSRF_FIELD,
         urlencode=urlencode, ROLE_LIBRARIAN=Role.LIBRARIAN, ROLE_ADMIN=Role.ADMIN,
+        ROLE_EDITOR=Role.EDITOR,
     )  # fmt: skip
     return env
