@@ -73,6 +73,8 @@ def test_queued_video_and_deck_are_published_by_a_worker_once(
     assert len(state["slideshare"]["slideshows"]) == 1
     for queued in (video, deck):
         assert deck_hub.catalog.show(queued["asset_id"])["status"] == "published"
+        with deck_hub.db.session() as session:  # noted by the worker, for the web's /jobs
+            assert session.get(Job, queued["job_id"]).progress == 1.0  # type: ignore[union-attr]
 
     [again] = _queue(runner, str(DATA / "in.mp4"), "--series", "advisory-clips", "--episode", "1")
     assert again["job_id"] != video["job_id"]  # the first one is done: a new job...

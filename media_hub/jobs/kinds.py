@@ -91,7 +91,14 @@ def upload(hub: Hub, payload: Mapping[str, Any]) -> dict[str, Any]:
     platform = platform_for(hub, hub.catalog.show(asset_id), str(name) if name else None)
     job = platform.publisher(hub)
     platform.check_quota(job, asset_id, datetime.now(UTC))
-    done = job.publish_asset(asset_id, options)
+    with (
+        progress.fraction(f"transcode asset {asset_id}") as transcoded,
+        progress.fraction(f"send asset {asset_id} to {platform.name}") as sent,
+    ):
+        done = job.publish_asset(
+            asset_id, options, on_transcode=transcoded,
+            on_bytes=lambda count, total: sent(count / total) if total else None,
+        )  # fmt: skip
     if not done.finished:
         raise StillProcessingError(
             f"asset {asset_id}: {done.platform} is still processing {done.remote_id}; "
