@@ -44,3 +44,21 @@ def test_a_video_sent_from_the_asset_page(
     digest = hashlib.sha256(VIDEO.read_bytes()).hexdigest()
     assert catalog.show(asset_id)["source_checksum"] == digest
     assert problems == []  # no script error, no refused request
+
+
+def test_a_deck_for_a_video_is_refused_in_one_line_on_the_page(
+    browser: Browser, live_url: str, catalog: CatalogService
+) -> None:
+    asset_id = add_asset(catalog, fr="Rédiger son CV")
+    page = browser.new_context(base_url=live_url, locale="fr-FR").new_page()
+    page.goto(f"/login?next=/assets/{asset_id}")
+    page.fill("#name", "editor")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.set_input_files("#upload-file", str(VIDEO.parent / "habibi.pdf"))
+    page.click("form.upload button")
+    expect(page.locator(".upload-status")).to_have_text(
+        f"Refusé : asset {asset_id}: file: it is a video, and habibi.pdf is a deck"
+    )
+    expect(page.locator(".upload-status")).to_have_class("upload-status problem")
+    assert catalog.show(asset_id)["source_checksum"] is None

@@ -14,6 +14,12 @@
     return btoa(binary);
   }
 
+  // The server's one-line reason (plain text), else the status (an error page is HTML).
+  function reason(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    return type.indexOf("text/plain") === 0 && xhr.responseText ? xhr.responseText : "HTTP " + xhr.status;
+  }
+
   function sleep(ms) {
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
@@ -77,7 +83,7 @@
         "Upload-Metadata": "asset " + b64(form.dataset.asset) + ",filename " + b64(file.name),
       }));
       if (answer.status !== 201) {
-        throw new Error(answer.responseText || String(answer.status));
+        throw new Error(reason(answer));
       }
       return answer.getResponseHeader("Location");
     }
@@ -120,7 +126,7 @@
         }
         if (answer && answer.status < 500 && answer.status !== 409) {
           localStorage.removeItem(key);
-          throw new Error(answer.responseText || String(answer.status));
+          throw new Error(reason(answer));
         }
         failures += 1; // dropped, a 5xx, or an offset the server does not hold: ask it
         if (failures > TRIES) { throw new Error("restart"); }
