@@ -25,7 +25,6 @@ HUB_GITIGNORE = """\
 /catalog/*.migrate-lock
 /assets/
 /thumbnails/
-/uploads/
 """
 
 

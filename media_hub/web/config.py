@@ -31,7 +31,7 @@ class WebConfig:
     proxy_user_header: str | None = None
     languages: tuple[str, ...] = field(default=("fr", "ar", "en"))
     # Files sent from the browser (tus uploads): the largest taken, and where the parts are
-    # kept until complete (default: `uploads/` in the hub, beside the catalog).
+    # kept until complete (default: `.web-uploads/tus/` in the hub, owner only).
     upload_max_bytes: int = 8 * 1024**3
     uploads_dir: Path | None = None
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)

@@ -63,7 +63,8 @@ class UploadParts:
         self.folder = folder
 
     def create(self, length: int, asset_id: int, filename: str, user: str) -> Upload:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, exist_ok=True)
         self.sweep()
         upload = Upload(secrets.token_hex(16), length, asset_id, checked_name(filename), user)
         self._part(upload.id).touch(mode=0o600)

@@ -80,7 +80,7 @@ def _stored(hub: Hub, asset_id: int) -> tuple[str | None, bytes]:
 
 
 def _leftovers(hub: Hub) -> list[Path]:
-    folder = hub.settings.home / "uploads"
+    folder = hub.settings.home / ".web-uploads" / "tus"
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
@@ -147,7 +147,7 @@ def test_over_the_limit_is_refused_before_and_while_streaming(
     ))  # fmt: skip
     assert streamed.status_code == 413
     assert client.head(url, headers=_headers(None)).headers["upload-offset"] == "600"
-    part = hub.settings.home / "uploads" / f"{url.rsplit('/', 1)[1]}.part"
+    part = hub.settings.home / ".web-uploads" / "tus" / f"{url.rsplit('/', 1)[1]}.part"
     assert part.stat().st_size == 600
 
 
@@ -157,8 +157,8 @@ IDS = ["..%2f..%2fmedia-hub.toml", "%2e%2e", "%2e%2e%2fmedia-hub.toml", "0" * 32
 
 @pytest.mark.parametrize("upload_id", IDS)
 def test_upload_ids_cannot_name_other_files(client: TestClient, hub: Hub, upload_id: str) -> None:
-    (hub.settings.home / "uploads").mkdir(exist_ok=True)
-    (hub.settings.home / "uploads" / f"{'0' * 33}.json").write_text("{}")
+    (hub.settings.home / ".web-uploads" / "tus").mkdir(parents=True, exist_ok=True)
+    (hub.settings.home / ".web-uploads" / "tus" / f"{'0' * 33}.json").write_text("{}")
     token = _editor(client)
     assert client.head(f"/uploads/{upload_id}", headers=_headers(None)).status_code == 404
     answer = _patch(client, token, f"/uploads/{upload_id}", 0, b"x")
@@ -284,7 +284,7 @@ def test_an_upload_left_for_a_week_is_dropped_and_must_be_restarted(
     token = _editor(client)
     old = _create(client, token, asset_id, 1000).headers["location"]
     recent = _create(client, token, asset_id, 1000).headers["location"]
-    folder = hub.settings.home / "uploads"
+    folder = hub.settings.home / ".web-uploads" / "tus"
     week = time.time() - 7 * 24 * 3600 - 60
     for path in folder.glob(f"{old.rsplit('/', 1)[1]}.*"):
         os.utime(path, (week, week))
@@ -292,3 +292,15 @@ def test_an_upload_left_for_a_week_is_dropped_and_must_be_restarted(
     assert client.head(old, headers=_headers(None)).status_code == 404
     assert _patch(client, token, old, 0, b"x").text == "no such upload: start it again"
     assert client.head(recent, headers=_headers(None)).status_code == 200
+
+
+def test_parts_are_kept_where_only_the_hubs_owner_reads(
+    client: TestClient, catalog: CatalogService, hub: Hub
+) -> None:
+    asset_id = add_asset(catalog)
+    token = _editor(client)
+    _create(client, token, asset_id, 10)
+    for folder in (hub.settings.home / ".web-uploads", hub.settings.home / ".web-uploads" / "tus"):
+        assert folder.stat().st_mode & 0o077 == 0, folder
+    [part] = (hub.settings.home / ".web-uploads" / "tus").glob("*.part")
+    assert part.stat().st_mode & 0o077 == 0
