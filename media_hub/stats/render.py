@@ -117,7 +117,8 @@ def tables(report: Report) -> list[Table]:
     with_days = [group for group in report.groups if group.analytics is not None]
     if with_days:
         result.append(_analytics_table(report, with_days))
-    result += [_counters_table(report, p) for p in _shown(report) if p.counters_table]
+    counters = [_counters_table(report, p) for p in _shown(report) if p.counters_table]
+    result += [table for table in counters if table.rows]  # none for a platform unused here
     result.append(_totals_table(report))
     if report.query.by is not Grouping.ASSET:  # by asset, the groups are the assets already
         result.append(_top_table(report))
