@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 TRANSPORT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 MAX_DELAY_S = 30.0
 PAGE_LIMIT = 100
-BLOCK_BYTES = 1024 * 1024  # what a piece of the file is sent by (one read, one TLS write)
+BLOCK_BYTES = 256 * 1024  # a piece is sent by blocks of this (bigger TLS writes are slower)
 
 
 class FilePiece:
