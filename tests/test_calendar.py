@@ -273,11 +273,11 @@ def test_a_slot_on_a_platform_that_cannot_be_scheduled_is_refused(
 ) -> None:
     series = hub.settings.definitions_dir / "series.toml"
     text = series.read_text(encoding="utf-8")
-    series.write_text(text.replace('platforms = ["youtube"]', 'platforms = ["youtube", "facebook"]',
+    series.write_text(text.replace('platforms = ["youtube"]', 'platforms = ["youtube", "folder"]',
                                    1), encoding="utf-8")  # fmt: skip
-    path = write_calendar(hub, TUESDAY_SLOTS + 'platforms = ["facebook"]\n')
+    path = write_calendar(hub, TUESDAY_SLOTS + 'platforms = ["folder"]\n')
     result = invoke(runner, "calendar", "plan", code=5)
     assert result.stderr.strip() == (
-        f"error: {path}: slots[0].platforms: Facebook can neither schedule a publication nor "
+        f"error: {path}: slots[0].platforms: a folder can neither schedule a publication nor "
         "be made public by media-hub; give the slot other platforms"
     )

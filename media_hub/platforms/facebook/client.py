@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import requests
@@ -32,6 +32,31 @@ log = logging.getLogger(__name__)
 TRANSPORT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 MAX_DELAY_S = 30.0
 PAGE_LIMIT = 100
+BLOCK_BYTES = 256 * 1024  # a piece is sent by blocks of this (bigger TLS writes are slower)
+
+
+class FilePiece:
+    """`length` bytes of an open file from `offset`, sent as they are read (a block at a
+    time), so that a piece's size does not weigh on memory. Its length gives the request its
+    Content-Length; it is read once: a piece to send again is a new one."""
+
+    def __init__(self, stream: BinaryIO, offset: int, length: int) -> None:
+        self._stream = stream
+        self._offset = offset
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._stream.seek(self._offset)
+        left = self._length
+        while left > 0:
+            block = self._stream.read(min(BLOCK_BYTES, left))
+            if not block:
+                raise OSError(f"the file ended {left} bytes short of the piece")
+            left -= len(block)
+            yield block
 
 
 class LostAnswerError(RemoteError):
@@ -138,10 +163,11 @@ class GraphClient:
             raise RemoteError(SERVICE, "noOffset", f"{doing}: the session gave no file_offset")
         return offset
 
-    def send_bytes(self, session: str, offset: int, chunk: bytes, *, doing: str) -> Any:
+    def send_bytes(self, session: str, offset: int, chunk: bytes | FilePiece, *, doing: str) -> Any:
         """One piece of the file at `offset`: `{"h": handle}` once the file is complete.
         Not retried here: after a failure the caller asks the session where it stands."""
-        headers = {"file_offset": str(offset), "Content-Type": "application/octet-stream"}
+        headers = {"file_offset": str(offset), "Content-Type": "application/octet-stream",
+                   "Content-Length": str(len(chunk))}  # fmt: skip
         return self._once("POST", session, doing, body=chunk, headers=headers)
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -170,7 +196,7 @@ class GraphClient:
         params: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        body: bytes | None = None,
+        body: bytes | FilePiece | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         pause = self.usage.pause(self._slowdown)

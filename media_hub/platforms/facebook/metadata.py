@@ -26,14 +26,22 @@ class VideoTexts:
     title: str
     description: str
     publish_at: datetime | None = None  # scheduled: unpublished until then
+    unpublished: bool = False  # asked private: unpublished, with no time, until made public
 
     def to_params(self) -> dict[str, str]:
         """The form fields of `POST /{page-id}/videos` (and of a video's update)."""
         params = {"title": self.title, "description": self.description}
-        if self.publish_at is not None:
+        if self.publish_at is not None or self.unpublished:
             params["published"] = "false"
+        if self.publish_at is not None:
             params["scheduled_publish_time"] = str(int(self.publish_at.timestamp()))
         return params
+
+    @property
+    def privacy(self) -> str:
+        """As the catalog records it: private until a scheduled or unpublished video goes
+        public on the Page."""
+        return "private" if self.publish_at is not None or self.unpublished else "public"
 
 
 def render_video_texts(
@@ -44,6 +52,7 @@ def render_video_texts(
     limits: FacebookSettings,
     *,
     publish_at: datetime | None = None,
+    private: bool = False,
     now: datetime | None = None,
     topics: Mapping[str, Mapping[str, str]] | None = None,
     as_published: bool = False,
@@ -62,7 +71,7 @@ def render_video_texts(
     else:
         texts = render_texts(template, template_name, asset, series, lang, topics=topics)
         title, description = texts.title, texts.description
-    texts_out = VideoTexts(title.strip(), description.strip(), publish_at)
+    texts_out = VideoTexts(title.strip(), description.strip(), publish_at, unpublished=private)
     return check_texts(texts_out, limits, now or datetime.now(UTC), record=record)
 
 

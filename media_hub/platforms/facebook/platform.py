@@ -3,12 +3,15 @@
 Not a default route: a series sends its videos to Facebook when it lists it
 (`platforms = ["youtube", "facebook"]`). Meta counts calls against rolling rate limits, not a
 daily quota: a rate-limit error stops the batch, and the job waits the time Meta estimates.
+It schedules itself: the calendar's video goes up unpublished with `scheduled_publish_time` and
+Meta publishes it at its time (`schedule.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from media_hub.catalog.vocabulary import AssetKind
@@ -40,6 +43,7 @@ class Facebook(Platform):
     stats_fields = ("views", "unique_viewers", "average_watch_seconds", "reactions", "comments",
                     "shares")  # fmt: skip
     counters_table = True
+    schedules_itself = True
 
     def publisher(self, hub: Hub) -> FacebookUpload:
         from media_hub.platforms.facebook.publisher import FacebookUpload
@@ -48,6 +52,26 @@ class Facebook(Platform):
 
     def reaching(self, hub: Hub) -> AbstractContextManager[None]:
         return _reaching()
+
+    def reschedule(self, hub: Hub, remote_id: str, at: datetime | None) -> None:
+        from media_hub.platforms.facebook.schedule import set_schedule
+        from media_hub.platforms.facebook.settings import facebook_settings
+
+        with self.reaching(hub):
+            client = self.publisher(hub).client
+            set_schedule(client, facebook_settings(hub.settings), remote_id, at)
+
+    def privacy_now(self, hub: Hub, remote_ids: list[str]) -> dict[str, str]:
+        from media_hub.platforms.facebook.schedule import read_privacy
+
+        with self.reaching(hub):
+            return read_privacy(self.publisher(hub).client, remote_ids)
+
+    def make_public(self, hub: Hub, remote_id: str) -> None:
+        from media_hub.platforms.facebook.schedule import publish_now
+
+        with self.reaching(hub):
+            publish_now(self.publisher(hub).client, remote_id)
 
     def sync(self, hub: Hub, apply: bool) -> Synced:
         from media_hub.platforms.facebook.sync import apply_page_sync, plan_page_sync

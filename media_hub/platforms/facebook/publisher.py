@@ -21,7 +21,7 @@ from sqlalchemy import select
 from media_hub import fence
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.records import AssetRecord
-from media_hub.catalog.vocabulary import AssetKind, PublicationState
+from media_hub.catalog.vocabulary import AssetKind, Privacy, PublicationState
 from media_hub.errors import RemoteError, ValidationError
 from media_hub.pipeline.renditions import ensure_rendition
 from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
@@ -116,7 +116,8 @@ class FacebookUpload(Publisher[GraphClient]):
         series, template, template_name = self._templates.of(asset)
         return render_video_texts(
             asset, series, template, template_name, facebook_settings(self.hub.settings),
-            publish_at=options.publish_at, as_published=self.texts_as_published(asset_id),
+            publish_at=options.publish_at, private=options.privacy == Privacy.PRIVATE,
+            as_published=self.texts_as_published(asset_id),
         )  # fmt: skip
 
     # -- steps ---------------------------------------------------------------------------------
@@ -179,10 +180,13 @@ class FacebookUpload(Publisher[GraphClient]):
 
     def _record(self, source: Path, asset_id: int, video_id: str, texts: VideoTexts) -> Published:
         url = VIDEO_URL.format(page=self.client.page_id, video=video_id)
+        now = datetime.now(UTC)
+        live = texts.privacy == Privacy.PUBLIC
         update(
             self.catalog, asset_id, remote_id=video_id, url=url, session_uri=None,
             state=PublicationState.DONE, thumbnail_key=None,
-            published_at=texts.publish_at or datetime.now(UTC),
+            published_at=texts.publish_at or now, privacy=texts.privacy,
+            scheduled_at=texts.publish_at, live_at=now if live else None,
         )  # fmt: skip
         mark_published(self.hub, asset_id)
         return Published(source, asset_id, FACEBOOK, video_id, url, True)

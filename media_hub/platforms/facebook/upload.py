@@ -24,7 +24,7 @@ from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.vocabulary import PublicationState
 from media_hub.errors import RemoteError
 from media_hub.platforms.facebook import FACEBOOK
-from media_hub.platforms.facebook.client import GraphClient, LostAnswerError
+from media_hub.platforms.facebook.client import FilePiece, GraphClient, LostAnswerError
 from media_hub.platforms.facebook.errors import SERVICE, GraphError, translate
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,7 @@ def upload_file(
     lost = 0
     with media.open("rb") as stream:
         while True:
-            stream.seek(offset)
-            piece = stream.read(chunk_bytes)
+            piece = FilePiece(stream, offset, min(chunk_bytes, size - offset))
             fence.confirm(f"sending the next piece of asset {asset_id}")
             try:
                 answer = client.send_bytes(session, offset, piece, doing=doing)
