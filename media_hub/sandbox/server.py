@@ -33,6 +33,8 @@ from media_hub.sandbox.analytics_api import AnalyticsApi
 from media_hub.sandbox.errors import ApiError, server_error
 from media_hub.sandbox.facebook_api import PREFIX as FACEBOOK_PREFIX
 from media_hub.sandbox.facebook_api import FacebookApi
+from media_hub.sandbox.facebook_login import DIALOG_PREFIX as FACEBOOK_DIALOG_PREFIX
+from media_hub.sandbox.facebook_login import FacebookLogin
 from media_hub.sandbox.facebook_page import GraphFailureError
 from media_hub.sandbox.playlists import PlaylistsApi
 from media_hub.sandbox.quota import QuotaTable, charge
@@ -75,6 +77,7 @@ class App:
         self.playlists = PlaylistsApi(state, base_url)
         self.slideshare = SlideShareApi(state, base_url)
         self.facebook = FacebookApi(state)
+        self.facebook_login = FacebookLogin(state)
         open_routes = [
             Route("GET", "/o/oauth2/auth", lambda r: oauth.authorize(state, r)),
             Route("POST", "/token", lambda r: oauth.token(state, r)),
@@ -123,6 +126,8 @@ class App:
                     return replaced
             if request.path.startswith(SLIDESHARE_PREFIX):
                 return self.slideshare.handle(request)
+            if FacebookLogin.serves(request.path):
+                return self.facebook_login.handle(request)
             if request.path.startswith(FACEBOOK_PREFIX):
                 return self.facebook.handle(request)
             route = self.routes.get((request.method, request.path))
@@ -324,6 +329,11 @@ class Sandbox:
     def facebook_graph_base(self) -> str:
         """The Graph API's root (the version follows it), as `facebook.graph_base`."""
         return self.url + FACEBOOK_PREFIX.rstrip("/")
+
+    @property
+    def facebook_dialog_base(self) -> str:
+        """Facebook Login's dialog root (the version follows it), as `facebook.dialog_base`."""
+        return self.url + FACEBOOK_DIALOG_PREFIX.rstrip("/")
 
     @property
     def slideshare_account(self) -> dict[str, str]:
