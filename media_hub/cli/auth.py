@@ -95,12 +95,35 @@ def auth_slideshare(
 @auth_app.command("facebook")
 def auth_facebook(
     ctx: typer.Context,
-    page_id: Annotated[str, typer.Option("--page-id", help="The Page's numeric id.")],
     app_id: Annotated[str, typer.Option("--app-id", help="The Meta app's numeric id.")],
+    page_id: Annotated[
+        str | None,
+        typer.Option("--page-id", "--page", help="The Page's numeric id (--login: optional)."),
+    ] = None,
     stdin: Annotated[
         bool,
         typer.Option(
-            "--stdin", help="Read the Page access token and the app secret as two lines of stdin."
+            "--stdin",
+            help="Read the Page access token and the app secret as two lines of stdin "
+            "(--login: the app secret alone).",
+        ),
+    ] = False,
+    login: Annotated[
+        bool,
+        typer.Option("--login", help="Get the Page's token through Facebook Login in a browser."),
+    ] = False,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", help="--login: loopback port (default: facebook.login_port)."),
+    ] = None,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="--login: print the URL instead of opening it.")
+    ] = False,
+    sandbox: Annotated[
+        bool,
+        typer.Option(
+            "--sandbox",
+            help="--login against 'media-hub sandbox serve': consent without a browser.",
         ),
     ] = False,
 ) -> None:
@@ -109,12 +132,30 @@ def auth_facebook(
 
     Both are asked without echo (or read from stdin), never given as options, so they stay out
     of shell history. An institution's token comes from a System User of its Business Manager.
-    Example: media-hub auth facebook --page-id 123456789 --app-id 987654321
+    With --login, the token comes from Facebook Login instead: the app secret is asked, a
+    browser opens Meta's dialog, and the Page's token is read for the Page given (or the only
+    one managed). Examples: media-hub auth facebook --page-id 123456789 --app-id 987654321;
+    media-hub auth facebook --login --app-id 987654321 --port 8765
     """
     from media_hub.platforms.facebook.auth import check_and_save
     from media_hub.platforms.facebook.credentials import FacebookCredentials
 
     settings = state(ctx).settings
+    if login:
+        from media_hub.platforms.facebook.login import login_and_save
+
+        if stdin:
+            secret = (sys.stdin.readline() or "").strip()
+        else:
+            secret = typer.prompt("App secret", hide_input=True).strip()
+        path, page = login_and_save(
+            settings, app_id, secret, page_id, tell=typer.echo, port=port,
+            open_browser=not no_browser, sandbox=sandbox,
+        )  # fmt: skip
+        typer.echo(f"Page {page!r} checked; saved in {path} (readable by you only)")
+        return
+    if page_id is None:
+        raise ValidationError("--page-id", "give the Page's numeric id (or use --login)")
     if stdin:
         lines = sys.stdin.read().splitlines()
         if len(lines) < 2:

@@ -24,6 +24,22 @@ class FacebookSettings(PlatformSettings):
     ca_bundle: Path | None = Field(
         None, description="Extra CA certificate to trust (the sandbox's self-signed one)."
     )
+    dialog_base: str = Field(
+        "https://www.facebook.com",
+        description="Facebook Login's dialog root (then /<version>/dialog/oauth); the sandbox's "
+        "URL in tests and demos. Tokens are exchanged on graph_base.",
+    )
+    login_port: int = Field(
+        8765,
+        ge=0,
+        le=65535,
+        description="Loopback port of `auth facebook --login`'s redirect; Meta matches redirect "
+        "URIs exactly (Strict Mode), so http://127.0.0.1:<port>/ must be listed in the app "
+        "(0: any free port, for the sandbox).",
+    )
+    login_timeout: int = Field(
+        300, ge=1, description="Seconds `auth facebook --login` waits for the browser's answer."
+    )
     credentials_file: Path = Field(
         Path("~/.config/media-hub/facebook.json"),
         description="The Page id, app id, Page access token and app secret (mode 0600).",
