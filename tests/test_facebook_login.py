@@ -157,6 +157,18 @@ def test_a_taken_port_is_refused_in_one_line(
     assert not pointed.exists()
 
 
+def test_an_expired_user_token_says_to_log_in_again(
+    pointed: Path, sandbox: Sandbox, runner: CliRunner
+) -> None:
+    sandbox.app.facebook_login.expire_next_token()
+    account = sandbox.app.facebook.page.account
+    line = _one_line(_login(runner, account["app_id"], account["app_secret"], "--sandbox"))
+    assert "long-lived user token" in line
+    assert "code 190" in line
+    assert "auth facebook --login" in line
+    assert not pointed.exists()
+
+
 def test_a_wrong_app_secret_saves_nothing(
     pointed: Path, sandbox: Sandbox, runner: CliRunner
 ) -> None:

@@ -4,7 +4,8 @@
   it redirects to the (loopback only) redirect_uri with `code` and `state`, as Meta's dialog
   does after a person allows the app. `refuse_next()` makes it answer as after "Not now"
   (`error=access_denied&error_reason=user_denied&error_description=Permissions+error`);
-  `forge_next_state()` makes it hand back another `state`, as a forged redirect would.
+  `forge_next_state()` makes it hand back another `state`, as a forged redirect would;
+  `expire_next_token()` makes the next user token issued already expired.
 - `GET /graph/<version>/oauth/access_token`: a code (with client_id, client_secret and the same
   redirect_uri) for a short-lived user token, or `grant_type=fb_exchange_token` for a
   long-lived one. Refusals have Meta's shapes: a wrong code is code 100 "Invalid verification
@@ -48,6 +49,7 @@ class FacebookLogin:
         self._lock = threading.Lock()
         self._refuse = 0
         self._forge = 0
+        self._expire = 0
 
     # -- for tests and the demo ----------------------------------------------------------------
     def refuse_next(self) -> None:
@@ -59,6 +61,11 @@ class FacebookLogin:
         """The next dialog redirects with a `state` other than the one it was given."""
         with self._lock:
             self._forge += 1
+
+    def expire_next_token(self) -> None:
+        """The next user token issued has already expired (its use meets 190/463)."""
+        with self._lock:
+            self._expire += 1
 
     def add_page(self, name: str) -> str:
         """Another Page the consenting user manages; returns its id."""
@@ -164,10 +171,12 @@ class FacebookLogin:
     def _issue(self, scopes: list[str], *, long_lived: bool) -> Data:
         token = "EAAU" + secrets.token_urlsafe(48)
         lifetime = LONG_LIVED_S if long_lived else SHORT_LIVED_S
+        with self._lock:
+            expired, self._expire = self._expire > 0, max(0, self._expire - 1)
         with self.state.change() as data:
             data["facebook"]["login"]["users"][token] = {
                 "scopes": scopes, "long_lived": long_lived,
-                "expires": self.state.now().timestamp() + lifetime,
+                "expires": self.state.now().timestamp() + (0 if expired else lifetime),
             }  # fmt: skip
         return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
 
