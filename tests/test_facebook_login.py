@@ -8,6 +8,8 @@ import json
 import os
 import socket
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -214,3 +216,26 @@ def test_the_token_endpoint_refuses_as_meta_does(sandbox: Sandbox) -> None:
     assert graph.exchange_code(app_id, secret, redirect, code).startswith("EAA")
     with pytest.raises(ConfigError, match="expired or was used"):
         graph.exchange_code(app_id, secret, redirect, code)
+
+
+@pytest.mark.slow  # a process
+def test_debug_logs_of_the_login_hold_no_code_token_or_secret(
+    pointed: Path, sandbox: Sandbox
+) -> None:
+    """With --debug every library logs its requests (urllib3 their URLs, whose queries carry
+    the client secret, the code and the short-lived token): all masked."""
+    account = sandbox.app.facebook.page.account
+    result = subprocess.run(
+        [sys.executable, "-m", "media_hub", "--debug", "auth", "facebook", "--login",
+         "--app-id", account["app_id"], "--stdin", "--sandbox"],
+        input=account["app_secret"] + "\n", capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert "DEBUG urllib3" in output, "no debug lines: nothing was checked"
+    used = sandbox.state.snapshot()["facebook"]["login"]["used"]
+    assert len(used) == 1
+    for secret in [*_secrets(sandbox), *used]:
+        assert secret not in output
+    assert stat.S_IMODE(pointed.stat().st_mode) == 0o600
