@@ -42,6 +42,24 @@ def serve(
             help="Largest file editors may send from the browser, in MiB.",
         ),
     ] = 8192,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Processes serving requests: about one per core this machine gives the app.",
+        ),
+    ] = 1,
+    threads: Annotated[
+        int,
+        typer.Option(
+            "--threads",
+            min=1,
+            max=64,
+            help="Requests each process works on at once (the others wait their turn).",
+        ),
+    ] = 4,
 ) -> None:
     """Serve the web app: the catalog, asset pages and edits, for signed-in users.
 
@@ -49,15 +67,18 @@ def serve(
     --proxy-user-header, the proxy's single sign-on names the user. Add users first
     with 'media-hub users add NAME --role admin'.
 
-    Example: media-hub serve --port 8080
+    Example: media-hub serve --port 8080 --workers 2
     """
+    import os
+
     import uvicorn
+    from starlette.applications import Starlette
 
     from media_hub.catalog.users import UserService
     from media_hub.errors import UsageError
-    from media_hub.web.app import create_app
-    from media_hub.web.config import WebConfig, hub_secret
+    from media_hub.settings import HOME_ENV
     from media_hub.web.proxy import proxy_networks
+    from media_hub.web.served import FACTORY, ServeOptions, serve_app
 
     proxies = tuple(proxy or ["127.0.0.1"])
     try:
@@ -66,20 +87,24 @@ def serve(
         raise UsageError("--proxy", str(error)) from None
     cli = state(ctx)
     settings = cli.settings
-    config = WebConfig(
-        secret_key=hub_secret(settings.home),
-        thumbnails_dir=settings.path(settings.thumbnails.dir),
+    options = ServeOptions(
         trusted_proxies=proxies,
         proxy_user_header=proxy_user_header or None,
         upload_max_bytes=upload_max_mib * 1024**2,
+        threads=threads,
     )
-    app = create_app(cli.hub, config)
     if not UserService(cli.hub.db).everyone():
         typer.echo("no user can sign in yet: add one with 'media-hub users add NAME --role admin'",
                    err=True)  # fmt: skip
     typer.echo(f"media-hub serves {settings.home} on http://{host}:{port}/ (Ctrl-C stops)")
+    app: str | Starlette = FACTORY
+    if workers == 1:
+        app = serve_app(cli.hub, options)
+    else:  # each worker process builds its own app and hub from these (uvicorn spawns them)
+        os.environ.update({HOME_ENV: str(settings.home), **options.to_environment()})
+        cli.close()
     uvicorn.run(
-        app, host=host, port=port, proxy_headers=False,  # the app's TrustedProxy reads them
-        server_header=False,
-        log_level="info",
+        app, factory=workers > 1, workers=workers, host=host, port=port,
+        proxy_headers=False,  # the app's TrustedProxy reads them
+        server_header=False, log_level="info",
     )  # fmt: skip

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from media_hub.hub import Hub
@@ -22,6 +24,7 @@ from media_hub.web.pages.jobs import routes as job_routes
 from media_hub.web.pages.uploads import routes as upload_routes
 from media_hub.web.proxy import TrustedProxy
 from media_hub.web.state import WebApp
+from media_hub.web.static_files import PackagedStatic
 
 STATIC = Path(__file__).parent / "static"
 
@@ -71,13 +74,23 @@ def create_app(hub: Hub, config: WebConfig) -> Starlette:
             *stats_page.routes,
             *job_routes,
             *upload_routes,
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static", PackagedStatic(STATIC), name="static"),
         ],
         middleware=[
             Middleware(TrustedProxy, proxies=config.trusted_proxies),
             Middleware(SecurityHeaders),
         ],
         exception_handlers=errors.HANDLERS,
+        lifespan=_threads_of(config),
     )
     app.state.web = WebApp(hub, config)
     return app
+
+
+def _threads_of(config: WebConfig) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
+        yield
+
+    return lifespan

@@ -3,50 +3,21 @@ and the forwarded headers trusted only from the configured proxy."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
+import http.cookiejar
+import re
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+
+from media_hub.catalog.user_models import Role
+from media_hub.catalog.users import UserService
+from media_hub.hub import Hub
+from tests.served import served
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def served(*options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = _free_port()
-    command = [sys.executable, "-m", "media_hub", "serve", "--port", str(port), *options]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(process.stderr.read() if process.stderr else "") from None
-                time.sleep(0.1)
-        yield url, process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _cookie(url: str, proto: str) -> str:
@@ -58,12 +29,34 @@ def _cookie(url: str, proto: str) -> str:
 
 
 def test_serve_trusts_the_proxy_it_is_told_of(hub_dir: Path) -> None:
-    with served() as (url, process):
-        assert "Secure" in _cookie(url, "https")  # from 127.0.0.1, the default proxy
-        assert "Secure" not in _cookie(url, "http")
-    stderr = process.stderr.read() if process.stderr else ""
+    with served() as server:
+        assert "Secure" in _cookie(server.url, "https")  # from 127.0.0.1, the default proxy
+        assert "Secure" not in _cookie(server.url, "http")
+    stderr = server.process.stderr.read() if server.process.stderr else ""
     assert "media-hub users add NAME --role admin" in stderr
     assert "Traceback" not in stderr
-    with served("--proxy", "192.0.2.1") as (url, _):  # another proxy: the header is ignored
-        assert "Secure" not in _cookie(url, "https")
+    with served("--proxy", "192.0.2.1") as server:  # another proxy: the header is ignored
+        assert "Secure" not in _cookie(server.url, "https")
     assert (hub_dir / ".web-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_several_workers_serve_one_session(hub: Hub) -> None:
+    """A session signed in on one worker is good on the others: they share the hub's key."""
+    UserService(hub.db, PasswordHasher()).add("amina", Role.VIEWER, "a long passphrase")
+    with served("--workers", "2", "--threads", "2") as server:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        page = opener.open(f"{server.url}/login", timeout=30).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token
+        form = {"name": "amina", "password": "a long passphrase", "csrf_token": token[1]}
+        opener.open(f"{server.url}/login", urllib.parse.urlencode(form).encode(), timeout=30)
+        # urllib opens a new connection per request: the kernel spreads them over the workers.
+        for _ in range(12):
+            with opener.open(f"{server.url}/", timeout=30) as answer:
+                assert answer.url == f"{server.url}/"  # not sent back to sign in
+                assert "amina" in answer.read().decode()
+    logged = server.process.stderr.read() if server.process.stderr else ""
+    assert len(set(re.findall(r"Started server process \[(\d+)\]", logged))) == 2
+    assert "Traceback" not in logged
