@@ -1,35 +1,37 @@
 """The web app under load: 20 browsers on loopback for 30 s over 100,000 assets, on SQLite and
 on PostgreSQL.
 
-Fills a catalog as bench_catalog.py does, starts `media-hub serve` on it (its own process, one
-uvicorn worker, as people run it), signs in 20 clients and has each open the first page, a
-deep keyset page, a search and an asset page in a loop bounded by time and count. The
-baseline, in the same run and the same server, is the app's static stylesheet: what a request
-costs before any page is drawn. Prints p50 and p95 per kind of page, requests per second, and
-each page's p95 as a ratio of the baseline's. Not a test.
+Fills a catalog as bench_catalog.py does, starts `media-hub serve` on it (its own process,
+with `--workers` uvicorn workers), signs in 20 clients and has each open the first page, a deep
+keyset page, a search and an asset page in a loop bounded by time and count. Each client keeps
+its connection open, as a browser does. The baseline, in the same run and the same server, is
+the app's static stylesheet: what a request costs before any page is drawn. Prints p50 and
+p95 per kind of page, requests per second, and each page's p95 as a ratio of the baseline's.
+Not a test.
 
     .venv/bin/python bench/bench_web.py [--assets N] [--clients N] [--seconds S]
-                                        [--catalog sqlite|postgresql|both]
+        [--catalog sqlite|postgresql|both] [--workers N ...] [--keep-sqlite-hub DIR]
+
+`--workers 1 2` measures each count in turn on the same catalog; `--keep-sqlite-hub` fills
+the SQLite hub once in DIR and reuses it in later runs (filling 100,000 assets takes minutes).
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -45,58 +47,47 @@ from media_hub.catalog.users import UserService  # noqa: E402
 from media_hub.hub import Hub, init_hub  # noqa: E402
 from media_hub.settings import load_settings  # noqa: E402
 from tests.pg_server import postgres_server  # noqa: E402
+from tests.served import served  # noqa: E402
 
 PASSWORD = "bench password 1"  # noqa: S105 (a throwaway hub)
 MAX_REQUESTS = 100_000  # per client: the loop is bounded by count as well as by time
 BASELINE = "static file"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+class Browser:
+    """One signed-in person: one kept-open connection and the session cookie."""
 
+    def __init__(self, url: str) -> None:
+        address = urllib.parse.urlsplit(url)
+        self.connection = http.client.HTTPConnection(address.hostname or "", address.port)
+        self.cookies: dict[str, str] = {}
+        page = self.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.decode())
+        assert token
+        form = {"name": "bench", "password": PASSWORD, "csrf_token": token[1], "next": "/"}
+        status, _ = self.send("POST", "/login", urllib.parse.urlencode(form).encode())
+        assert status == 303, f"sign-in answered {status}"
 
-@contextmanager
-def served(env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "media_hub", "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("media-hub serve did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    def get(self, path: str) -> bytes:
+        status, body = self.send("GET", path)
+        assert status == 200, f"{path} answered {status}"
+        return body
 
-
-def client(url: str) -> urllib.request.OpenerDirector:
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-    page = opener.open(f"{url}/login").read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token
-    form = {"name": "bench", "password": PASSWORD, "csrf_token": token[1], "next": "/"}
-    opener.open(f"{url}/login", data=urllib.parse.urlencode(form).encode()).read()
-    return opener
+    def send(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body, headers)
+        answer = self.connection.getresponse()
+        content = answer.read()
+        for header in answer.headers.get_all("set-cookie") or []:
+            self.cookies.update({k: m.value for k, m in SimpleCookie(header).items()})
+        return answer.status, content
 
 
 def browse(
-    url: str, opener: urllib.request.OpenerDirector, assets: int, until: float,
-    timings: dict[str, list[float]], seed: int,
-) -> None:  # fmt: skip
+    browser: Browser, assets: int, until: float, timings: dict[str, list[float]], seed: int
+) -> None:
     rng = random.Random(seed)
     paths: dict[str, Callable[[], str]] = {
         "catalog": lambda: "/",
@@ -110,9 +101,7 @@ def browse(
             return
         kind = rng.choice(list(paths))
         start = time.perf_counter()
-        with opener.open(url + paths[kind]()) as answer:
-            answer.read()
-            assert answer.status == 200
+        browser.get(paths[kind]())
         timings[kind].append(time.perf_counter() - start)
 
 
@@ -133,6 +122,9 @@ def hub_environment(folder: Path, catalog_url: str | None) -> dict[str, str]:
 
 
 def prepare(folder: Path, env: dict[str, str], assets: int) -> None:
+    if (folder / ".bench-filled").exists():
+        print(f"  reusing the {assets:,} assets filled in {folder}", flush=True)
+        return
     init_hub(folder)
     saved = dict(os.environ)
     os.environ.update(env)
@@ -144,19 +136,20 @@ def prepare(folder: Path, env: dict[str, str], assets: int) -> None:
         print(f"  filled {assets:,} assets in {time.perf_counter() - start:.0f} s", flush=True)
         UserService(hub.db, PasswordHasher()).add("bench", Role.VIEWER, PASSWORD)
         hub.close()
+        (folder / ".bench-filled").touch()
     finally:
         os.environ.clear()
         os.environ.update(saved)
 
 
 def run(url: str, args: argparse.Namespace) -> None:
-    openers = [client(url) for _ in range(args.clients)]
+    browsers = [Browser(url) for _ in range(args.clients)]
     kinds = ("catalog", "keyset page", "search", "asset", BASELINE)
     timings: dict[str, list[float]] = {kind: [] for kind in kinds}
     until = time.monotonic() + args.seconds
     threads = [
-        threading.Thread(target=browse, args=(url, o, args.assets, until, timings, n))
-        for n, o in enumerate(openers)
+        threading.Thread(target=browse, args=(b, args.assets, until, timings, n))
+        for n, b in enumerate(browsers)
     ]
     started = time.perf_counter()
     for thread in threads:
@@ -183,6 +176,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--catalog", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--keep-sqlite-hub", type=Path)
     args = parser.parse_args()
     engines = ["sqlite", "postgresql"] if args.catalog == "both" else [args.catalog]
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
@@ -193,10 +189,15 @@ def main() -> None:
             with server as admin_url:
                 url = None if admin_url is None else new_database(admin_url, "bench_web")
                 folder = Path(tmp) / engine
+                if engine == "sqlite" and args.keep_sqlite_hub:
+                    folder = args.keep_sqlite_hub.resolve()
                 env = hub_environment(folder, url)
                 prepare(folder, env, args.assets)
-                with served(env) as served_url:
-                    run(served_url, args)
+                for workers in args.workers:
+                    print(f" {workers} worker(s) of {args.threads} threads:", flush=True)
+                    options = ("--workers", str(workers), "--threads", str(args.threads))
+                    with served(*options, env=env, quiet=True) as web:
+                        run(web.url, args)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.served, shared
+from tests.served import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 # (file name, path): the pages a librarian, an editor and the manager open first.
@@ -29,26 +30,6 @@ PAGES = [
     ("import", "/import"),
 ]
 LANGUAGES = {"fr": "fr-MA", "ar": "ar-MA"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"media-hub serve stopped (exit {server.returncode})")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("media-hub serve did not start within 30 s")
 
 
 def shoot(base_url: str, name: str, password: str, out: Path) -> list[Path]:
@@ -90,17 +71,10 @@ def main(hub: Path, out: Path) -> None:
         ["media-hub", "users", "add", name, "--role", "admin", "--password-stdin"],
         input=f"{password}\n".encode(), env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    port = free_port()
-    server = subprocess.Popen(
-        ["media-hub", "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
     try:
-        wait_for(port, server)
-        taken = shoot(f"http://127.0.0.1:{port}", name, password, out)
+        with served(env=env, quiet=True) as server:
+            taken = shoot(server.url, name, password, out)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         subprocess.run(
             ["media-hub", "users", "disable", name], env=env, check=True,
             stdout=subprocess.DEVNULL,

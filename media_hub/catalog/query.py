@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from media_hub.catalog import lookup, rules, search_index
 from media_hub.catalog.models import (
@@ -106,36 +107,42 @@ def asset_records_by_id(session: Session, ids: Sequence[int]) -> dict[int, Asset
     return records
 
 
+# Built once, with the ids as one expanding parameter: a fresh `in_(ids)` coerced each of its
+# ids into a bound parameter, which cost more than reading the rows.
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_ASSET_ROWS = (
+    select(*(getattr(Asset, name) for name in ASSET_COLUMNS), Series.slug)
+    .outerjoin(Series, Series.id == Asset.series_id)
+    .where(Asset.id.in_(_IDS))
+    .order_by(Asset.id)
+)
+_TEXT_ROWS = (
+    select(AssetText.asset_id, AssetText.lang, AssetText.title, AssetText.description)
+    .where(AssetText.asset_id.in_(_IDS))
+    .order_by(AssetText.asset_id, AssetText.lang)
+)
+_TOPIC_ROWS = (
+    select(AssetTopic.asset_id, Topic.slug)
+    .join(Topic, Topic.id == AssetTopic.topic_id)
+    .where(AssetTopic.asset_id.in_(_IDS))
+    .order_by(AssetTopic.asset_id, Topic.slug)
+)
+
+
 def _records_of(session: Session, ids: list[int]) -> list[AssetRecord]:
     # Core statements on the session's connection: plain rows, no ORM result processing.
     connection = session.connection()
-    rows = connection.execute(
-        select(*(getattr(Asset, name) for name in ASSET_COLUMNS), Series.slug)
-        .outerjoin(Series, Series.id == Asset.series_id)
-        .where(Asset.id.in_(ids))
-        .order_by(Asset.id)
-    )
+    chosen = {"ids": ids}
     names = (*ASSET_COLUMNS, "series")
     records: dict[int, AssetRecord] = {}
-    for row in rows.all():
+    for row in connection.execute(_ASSET_ROWS, chosen).all():
         columns = dict(zip(names, row, strict=True))
         records[columns["id"]] = asset_record_from_columns(columns, columns["series"], {}, {}, [])
-    texts = connection.execute(
-        select(AssetText.asset_id, AssetText.lang, AssetText.title, AssetText.description)
-        .where(AssetText.asset_id.in_(ids))
-        .order_by(AssetText.asset_id, AssetText.lang)
-    )
-    for asset_id, lang, title, description in texts.all():
+    for asset_id, lang, title, description in connection.execute(_TEXT_ROWS, chosen).all():
         records[asset_id]["titles"][lang] = title
         if description:
             records[asset_id]["descriptions"][lang] = description
-    topics = connection.execute(
-        select(AssetTopic.asset_id, Topic.slug)
-        .join(Topic, Topic.id == AssetTopic.topic_id)
-        .where(AssetTopic.asset_id.in_(ids))
-        .order_by(AssetTopic.asset_id, Topic.slug)
-    )
-    for asset_id, slug in topics.all():
+    for asset_id, slug in connection.execute(_TOPIC_ROWS, chosen).all():
         records[asset_id]["topics"].append(slug)
     return list(records.values())
 
