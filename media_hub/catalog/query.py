@@ -228,11 +228,12 @@ def _checked_terms(text: str) -> list[tuple[str, str | None]]:
     return query_terms(text)
 
 
-def series_counts(session: Session) -> dict[int, int]:
-    """Number of assets (archived excluded) per series id."""
-    rows = session.execute(
-        select(Asset.series_id, func.count())
-        .where(Asset.status != AssetStatus.ARCHIVED, Asset.series_id.is_not(None))
-        .group_by(Asset.series_id)
+def series_counts(session: Session, series_id: int | None = None) -> dict[int, int]:
+    """Number of assets (archived excluded) per series id (of one series, if given)."""
+    counted = select(Asset.series_id, func.count()).where(
+        Asset.status != AssetStatus.ARCHIVED, Asset.series_id.is_not(None)
     )
+    if series_id is not None:
+        counted = counted.where(Asset.series_id == series_id)
+    rows = session.execute(counted.group_by(Asset.series_id))
     return {series_id: count for series_id, count in rows if series_id is not None}

@@ -100,7 +100,7 @@ class CatalogService:
             found = session.scalars(select(Series).where(Series.slug == slug)).first()
             if found is None:
                 raise NotFoundError(f"series {slug!r}", "see 'media-hub series list'")
-            return records.series_record(found, series_counts(session).get(found.id, 0))
+            return records.series_record(found, series_counts(session, found.id).get(found.id, 0))
 
     def playlists(self) -> list[Record]:
         with self.catalog.session() as session:

@@ -11,9 +11,14 @@ from media_hub.catalog.users import UserService
 from media_hub.hub import Hub
 from media_hub.web.config import WebConfig
 from media_hub.web.facets import FacetCache
+from media_hub.web.fresh import Fresh
 from media_hub.web.limiter import LoginLimiter
 from media_hub.web.sessions import SessionCodec
 from media_hub.web.templates import environment
+from media_hub.web.youtube_preview import youtube_publisher
+
+# An edited series template shows in the asset pages' YouTube preview within this many seconds.
+PREVIEW_FRESH_S = 10.0
 
 
 @dataclass
@@ -31,4 +36,5 @@ class WebApp:
         self.users = UserService(self.hub.db, self.config.password_hasher)
         self.librarian = LibrarianService(self.hub.db)
         self.facets = FacetCache(self.hub.catalog)
+        self.youtube = Fresh(lambda: youtube_publisher(self.hub), PREVIEW_FRESH_S)
         self.limiter = LoginLimiter(self.config.login_attempts, self.config.login_window_s)

@@ -91,17 +91,23 @@ class Preview:
     problem: str | None = None  # why publishing would refuse the asset as it is
 
 
-def youtube_preview(hub: Hub, record: AssetRecord) -> Preview | None:
+def youtube_publisher(hub: Hub) -> YouTubeUpload:
+    """The publisher whose call the preview makes; it keeps the series' templates once read,
+    so the pages share one for a few seconds (`Fresh`) rather than read them on every view."""
+    publisher = registry.get(YOUTUBE).publisher(hub)
+    assert isinstance(publisher, YouTubeUpload)
+    return publisher
+
+
+def youtube_preview(publisher: YouTubeUpload, record: AssetRecord) -> Preview | None:
     """The asset's YouTube texts by language (None: not a video, YouTube does not take it)."""
     if record["kind"] != AssetKind.VIDEO.value:
         return None
-    publisher = registry.get(YOUTUBE).publisher(hub)
-    assert isinstance(publisher, YouTubeUpload)
     langs = _languages(record)
     try:
         resource = publisher.metadata(record["id"], UploadOptions(), record)
     except MediaHubError as exc:
-        return Preview(_rendered_one_by_one(hub, record, langs), _line(exc))
+        return Preview(_rendered_one_by_one(publisher.hub, record, langs), _line(exc))
     keys = publisher.language_keys()
     localizations: dict[str, Any] = resource.get("localizations", {})
     previews = []

@@ -33,7 +33,8 @@ def show(request: Request) -> Response:
     return page(
         request, "asset.html", asset=record,
         thumbnail=(app.config.thumbnails_dir / f"asset-{record['id']}.jpg").is_file(),
-        saved=request.query_params.get("saved"), youtube=youtube_preview(app.hub, record),
+        saved=request.query_params.get("saved"),
+        youtube=youtube_preview(app.youtube.value(), record),
     )  # fmt: skip
 
 
