@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.platforms.base import AdoptReport, Platform, Synced, SyncedCall
+from media_hub.platforms.base import AdoptReport, Platform, Synced
 from media_hub.platforms.facebook import FACEBOOK
 from media_hub.platforms.facebook.settings import FacebookSettings
 from media_hub.platforms.youtube import UPLOAD_PROFILE
@@ -74,21 +74,11 @@ class Facebook(Platform):
             publish_now(self.publisher(hub).client, remote_id)
 
     def sync(self, hub: Hub, apply: bool) -> Synced:
-        from media_hub.platforms.facebook.sync import apply_page_sync, plan_page_sync
+        from media_hub.platforms.facebook.sync import plan_page_sync
+        from media_hub.platforms.remote_edits import synced
 
         with self.reaching(hub):
-            plan = plan_page_sync(self.publisher(hub))
-            calls = [
-                SyncedCall(self.name, c.method, c.units, c.target, c.detail, c.changes)
-                for c in plan.calls
-            ]
-            left, stopped = len(calls), None
-            if apply:
-                result = apply_page_sync(plan)
-                left = len(result.left)
-                if result.stopped is not None:
-                    stopped = f"{result.stopped}; {left} change(s) left"
-        return Synced(self.name, calls, plan.reads, 0, left, plan.missing, stopped)
+            return synced(self.name, self.label, plan_page_sync(self.publisher(hub)), apply)
 
     def adopt(self, hub: Hub, dry_run: bool) -> AdoptReport:
         from media_hub.platforms.facebook.adopt import adopt_facebook

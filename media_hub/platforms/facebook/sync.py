@@ -10,51 +10,27 @@ edits; a rerun continues with those left.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from media_hub import fence, progress
+from media_hub import fence
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import PublicationState
-from media_hub.errors import QuotaError, ValidationError
+from media_hub.errors import ValidationError
 from media_hub.platforms.diff import field_changes
 from media_hub.platforms.facebook import FACEBOOK
 from media_hub.platforms.facebook.client import PAGE_LIMIT
 from media_hub.platforms.facebook.errors import GraphError, translate
 from media_hub.platforms.facebook.publisher import FacebookUpload
 from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.remote_edits import EditPlan, RemoteEdit
 
 
-@dataclass(frozen=True)
-class VideoEdit:
-    method: str
-    target: str
-    detail: str
-    run: Callable[[], None]
-    units: int = 0  # Meta counts calls against rate limits, not units
-    changes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PageSyncPlan:
-    calls: list[VideoEdit]
-    reads: int
-    missing: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PageSyncResult:
-    done: list[VideoEdit]
-    left: list[VideoEdit]
-    stopped: QuotaError | None = None
-
-
-def plan_page_sync(job: FacebookUpload) -> PageSyncPlan:
+def plan_page_sync(job: FacebookUpload) -> EditPlan:
     published = _published(job)
     if not published:
-        return PageSyncPlan([], 0)
+        return EditPlan([], 0)
     doing = "reading the Page's videos"
     try:
         remote = {
@@ -68,7 +44,7 @@ def plan_page_sync(job: FacebookUpload) -> PageSyncPlan:
     reads = max(1, -(-len(remote) // PAGE_LIMIT))
     with job.catalog.session() as session:
         records = asset_records_by_id(session, [asset_id for asset_id, _ in published])
-    calls: list[VideoEdit] = []
+    calls: list[RemoteEdit] = []
     missing: list[str] = []
     for asset_id, video_id in published:
         have = remote.get(video_id)
@@ -87,25 +63,12 @@ def plan_page_sync(job: FacebookUpload) -> PageSyncPlan:
         if changed:
             target = f"asset {asset_id} (video {video_id})"
             calls.append(
-                VideoEdit(
+                RemoteEdit(
                     "POST /{video-id}", target, ", ".join(changed),
                     _edit(job, video_id, want), changes=tuple(field_changes(want, old)),
                 )
             )  # fmt: skip
-    return PageSyncPlan(calls, reads, missing)
-
-
-def apply_page_sync(plan: PageSyncPlan) -> PageSyncResult:
-    done: list[VideoEdit] = []
-    with progress.step("applying the changes on Facebook", len(plan.calls)) as current:
-        for index, call in enumerate(plan.calls):
-            try:
-                call.run()
-            except QuotaError as exc:
-                return PageSyncResult(done, plan.calls[index:], exc)
-            done.append(call)
-            current.advance()
-    return PageSyncResult(done, [])
+    return EditPlan(calls, reads, missing)
 
 
 def _edit(job: FacebookUpload, video_id: str, texts: dict[str, str]) -> Callable[[], None]:

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from media_hub.catalog.vocabulary import AssetKind
-from media_hub.errors import QuotaError
-from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced, SyncedCall
+from media_hub.platforms.base import AdoptReport, ExportedTexts, Platform, Synced
 from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.settings import SlideShareSettings
 
@@ -46,22 +45,10 @@ class SlideShare(Platform):
             self.publisher(hub).client.edit_slideshow(remote_id, {"make_slideshow_private": "N"})
 
     def sync(self, hub: Hub, apply: bool) -> Synced:
-        from media_hub.platforms.slideshare.sync import apply_deck_sync, plan_deck_sync
+        from media_hub.platforms.remote_edits import synced
+        from media_hub.platforms.slideshare.sync import plan_deck_sync
 
-        plan = plan_deck_sync(self.publisher(hub))
-        calls = [
-            SyncedCall(self.name, c.method, c.units, c.target, c.detail, c.changes)
-            for c in plan.calls
-        ]
-        left = len(calls)
-        stopped: QuotaError | None = None
-        if apply:
-            result = apply_deck_sync(plan)
-            left, stopped = len(result.left), result.stopped
-        return Synced(
-            self.name, calls, plan.reads, 0, left, plan.missing,
-            stopped=f"{stopped}; {left} change(s) left" if stopped else None,
-        )  # fmt: skip
+        return synced(self.name, self.label, plan_deck_sync(self.publisher(hub)), apply)
 
     def adopt(self, hub: Hub, dry_run: bool) -> AdoptReport:
         from media_hub.platforms.slideshare.adopt import adopt_slideshare

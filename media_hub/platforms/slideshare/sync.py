@@ -9,17 +9,17 @@ one edit per deck that differs. A slideshow deleted on SlideShare is reported, n
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from media_hub import fence, progress
+from media_hub import fence
 from media_hub.catalog.pipeline_models import Publication
 from media_hub.catalog.query import asset_records_by_id
 from media_hub.catalog.vocabulary import PublicationState
-from media_hub.errors import QuotaError, ValidationError
+from media_hub.errors import ValidationError
 from media_hub.platforms.diff import field_changes
 from media_hub.platforms.publisher import UploadOptions
+from media_hub.platforms.remote_edits import EditPlan, RemoteEdit
 from media_hub.platforms.slideshare import SLIDESHARE
 from media_hub.platforms.slideshare.client import PAGE_SIZE, Slideshow
 from media_hub.platforms.slideshare.publisher import SlideShareUpload
@@ -27,39 +27,15 @@ from media_hub.platforms.slideshare.publisher import SlideShareUpload
 TEXT_FIELDS = ("slideshow_title", "slideshow_description", "slideshow_tags")
 
 
-@dataclass(frozen=True)
-class DeckEdit:
-    method: str
-    target: str
-    detail: str
-    run: Callable[[], None]
-    units: int = 0  # SlideShare counts calls, not units
-    changes: tuple[str, ...] = ()  # `field: old → new` on the account
-
-
-@dataclass(frozen=True)
-class DeckSyncPlan:
-    calls: list[DeckEdit]
-    reads: int
-    missing: list[str] = field(default_factory=list)  # decks not synced, and why
-
-
-@dataclass(frozen=True)
-class DeckSyncResult:
-    done: list[DeckEdit]
-    left: list[DeckEdit]
-    stopped: QuotaError | None = None
-
-
-def plan_deck_sync(job: SlideShareUpload) -> DeckSyncPlan:
+def plan_deck_sync(job: SlideShareUpload) -> EditPlan:
     published = _published(job)
     if not published:
-        return DeckSyncPlan([], 0)
+        return EditPlan([], 0)
     remote = {slideshow.id: slideshow for slideshow in job.client.slideshows(detailed=True)}
     reads = max(1, -(-len(remote) // PAGE_SIZE))
     with job.catalog.session() as session:
         records = asset_records_by_id(session, [asset_id for asset_id, _ in published])
-    calls: list[DeckEdit] = []
+    calls: list[RemoteEdit] = []
     missing: list[str] = []
     for asset_id, slideshow_id in published:
         have = remote.get(slideshow_id)
@@ -86,23 +62,11 @@ def plan_deck_sync(job: SlideShareUpload) -> DeckSyncPlan:
                 {k: v for k, v in have_texts.items() if k in texts},
             )
             calls.append(
-                DeckEdit("edit_slideshow", target, ", ".join(changed), edit, changes=tuple(fields))
+                RemoteEdit(
+                    "edit_slideshow", target, ", ".join(changed), edit, changes=tuple(fields)
+                )
             )
-    return DeckSyncPlan(calls, reads, missing)
-
-
-def apply_deck_sync(plan: DeckSyncPlan) -> DeckSyncResult:
-    """Run the edits in order; the account's daily limit stops them, a rerun continues."""
-    done: list[DeckEdit] = []
-    with progress.step("applying the changes on SlideShare", len(plan.calls)) as current:
-        for index, call in enumerate(plan.calls):
-            try:
-                call.run()
-            except QuotaError as exc:
-                return DeckSyncResult(done, plan.calls[index:], exc)
-            done.append(call)
-            current.advance()
-    return DeckSyncResult(done, [])
+    return EditPlan(calls, reads, missing)
 
 
 def _changed(want: dict[str, str], have: Slideshow) -> list[str]:
