@@ -186,3 +186,25 @@ def test_a_killed_upload_is_completed_by_a_rerun(channel: tuple[Path, Sandbox], 
     assert again.returncode == 0, err.decode()
     assert json.loads(out)[0]["uploaded_now"] is False
     assert len(sandbox.state.snapshot()["videos"]) == 1
+
+
+def test_a_caption_sent_before_a_kill_is_not_sent_again(channel: tuple[Path, Sandbox]) -> None:
+    """The kill lands after YouTube made the track and before the catalog noted it: the rerun
+    finds the track (captions.list) rather than sending a second one."""
+    hub_dir, sandbox = channel
+    shutil.copyfile(Path(__file__).parent / "data" / "mediaelement.srt",
+                    hub_dir.parent / "clip.fr.srt")  # fmt: skip
+    sandbox.faults.add_spec("hold,method=POST,path=/upload/youtube/v3/captions,seconds=30")
+    _kill_when(_upload(hub_dir, sandbox), sandbox, "POST", "/upload/youtube/v3/captions")
+    sandbox.faults.clear()
+    assert len(sandbox.state.snapshot()["captions"]) == 1  # made; its answer never arrived
+
+    rerun = _upload(hub_dir, sandbox)
+    out, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err.decode()
+    [done] = json.loads(out)
+    [caption] = sandbox.state.snapshot()["captions"].values()
+    assert caption["snippet"]["videoId"] == done["video_id"]
+    assert caption["snippet"]["language"] == "fr"
+    answered = [r for r in sandbox.requests if r.path.startswith("/upload/youtube/v3/captions")]
+    assert answered == []  # the held insert never answered, and the rerun sent none

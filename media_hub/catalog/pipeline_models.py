@@ -80,6 +80,9 @@ class Caption(Base):
     format: Mapped[str] = mapped_column(String(8))  # srt, vtt
     store_key: Mapped[str] = mapped_column(String(255))
     remote_id: Mapped[str | None] = mapped_column(String(128))
+    # Committed before captions.insert: a rerun that finds it set but no remote_id looks on
+    # YouTube first, since the lost answer may have followed the insert.
+    sending_since: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("asset_id", "lang"),)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from media_hub.catalog.db import Catalog
 from media_hub.catalog.models import Asset, Playlist, PlaylistItem
 from media_hub.catalog.pipeline_models import Caption, Publication
+from media_hub.catalog.types import utcnow
 from media_hub.catalog.vocabulary import PlaylistOrder
 from media_hub.platforms.youtube import YOUTUBE, languages, quota
 from media_hub.platforms.youtube.errors import reason_of, translate
@@ -245,13 +246,19 @@ def upload_caption(
     catalog: Catalog, youtube: Any, asset_id: int, video_id: str, lang: str, path: Path,
     store_key: str,
 ) -> None:  # fmt: skip
-    """captions.insert once per language (it needs the youtube.force-ssl scope)."""
+    """captions.insert once per language (it needs the youtube.force-ssl scope), even after
+    a crash that lost its answer: the send is marked in the catalog before it starts."""
     with catalog.session() as session:
         caption = session.scalars(
             select(Caption).where(Caption.asset_id == asset_id, Caption.lang == lang)
-        ).first()
-        if caption is not None and caption.remote_id:
+        ).first() or Caption(asset_id=asset_id, lang=lang)
+        if caption.remote_id:
             return
+        sent_before = caption.sending_since is not None
+        caption.format = path.suffix.lower().lstrip(".")
+        caption.store_key = store_key
+        caption.sending_since = caption.sending_since or utcnow()
+        session.add(caption)
     body = {"snippet": {"videoId": video_id, "language": lang, "name": lang, "isDraft": False}}
     what = f"uploading the {lang} captions of asset {asset_id}"
 
@@ -263,18 +270,22 @@ def upload_caption(
             ).execute()  # fmt: skip
         return str(created["id"])
 
+    def find() -> str | None:
+        return _find_caption(catalog, youtube, video_id, lang)
+
     try:
-        remote_id = insert_once(send, lambda: _find_caption(catalog, youtube, video_id, lang), what)
+        remote_id = find() if sent_before else None
+        if remote_id is not None:
+            log.info("%s: made by a run that stopped before noting it; not sent again", what)
+        else:
+            remote_id = insert_once(send, find, what)
     except HttpError as exc:
         raise translate(exc, what) from exc
     with catalog.session() as session:
         caption = session.scalars(
             select(Caption).where(Caption.asset_id == asset_id, Caption.lang == lang)
-        ).first() or Caption(asset_id=asset_id, lang=lang)
-        caption.format = path.suffix.lower().lstrip(".")
-        caption.store_key = store_key
+        ).one()
         caption.remote_id = remote_id
-        session.add(caption)
 
 
 def _find_caption(catalog: Catalog, youtube: Any, video_id: str, lang: str) -> str | None:
