@@ -47,7 +47,7 @@ def find(home: Path, token: str, sha256: str) -> Upload:
         raise ValidationError(
             "sheet", "the uploaded file is gone (applied, or older than a day); upload it again"
         ) from exc
-    if not secrets.compare_digest(hashlib.sha256(data).hexdigest(), sha256):
+    if not secrets.compare_digest(hashlib.sha256(data).hexdigest().encode(), sha256.encode()):
         raise ValidationError(
             "sheet", "the file is not the one whose plan was shown; upload it again"
         )

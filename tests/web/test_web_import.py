@@ -186,6 +186,7 @@ def test_a_swapped_or_foreign_upload_is_refused(
         ({"token": "../../media-hub.toml"}, "not one of ours"),
         ({"token": "A" * 32}, "gone"),
         ({"sha256": "0" * 64}, "not the one whose plan was shown"),
+        ({"sha256": "é" * 64}, "not the one whose plan was shown"),  # not ASCII: no 500
     ):
         answer = client.post("/import/apply", data={**fields, **bad})
         assert answer.status_code == 400
