@@ -73,39 +73,35 @@ class UploadStore:
 
     def discard(self, token: str) -> None:
         """`token`'s files and folder, gone (those already gone are no matter)."""
-        for path in self._files_of(checked(token)):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+        _remove(self._by_token().get(checked(token), []))
 
     def sweep(self, now: float | None = None) -> list[str]:
         """Discard the tokens none of whose files was touched for the kind's time; their
         tokens. Names that are not a token's are left alone."""
         cutoff = (time.time() if now is None else now) - self.kind.keep_s
-        touched: dict[str, float] = {}
-        for path in self._entries():
-            token = path.name.split(".", 1)[0]
-            if not _TOKEN.fullmatch(token):
-                continue
+        stale = []
+        for token, paths in sorted(self._by_token().items()):
             try:
-                when = path.lstat().st_mtime
-            except OSError:  # gone meanwhile
+                touched = max(path.lstat().st_mtime for path in paths)
+            except OSError:  # gone meanwhile: taken by another worker
                 continue
-            touched[token] = max(when, touched.get(token, when))
-        stale = sorted(token for token, when in touched.items() if when < cutoff)
-        for token in stale:
-            self.discard(token)
+            if touched < cutoff:
+                _remove(paths)
+                stale.append(token)
         return stale
 
-    def _files_of(self, token: str) -> list[Path]:
-        return [p for p in self._entries() if p.name.split(".", 1)[0] == token]
-
-    def _entries(self) -> list[Path]:
+    def _by_token(self) -> dict[str, list[Path]]:
+        """The kind's files and folders by token; other names are not the store's."""
+        found: dict[str, list[Path]] = {}
         try:
-            return list(self.folder.iterdir())
+            entries = list(self.folder.iterdir())
         except FileNotFoundError:
-            return []
+            return found
+        for path in entries:
+            token = path.name.split(".", 1)[0]
+            if _TOKEN.fullmatch(token):
+                found.setdefault(token, []).append(path)
+        return found
 
 
 @contextmanager
@@ -123,6 +119,14 @@ def _write_new(path: Path, data: bytes) -> Path:
     with os.fdopen(descriptor, "wb") as out:
         out.write(data)
     return path
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _private_folder(folder: Path) -> None:

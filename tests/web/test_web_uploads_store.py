@@ -191,3 +191,17 @@ def test_a_new_token_sweeps_its_kind(tmp_path: Path) -> None:
     sheet_uploads.keep(tmp_path, b"new")
     assert not old.path.exists()
     assert len(list(sheets.folder.iterdir())) == 1
+
+
+def test_the_tus_parts_go_where_the_web_config_says(tmp_path: Path) -> None:
+    spool = tmp_path / "spool" / "tus"  # WebConfig.uploads_dir
+    parts = UploadParts(tmp_path / "hub", spool)
+    upload = parts.create(10, 1, "clip.mp4", "editor")
+    assert sorted(path.name for path in spool.iterdir()) == [
+        f"{upload.id}.json",
+        f"{upload.id}.part",
+    ]
+    assert not (tmp_path / "hub").exists()
+    for folder in (spool, spool.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
+    assert parts.get(upload.id, "editor") == upload
