@@ -1,9 +1,9 @@
 """Files sent from the browser in pieces (the tus protocol), kept as part files in the hub
 until the last byte is in, then attached to their asset by `ingest` as `ingest --asset` does.
 
-An upload is two files in the uploads folder: `ID.part` (the bytes so far: its size is the
-offset) and `ID.json` (length, asset, file name, who sent it). Ids are random and checked
-against their pattern before any path is built, so a request cannot name another file.
+An upload is two files of the upload store's `tus` kind: `ID.part` (the bytes so far: its
+size is the offset) and `ID.json` (length, asset, file name, who sent it). The store makes
+the ids, checks one from a request before any path is built and drops the week-old ones.
 Appends take an exclusive lock on the part file, so two requests (or two web workers) never
 write one upload at once.
 """
@@ -13,9 +13,6 @@ from __future__ import annotations
 import fcntl
 import json
 import re
-import secrets
-import shutil
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -23,10 +20,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from media_hub.errors import MediaHubError, ValidationError
+from media_hub.web.upload_store import TUS, BadTokenError, UploadStore
 
-_ID = re.compile(r"[0-9a-f]{32}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-STALE_S = 7 * 24 * 3600  # an upload untouched this long is dropped: the page says restart
 
 
 class UploadGoneError(MediaHubError):
@@ -59,26 +55,22 @@ def checked_name(name: str) -> str:
 class UploadParts:
     """The uploads folder: creates uploads, appends to them, hands over the finished file."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, home: Path, folder: Path | None = None) -> None:
+        self.store = UploadStore(home, TUS, folder)
 
     def create(self, length: int, asset_id: int, filename: str, user: str) -> Upload:
-        self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.folder.mkdir(mode=0o700, exist_ok=True)
-        self.sweep()
-        upload = Upload(secrets.token_hex(16), length, asset_id, checked_name(filename), user)
-        self._part(upload.id).touch(mode=0o600)
-        self._meta(upload.id).write_text(json.dumps(asdict(upload)), encoding="utf-8")
+        name = checked_name(filename)  # refused before a file is made
+        upload = Upload(self.store.new(), length, asset_id, name, user)
+        self.store.create(upload.id, ".part")
+        self.store.create(upload.id, ".json", json.dumps(asdict(upload)).encode())
         return upload
 
     def get(self, upload_id: str, user: str) -> Upload:
         """The upload, if it exists and is `user`'s; else `UploadGoneError`."""
-        if not _ID.fullmatch(upload_id):
-            raise UploadGoneError(f"upload {upload_id[:40]!r}")
         try:
-            raw = json.loads(self._meta(upload_id).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UploadGoneError(f"upload {upload_id}") from exc
+            raw = json.loads(self.store.path(upload_id, ".json").read_text(encoding="utf-8"))
+        except (BadTokenError, OSError, ValueError) as exc:
+            raise UploadGoneError(f"upload {upload_id[:40]!r}") from exc
         upload = Upload(**raw)
         if upload.user != user:
             raise UploadGoneError(f"upload {upload_id}")
@@ -86,7 +78,7 @@ class UploadParts:
 
     def offset(self, upload: Upload) -> int:
         try:
-            return self._part(upload.id).stat().st_size
+            return self.store.path(upload.id, ".part").stat().st_size
         except FileNotFoundError as exc:
             raise UploadGoneError(f"upload {upload.id}") from exc
 
@@ -94,7 +86,7 @@ class UploadParts:
     def appending(self, upload: Upload) -> Iterator[BinaryIO]:
         """The part file open for appending, under an exclusive lock (else `BusyError`)."""
         try:
-            stream = self._part(upload.id).open("ab")
+            stream = self.store.path(upload.id, ".part").open("ab")
         except FileNotFoundError as exc:
             raise UploadGoneError(f"upload {upload.id}") from exc
         with stream:
@@ -108,41 +100,11 @@ class UploadParts:
     def finished(self, upload: Upload) -> Iterator[Path]:
         """The complete file under its own name (ingest goes by the name's extension), in a
         folder of its own; the upload is gone once the block ends, whatever happened in it."""
-        folder = self.folder / upload.id
-        folder.mkdir(exist_ok=True)
+        folder = self.store.path(upload.id, "")
+        folder.mkdir(mode=0o700, exist_ok=True)
         path = folder / upload.filename
-        self._part(upload.id).rename(path)
+        self.store.path(upload.id, ".part").rename(path)
         try:
             yield path
         finally:
-            self.discard(upload.id)
-
-    def sweep(self, older_than_s: float = STALE_S) -> list[str]:
-        """Drop the uploads nobody has added to for `older_than_s`; their ids."""
-        cutoff = time.time() - older_than_s
-        dropped = []
-        for meta in self.folder.glob("*.json"):
-            upload_id = meta.stem
-            if not _ID.fullmatch(upload_id):
-                continue
-            try:
-                touched = max(
-                    p.stat().st_mtime for p in (meta, self._part(upload_id)) if p.exists()
-                )
-            except (OSError, ValueError):  # gone meanwhile
-                continue
-            if touched < cutoff:
-                self.discard(upload_id)
-                dropped.append(upload_id)
-        return dropped
-
-    def discard(self, upload_id: str) -> None:
-        self._part(upload_id).unlink(missing_ok=True)
-        self._meta(upload_id).unlink(missing_ok=True)
-        shutil.rmtree(self.folder / upload_id, ignore_errors=True)
-
-    def _part(self, upload_id: str) -> Path:
-        return self.folder / f"{upload_id}.part"
-
-    def _meta(self, upload_id: str) -> Path:
-        return self.folder / f"{upload_id}.json"
+            self.store.discard(upload.id)

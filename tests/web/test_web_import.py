@@ -18,8 +18,8 @@ from media_hub.catalog.query import AssetQuery
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.spreadsheet import SheetFormat
 from media_hub.hub import Hub
-from media_hub.web import sheet_uploads
 from media_hub.web.pages import imports
+from media_hub.web.upload_store import FOLDER, SHEETS
 from tests.librarian_helpers import make_shelf, read_rows, row_of, write_rows
 from tests.web.conftest import csrf_of, sign_in
 
@@ -117,7 +117,7 @@ def test_dry_run_table_then_confirm_applies_it_as_the_web_user(
     assert (record["titles"]["fr"], record["status"]) == ("Rédiger son CV", "ready")
     assert catalog.show(show)["descriptions"]["ar"] == "الحلقة التي تفتتح البرنامج"
     assert {e["user"] for e in catalog.history(clip1) if e["version"] == 2} == {"librarian"}
-    assert not list((hub.settings.home / sheet_uploads.FOLDER).glob("*.sheet"))  # forgotten
+    assert not list((hub.settings.home / FOLDER / SHEETS.folder).glob("*.sheet"))  # forgotten
     again = client.post("/import/apply", data=confirm_fields(page))  # a second click
     assert again.status_code == 400
     assert "gone" in again.text
@@ -180,12 +180,13 @@ def test_a_swapped_or_foreign_upload_is_refused(
     data = exported_xlsx(hub, tmp_path, {shelf["clip1"]: {"title.fr": "Autre"}})
     sign_in(client, "librarian")
     fields = confirm_fields(upload(client, data).split("\n", 1)[1])
-    kept = hub.settings.home / sheet_uploads.FOLDER / f"{fields['token']}.sheet"
+    kept = hub.settings.home / FOLDER / SHEETS.folder / f"{fields['token']}.sheet"
     assert kept.stat().st_mode & 0o077 == 0  # the hub's private files are the owner's
     for bad, expected in (
         ({"token": "../../media-hub.toml"}, "not one of ours"),
         ({"token": "A" * 32}, "gone"),
         ({"sha256": "0" * 64}, "not the one whose plan was shown"),
+        ({"sha256": "é" * 64}, "not the one whose plan was shown"),  # not ASCII: no 500
     ):
         answer = client.post("/import/apply", data={**fields, **bad})
         assert answer.status_code == 400
@@ -233,4 +234,4 @@ def test_an_upload_without_the_csrf_token_is_refused_and_not_kept(
     for token in ({}, {"csrf_token": "forged"}):
         answer = client.post("/import", data=token, files={"sheet": ("a.xlsx", data, XLSX)})
         assert answer.status_code == 403
-    assert not list(hub.settings.home.glob(f"{sheet_uploads.FOLDER}/*.sheet"))
+    assert not list(hub.settings.home.glob(f"{FOLDER}/{SHEETS.folder}/*.sheet"))

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from media_hub.cli import app as cli
 from media_hub.hub import Hub
 from media_hub.pipeline.thumbnails import list_thumbnails
-from media_hub.web.pages.thumbnails import MAX_PICTURE_BYTES, UPLOADS
+from media_hub.web.pages.thumbnails import MAX_PICTURE_BYTES
+from media_hub.web.upload_store import FOLDER as UPLOADS
 from tests.web.conftest import csrf_of, sign_in
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -3,8 +3,7 @@ one's own (as `thumbs set`)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -24,8 +23,7 @@ from media_hub.pipeline.thumbnails import (
 from media_hub.web.context import Fields, check_csrf, first, need, posted, web
 from media_hub.web.render import page, redirect
 from media_hub.web.small_files import FileTooLargeError, read_small_file
-
-UPLOADS = ".web-uploads"  # in the hub: pictures on their way to the store (owner only)
+from media_hub.web.upload_store import scratch
 
 
 def _place(request: Request) -> ThumbnailPlace:
@@ -83,11 +81,7 @@ def _use_own(request: Request, asset_id: int, fields: Fields, name: str, data: b
         problem = f"{name or 'no file'}: choose a JPEG or PNG picture (.jpg, .jpeg or .png)"
         return _shown(request, asset_id, problem, 400)
     app = web(request)
-    uploads = app.hub.settings.home / UPLOADS
-    uploads.mkdir(mode=0o700, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=uploads) as folder:
-        picture = Path(folder) / f"picture{suffix}"
-        picture.write_bytes(data)
+    with scratch(app.hub.settings.home, f"picture{suffix}", data) as picture:
         try:
             use_own_thumbnail(app.hub.db, app.hub.store, _place(request), asset_id, picture)
         except MediaError as exc:

@@ -26,7 +26,6 @@ from media_hub.catalog.user_models import Role
 from media_hub.errors import MediaHubError, NotFoundError, ValidationError
 from media_hub.pipeline.ingest import IngestRequest, IngestResult, ingest, kind_of
 from media_hub.web.context import Visit, check_csrf, need, web
-from media_hub.web.pages.thumbnails import UPLOADS
 from media_hub.web.render import finish
 from media_hub.web.upload_parts import BusyError, Upload, UploadGoneError, UploadParts, checked_name
 
@@ -36,7 +35,7 @@ CHUNK_TYPE = "application/offset+octet-stream"
 
 def _parts(request: Request) -> UploadParts:
     app = web(request)
-    return UploadParts(app.config.uploads_dir or app.hub.settings.home / UPLOADS / "tus")
+    return UploadParts(app.hub.settings.home, app.config.uploads_dir)
 
 
 def _answer(request: Request, status: int, text: str = "", **headers: str) -> Response:
