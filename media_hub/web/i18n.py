@@ -11,13 +11,11 @@ Accept-Language decides.
 from __future__ import annotations
 
 import gettext
-import io
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from media_hub import i18n_catalogs
+from media_hub.i18n_catalogs import N_ as N_  # re-exported: the pages mark their messages
 
 DEFAULT = "fr"
 RTL = frozenset({"ar"})
@@ -25,23 +23,9 @@ LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 
 
-@cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalog of `lang` (English, the templates' own, has none)."""
-    source = LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not source.is_file():
-        return gettext.NullTranslations()
-    with source.open("rb") as stream:
-        catalog = read_po(stream, locale=lang, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
-
-
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for "translated later")
-    """Marks a message for `make messages` where it is written; the page translates it."""
-    return message
+    return i18n_catalogs.translations(LOCALE, DOMAIN, lang)
 
 
 # Vocabulary the pages show through _(): values, not literals, so named here for extraction.
