@@ -49,10 +49,16 @@ bench: $(STAMP)
 
 # The web interface's messages: new ones from the templates and code into each language's
 # catalog (media_hub/web/locale/LANG/LC_MESSAGES/messages.po), for translators to fill.
+# The statistics reports' words likewise, in a domain of their own:
+# media_hub/stats/locale/LANG/LC_MESSAGES/stats.po.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F media_hub/web/babel.cfg -k N_ --no-location --omit-header \
 		-o media_hub/web/locale/messages.pot .
 	$(BIN)/pybabel update -i media_hub/web/locale/messages.pot -d media_hub/web/locale \
+		--no-fuzzy-matching --width 100
+	$(BIN)/pybabel extract -F media_hub/stats/babel.cfg -k N_ --no-location --omit-header \
+		-o media_hub/stats/locale/stats.pot .
+	$(BIN)/pybabel update -D stats -i media_hub/stats/locale/stats.pot -d media_hub/stats/locale \
 		--no-fuzzy-matching --width 100
 
 clean:

@@ -1,145 +1,101 @@
 """Every word a report shows, in the reader's language (fr, ar, en), and its numbers and dates
 formatted for that locale by Babel: the tables, the HTML page, the workbook and the chart all
-take their text from here, so none keeps English behind."""
+take their text from here, so none keeps English behind.
+
+The words are written in English below, each under the key the report code asks for, and
+translated through gettext catalogs of their own domain, `locale/LANG/LC_MESSAGES/stats.po`
+(English has none), which translators edit and `make messages` fills with new ones; they are
+compiled in memory as the web interface's are.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_percent, parse_pattern
 
 from media_hub.errors import UsageError
+from media_hub.i18n_catalogs import N_, translations
 
 LANGUAGES = ("fr", "ar", "en")
 RTL = frozenset({"ar"})
+LOCALE = Path(__file__).parent / "locale"
+DOMAIN = "stats"
 
-TEXTS: dict[str, dict[str, str]] = {
-    "title": {"en": "Statistics by {by}, {period}", "fr": "Statistiques par {by}, {period}",
-              "ar": "الإحصاءات حسب {by}، {period}"},
-    "by.playlist": {"en": "playlist", "fr": "playlist", "ar": "قائمة التشغيل"},
-    "by.series": {"en": "series", "fr": "série", "ar": "السلسلة"},
-    "by.topic": {"en": "topic", "fr": "thème", "ar": "الموضوع"},
-    "by.asset": {"en": "item", "fr": "contenu", "ar": "المحتوى"},
-    "none.series": {"en": "(no series)", "fr": "(sans série)", "ar": "(بلا سلسلة)"},
-    "none.topic": {"en": "(no topic)", "fr": "(sans thème)", "ar": "(بلا موضوع)"},
-    "none.playlist": {"en": "(deleted)", "fr": "(supprimée)", "ar": "(محذوفة)"},
-    "period.range": {"en": "{start} to {end}", "fr": "du {start} au {end}",
-                     "ar": "من {start} إلى {end}"},
-    "period.since": {"en": "since {start}", "fr": "depuis le {start}", "ar": "منذ {start}"},
-    "period.until": {"en": "until {end}", "fr": "jusqu'au {end}", "ar": "حتى {end}"},
-    "period.all": {"en": "all pulls", "fr": "tous les relevés", "ar": "كل السحوبات"},
-    "pulls": {"en": "Lifetime totals and SlideShare: the pulls of {start} and {end}, nearest the "
-                    "period's ends",
-              "fr": "Totaux cumulés et SlideShare : relevés du {start} et du {end}, les plus "
-                    "proches des bornes de la période",
-              "ar": "المجاميع التراكمية وSlideShare: سحب {start} وسحب {end}، الأقرب إلى طرفي "
-                    "الفترة"},
-    "pulls.from_zero": {"en": "Lifetime totals and SlideShare: the pull of {end}, counted from "
-                              "zero (no earlier pull)",
-                        "fr": "Totaux cumulés et SlideShare : relevé du {end}, compté depuis "
-                              "zéro (aucun relevé antérieur)",
-                        "ar": "المجاميع التراكمية وSlideShare: سحب {end}، محسوبة من الصفر "
-                              "(لا سحب قبله)"},
-    "pulls.outside": {"en": "No pull falls near this period: SlideShare's views in it are not "
-                            "known",
-                      "fr": "Aucun relevé près de cette période : les vues SlideShare n'y sont "
-                            "pas connues",
-                      "ar": "لا سحب قرب هذه الفترة: مشاهدات SlideShare فيها غير معروفة"},
-    "daily": {"en": "YouTube: the Analytics days of the period summed ({days} days stored)",
-              "fr": "YouTube : jours Analytics de la période additionnés ({days} jours "
-                    "enregistrés)",
-              "ar": "YouTube: مجموع أيام Analytics في الفترة ({days} يومًا مسجلًا)"},
-    "compared": {"en": "Compared with {period}", "fr": "Comparé à la période {period}",
-                 "ar": "مقارنة بالفترة {period}"},
-    "table.totals": {"en": "All published items", "fr": "Tous les contenus publiés",
-                     "ar": "كل المحتويات المنشورة"},
-    "table.groups": {"en": "Views in the period by {by}", "fr": "Vues de la période par {by}",
-                     "ar": "المشاهدات في الفترة حسب {by}"},
-    "table.top": {"en": "Top items", "fr": "Contenus les plus vus",
-                  "ar": "المحتويات الأكثر مشاهدة"},
-    "table.analytics": {"en": "YouTube Analytics, the playlists' days summed",
-                        "fr": "YouTube Analytics, jours des playlists additionnés",
-                        "ar": "YouTube Analytics، مجموع أيام قوائم التشغيل"},
-    "col.platform": {"en": "platform", "fr": "plateforme", "ar": "المنصة"},
-    "col.name": {"en": "name", "fr": "nom", "ar": "الاسم"},
-    "col.assets": {"en": "items", "fr": "contenus", "ar": "المحتويات"},
-    "col.views_lifetime": {"en": "views (lifetime)", "fr": "vues (cumul)",
-                           "ar": "المشاهدات (الإجمالي)"},
-    "col.period_views": {"en": "{platform} views in the period",
-                         "fr": "vues {platform} de la période",
-                         "ar": "مشاهدات {platform} في الفترة"},
-    "col.videos_views": {"en": "views of the playlist's videos (anywhere)",
-                         "fr": "vues des vidéos de la playlist (partout)",
-                         "ar": "مشاهدات فيديوهات القائمة (في أي مكان)"},
-    "col.playlist_views": {"en": "views inside the playlist (playlistViews)",
-                           "fr": "vues dans la playlist (playlistViews)",
-                           "ar": "المشاهدات داخل القائمة (playlistViews)"},
-    "col.playlist_starts": {"en": "playlist starts (playlistStarts)",
-                            "fr": "lancements de la playlist (playlistStarts)",
-                            "ar": "مرات بدء القائمة (playlistStarts)"},
-    "col.previous": {"en": "{platform}, {period}", "fr": "{platform}, {period}",
-                     "ar": "{platform}، {period}"},
-    "col.change": {"en": "change", "fr": "évolution", "ar": "التغير"},
-    "col.change_percent": {"en": "change %", "fr": "évolution %", "ar": "التغير %"},
-    "col.days": {"en": "days", "fr": "jours", "ar": "الأيام"},
-    "col.watch_hours": {"en": "watch hours", "fr": "heures vues", "ar": "ساعات المشاهدة"},
-    "col.average_view": {"en": "average view (s)", "fr": "durée moyenne (s)",
-                         "ar": "متوسط المشاهدة (ث)"},
-    "col.likes": {"en": "likes", "fr": "j'aime", "ar": "الإعجابات"},
-    "col.comments": {"en": "comments", "fr": "commentaires", "ar": "التعليقات"},
-    "col.downloads": {"en": "downloads", "fr": "téléchargements", "ar": "التنزيلات"},
-    "col.favorites": {"en": "favourites", "fr": "favoris", "ar": "المفضلة"},
-    "col.rank": {"en": "#", "fr": "n°", "ar": "الرتبة"},
-    "col.title": {"en": "title", "fr": "titre", "ar": "العنوان"},
-    "col.views": {"en": "views", "fr": "vues", "ar": "المشاهدات"},
-    "col.period_change": {"en": "views in the period", "fr": "vues de la période",
-                          "ar": "المشاهدات في الفترة"},
-    "table.counters": {"en": "{platform}, lifetime totals by {by}",
-                       "fr": "{platform}, totaux cumulés par {by}",
-                       "ar": "{platform}، المجاميع التراكمية حسب {by}"},
-    "counter.views": {"en": "{platform} views", "fr": "vues {platform}",
-                      "ar": "مشاهدات {platform}"},
-    "counter.unique_viewers": {"en": "{platform} unique viewers",
-                               "fr": "spectateurs uniques {platform}",
-                               "ar": "المشاهدون الفريدون على {platform}"},
-    "counter.average_watch_seconds": {"en": "{platform} average watch (s)",
-                                      "fr": "durée moyenne de visionnage {platform} (s)",
-                                      "ar": "متوسط مدة المشاهدة على {platform} (ث)"},
-    "counter.reactions": {"en": "{platform} reactions", "fr": "réactions {platform}",
-                          "ar": "التفاعلات على {platform}"},
-    "counter.comments": {"en": "{platform} comments", "fr": "commentaires {platform}",
-                         "ar": "التعليقات على {platform}"},
-    "counter.shares": {"en": "{platform} shares", "fr": "partages {platform}",
-                       "ar": "المشاركات على {platform}"},
-    "chart.title": {"en": "{measure} by {by}, {period}", "fr": "{measure} par {by}, {period}",
-                    "ar": "{measure} حسب {by}، {period}"},
-    "chart.cumulative": {"en": "Views of the playlists' videos, cumulative (YouTube Analytics)",
-                         "fr": "Vues des vidéos des playlists, cumulées (YouTube Analytics)",
-                         "ar": "مشاهدات فيديوهات القوائم، تراكمية (YouTube Analytics)"},
-    "chart.lifetime": {"en": "Views (lifetime, at each pull)",
-                       "fr": "Vues (cumul, à chaque relevé)",
-                       "ar": "المشاهدات (الإجمالي، عند كل سحب)"},
-    "chart.decks": {"en": "SlideShare views in the period (pulls)",
-                    "fr": "Vues SlideShare de la période (relevés)",
-                    "ar": "مشاهدات SlideShare في الفترة (السحوبات)"},
-    "chart.axis_day": {"en": "day", "fr": "jour", "ar": "اليوم"},
-    "chart.axis_views": {"en": "views", "fr": "vues", "ar": "المشاهدات"},
-    "chart.empty": {"en": "no data in the period", "fr": "aucune donnée sur la période",
-                    "ar": "لا بيانات في هذه الفترة"},
-    "chart.heading": {"en": "Views over time", "fr": "Évolution des vues",
-                      "ar": "تطور المشاهدات"},
-    "chart.not_drawn": {"en": "not drawn: {count} playlist(s) without daily views nor a pull "
-                              "near the period",
-                        "fr": "non tracées : {count} playlist(s) sans vues quotidiennes ni "
-                              "relevé près de la période",
-                        "ar": "غير مرسومة: {count} قائمة بلا مشاهدات يومية ولا سحب قرب الفترة"},
-    "chart.shown": {"en": "{shown} of {total} shown (most views)",
-                    "fr": "{shown} sur {total} affichés (les plus vus)",
-                    "ar": "عرض {shown} من {total} (الأكثر مشاهدة)"},
-}  # fmt: skip
+# The English of each key; keys are built by the code too (`by.{grouping}`, `none.{grouping}`,
+# `counter.{field}` for each field of Platform.stats_fields).
+MESSAGES: dict[str, str] = {
+    "title": N_("Statistics by {by}, {period}"),
+    "by.playlist": N_("playlist"),
+    "by.series": N_("series"),
+    "by.topic": N_("topic"),
+    "by.asset": N_("item"),
+    "none.series": N_("(no series)"),
+    "none.topic": N_("(no topic)"),
+    "none.playlist": N_("(deleted)"),
+    "period.range": N_("{start} to {end}"),
+    "period.since": N_("since {start}"),
+    "period.until": N_("until {end}"),
+    "period.all": N_("all pulls"),
+    "pulls": N_(
+        "Lifetime totals and SlideShare: the pulls of {start} and {end}, nearest the period's ends"
+    ),
+    "pulls.from_zero": N_(
+        "Lifetime totals and SlideShare: the pull of {end}, counted from zero (no earlier pull)"
+    ),
+    "pulls.outside": N_("No pull falls near this period: SlideShare's views in it are not known"),
+    "daily": N_("YouTube: the Analytics days of the period summed ({days} days stored)"),
+    "compared": N_("Compared with {period}"),
+    "table.totals": N_("All published items"),
+    "table.groups": N_("Views in the period by {by}"),
+    "table.top": N_("Top items"),
+    "table.analytics": N_("YouTube Analytics, the playlists' days summed"),
+    "col.platform": N_("platform"),
+    "col.name": N_("name"),
+    "col.assets": N_("items"),
+    "col.views_lifetime": N_("views (lifetime)"),
+    "col.period_views": N_("{platform} views in the period"),
+    "col.videos_views": N_("views of the playlist's videos (anywhere)"),
+    "col.playlist_views": N_("views inside the playlist (playlistViews)"),
+    "col.playlist_starts": N_("playlist starts (playlistStarts)"),
+    "col.previous": N_("{platform}, {period}"),
+    "col.change": N_("change"),
+    "col.change_percent": N_("change %"),
+    "col.days": N_("days"),
+    "col.watch_hours": N_("watch hours"),
+    "col.average_view": N_("average view (s)"),
+    "col.likes": N_("likes"),
+    "col.comments": N_("comments"),
+    "col.downloads": N_("downloads"),
+    "col.favorites": N_("favourites"),
+    "col.rank": N_("#"),
+    "col.title": N_("title"),
+    "col.views": N_("views"),
+    "col.period_change": N_("views in the period"),
+    "table.counters": N_("{platform}, lifetime totals by {by}"),
+    "counter.views": N_("{platform} views"),
+    "counter.unique_viewers": N_("{platform} unique viewers"),
+    "counter.average_watch_seconds": N_("{platform} average watch (s)"),
+    "counter.reactions": N_("{platform} reactions"),
+    "counter.comments": N_("{platform} comments"),
+    "counter.shares": N_("{platform} shares"),
+    "chart.title": N_("{measure} by {by}, {period}"),
+    "chart.cumulative": N_("Views of the playlists' videos, cumulative (YouTube Analytics)"),
+    "chart.lifetime": N_("Views (lifetime, at each pull)"),
+    "chart.decks": N_("SlideShare views in the period (pulls)"),
+    "chart.axis_day": N_("day"),
+    "chart.axis_views": N_("views"),
+    "chart.empty": N_("no data in the period"),
+    "chart.heading": N_("Views over time"),
+    "chart.not_drawn": N_(
+        "not drawn: {count} playlist(s) without daily views nor a pull near the period"
+    ),
+    "chart.shown": N_("{shown} of {total} shown (most views)"),
+}
 
 
 def check_language(language: str) -> str:
@@ -150,8 +106,7 @@ def check_language(language: str) -> str:
 
 def text(language: str, key: str, **values: object) -> str:
     """The text `key` in `language` (English when a language lacks it), filled in."""
-    texts = TEXTS[key]
-    return texts.get(language, texts["en"]).format(**values)
+    return translations(LOCALE, DOMAIN, language).gettext(MESSAGES[key]).format(**values)
 
 
 def number(value: float | None, language: str) -> str:
