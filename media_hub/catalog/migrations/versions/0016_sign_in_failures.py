@@ -27,9 +27,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
         batch_op.create_index("ix_sign_in_failures_key", ["key", "failed_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_sign_in_failures_failed_at"), ["failed_at"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sign_in_failures_failed_at"))
         batch_op.drop_index("ix_sign_in_failures_key")
     op.drop_table("sign_in_failures")
