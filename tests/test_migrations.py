@@ -341,6 +341,30 @@ def test_0013_gives_old_stats_rows_zero_facebook_counters_and_going_back_drops_t
         engine.dispose()
 
 
+@pytest.mark.empty_catalog
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_0016_adds_the_sign_in_failures_and_going_back_drops_them(catalog_url: str) -> None:
+    engine = create_catalog_engine(catalog_url)
+    try:
+        migrations.upgrade(engine, "0015")
+        migrations.upgrade(engine)
+        with engine.begin() as connection:
+            indexes = inspect(connection).get_indexes("sign_in_failures")
+            assert sorted((i["name"], i["column_names"]) for i in indexes) == [
+                ("ix_sign_in_failures_failed_at", ["failed_at"]),
+                ("ix_sign_in_failures_key", ["key", "failed_at"]),
+            ]
+            connection.execute(
+                text("INSERT INTO sign_in_failures (key, failed_at) VALUES ('name:a', :at)"),
+                {"at": NOW},
+            )
+        migrations.downgrade(engine, "0015")
+        with engine.connect() as connection:
+            assert not inspect(connection).has_table("sign_in_failures")
+    finally:
+        engine.dispose()
+
+
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from media_hub.catalog.base import Audited, Base
@@ -47,3 +47,21 @@ class User(Audited, Base):
 
     def audit_record(self) -> tuple[str, int]:
         return ("user", self.id)
+
+
+class SignInFailure(Base):
+    """One failed sign-in to the web app, kept here so that every web worker and every server
+    behind one proxy counts the same failures (see `media_hub.catalog.sign_in_failures`).
+
+    Not `Audited`: a wrong password changes nothing in the catalog, and an attacker's guesses
+    would otherwise fill the audit log."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255))  # "name:<name>" or "address:<client address>"
+    # Wall-clock time: the web processes share no other clock. Indexed on its own for the
+    # sweep of old rows, which otherwise reads the whole table at each failure.
+    failed_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (Index("ix_sign_in_failures_key", "key", "failed_at"),)

@@ -37,4 +37,6 @@ class WebApp:
         self.librarian = LibrarianService(self.hub.db)
         self.facets = FacetCache(self.hub.catalog)
         self.youtube = Fresh(lambda: youtube_publisher(self.hub), PREVIEW_FRESH_S)
-        self.limiter = LoginLimiter(self.config.login_attempts, self.config.login_window_s)
+        self.limiter = LoginLimiter(
+            self.hub.db, self.config.login_attempts, self.config.login_window_s
+        )

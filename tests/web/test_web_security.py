@@ -258,9 +258,9 @@ def test_the_sign_in_limiter(client: TestClient) -> None:
     assert client.get("/").status_code == 303  # not signed in
 
 
-def test_the_limiter_forgets_after_its_window() -> None:
+def test_the_limiter_forgets_after_its_window(hub: Hub) -> None:
     now = [1000.0]
-    limiter = LoginLimiter(attempts=2, window_s=60, clock=lambda: now[0])
+    limiter = LoginLimiter(hub.db, attempts=2, window_s=60, clock=lambda: now[0])
     limiter.failed("name:a", "address:x")
     limiter.failed("name:a", "address:x")
     assert limiter.retry_after("name:a") == 60
