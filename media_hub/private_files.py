@@ -7,6 +7,7 @@ old file or the new one and never a moment where the secret is readable by other
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -15,8 +16,9 @@ from pathlib import Path
 from media_hub.errors import ConfigError
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` with mode 0600; the folder is created 0700 when missing."""
+def write_private(path: Path, text: str, *, keep_existing: bool = False) -> None:
+    """Write `text` to `path` with mode 0600; the folder is created 0700 when missing.
+    `keep_existing`: a file already there wins (processes racing to make one key agree)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     try:
@@ -25,7 +27,12 @@ def write_private(path: Path, text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).chmod(0o600)
-        Path(temporary).replace(path)
+        if keep_existing:
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+            Path(temporary).unlink()
+        else:
+            Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

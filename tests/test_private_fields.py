@@ -43,3 +43,19 @@ def test_a_file_others_can_read_is_refused(tmp_path: Path) -> None:
     path.chmod(0o644)
     with pytest.raises(ConfigError, match=r"credentials\.json"):
         read_private_fields(path, FIELDS, WHAT, HINT)
+
+
+def test_keep_existing_lets_the_first_writer_win(tmp_path: Path) -> None:
+    """Workers racing to make the hub's cookie key all end with the first one's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = tmp_path / "hub" / ".web-secret"
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: write_private(key, f"key {n}\n", keep_existing=True), range(32)))
+    first = key.read_text()
+    write_private(key, "a later key\n", keep_existing=True)
+    assert key.read_text() == first
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in key.parent.iterdir()] == [".web-secret"]  # no temporary left
+    write_private(key, "replaced\n")
+    assert key.read_text() == "replaced\n"

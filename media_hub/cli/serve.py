@@ -77,6 +77,7 @@ def serve(
     from media_hub.catalog.users import UserService
     from media_hub.errors import UsageError
     from media_hub.settings import HOME_ENV
+    from media_hub.web.config import hub_secret
     from media_hub.web.proxy import proxy_networks
     from media_hub.web.served import FACTORY, ServeOptions, serve_app
 
@@ -101,6 +102,7 @@ def serve(
     if workers == 1:
         app = serve_app(cli.hub, options)
     else:  # each worker process builds its own app and hub from these (uvicorn spawns them)
+        hub_secret(settings.home)  # made once here, rather than raced for by the workers
         os.environ.update({HOME_ENV: str(settings.home), **options.to_environment()})
         cli.close()
     uvicorn.run(

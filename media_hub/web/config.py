@@ -41,8 +41,9 @@ class WebConfig:
 
 
 def hub_secret(home: Path) -> str:
-    """The hub's cookie-signing key, made on first use (mode 0600)."""
+    """The hub's cookie-signing key, made on first use (mode 0600); when several workers
+    start at once, the first one's key is everyone's."""
     path = home / SECRET_FILE
     if not path.exists():
-        write_private(path, secrets.token_urlsafe(48) + "\n")
+        write_private(path, secrets.token_urlsafe(48) + "\n", keep_existing=True)
     return read_private(path, "delete it; a new one is made").strip()
