@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from media_hub.catalog.service import CatalogService
+from media_hub.hub import Hub
+from media_hub.jobs import queue
 from tests.web.browser_helpers import (
     NewPage,
     SignedIn,
@@ -17,6 +19,7 @@ from tests.web.browser_helpers import (
     switch_language,
 )
 from tests.web.conftest import PASSWORD, add_asset
+from tests.web.test_web_jobs import a_parked_job, a_running_job
 
 # One engine is enough here: the catalog's behaviour on both is the other tests' business.
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
@@ -101,9 +104,14 @@ def test_the_catalog_in_arabic_is_mirrored(signed_in: SignedIn, catalog: Catalog
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_main_pages_have_no_serious_accessibility_violation(
-    new_page: NewPage, catalog: CatalogService, lang: str
+    new_page: NewPage, catalog: CatalogService, hub: Hub, lang: str
 ) -> None:
     asset_id = add_asset(catalog, ar="كيف تكتب سيرتك الذاتية", fr="Rédiger son CV")
+    # Work in progress with a row of each kind: parked (retry), running (a progress bar and
+    # cancel) and queued.
+    a_parked_job(hub, asset_id)
+    a_running_job(hub, asset_id, 0.4)
+    queue.enqueue(hub.db, "transcode", {"asset_id": asset_id}, asset_id)
     page = new_page(lang, axe=True)
     found: list[str] = []
 
@@ -118,4 +126,6 @@ def test_main_pages_have_no_serious_accessibility_violation(
                  f"/assets/{asset_id}/history", "/bulk", "/users", "/assets/999999",
                  "/calendar", "/stats", "/stats?month=2026-13", "/import"):  # fmt: skip
         check(path)
+    check("/jobs")
+    expect(page.locator("table.jobs tbody tr")).to_have_count(3)  # axe saw each kind of row
     assert not found
