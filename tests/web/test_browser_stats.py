@@ -1,6 +1,7 @@
 """Reading the statistics in Arabic in a real browser (Debian's chromium): the form filled
 without a script, the page mirrored, an Arabic playlist name beside its number, the chart
-drawn (the app's content policy lets it load), and no serious accessibility violation."""
+drawn (the app's content policy lets it load), the same report after switching to French,
+and no serious accessibility violation."""
 
 from __future__ import annotations
 
@@ -50,6 +51,13 @@ def test_read_novembers_statistics_in_arabic(signed_in: SignedIn, pulled: Pulled
     expect(chart).to_have_attribute("alt", re.compile("^تطور المشاهدات حسب قائمة التشغيل"))
     # Loaded and decoded (a picture the policy blocked would reject): the chart itself.
     assert chart.evaluate("image => image.decode().then(() => image.naturalWidth)") == 1210
+    # The interface in French again: the same report, its period and comparison kept.
+    switch_language(page, "fr")
+    expect(page.locator("h1")).to_have_text("Statistiques")
+    expect(page).to_have_url(re.compile(r"/stats\?month=2026-11&.*compare=previous"))
+    expect(page.locator("#month")).to_have_value("2026-11")
+    expect(page.locator("#compare")).to_have_value("previous")
+    expect(page.locator("table.stats").first.locator("tr", has_text="advisory-cv")).to_be_visible()
 
 
 @pytest.mark.slow
