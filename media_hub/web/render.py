@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from media_hub.web import i18n
 from media_hub.web.context import visit, web
+from media_hub.web.sessions import CSRF_FIELD
 
 
 def interface_language(request: Request) -> str:
@@ -17,6 +20,17 @@ def interface_language(request: Request) -> str:
     return i18n.negotiate(request.headers.get("accept-language", ""), offered)
 
 
+def here(request: Request) -> str:
+    """Where switching the language comes back to: this page's path and, for a GET, its query
+    (a report's period, a search), re-encoded so the sign-in's check of local paths holds, and
+    without any CSRF token. A page answering a POST comes back to its path alone: nothing of a
+    form posted travels on."""
+    if request.method not in ("GET", "HEAD"):
+        return request.url.path
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != CSRF_FIELD]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
+
+
 def page(request: Request, template: str, status: int = 200, **context: object) -> Response:
     current = visit(request)
     lang = interface_language(request)
@@ -25,6 +39,7 @@ def page(request: Request, template: str, status: int = 200, **context: object) 
         .env.get_template(template)
         .render(
             request=request,
+            here=here(request),
             user=current.user,
             visit=current,
             csrf=current.session.csrf,

@@ -1,4 +1,5 @@
-"""Fixtures for the web app: the app on a test hub, a user of each role, signed-in clients."""
+"""Fixtures for the web app: the app on a test hub, a user of each role, signed-in clients,
+the app served on loopback and browser pages on it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from playwright.sync_api import Browser, BrowserContext, Page
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -20,6 +22,7 @@ from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub
 from media_hub.web.app import create_app
 from media_hub.web.config import WebConfig
+from tests.web.browser_helpers import NewPage, SignedIn, sign_in_page
 from tests.web.live_server import serving
 
 PASSWORD = "correct horse battery"
@@ -101,3 +104,30 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def live_url(app: Starlette) -> Iterator[str]:
     with serving(app) as url:
         yield url
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_url: str) -> Iterator[NewPage]:
+    """Pages on the live app, each in its own browser context, closed after the test (not
+    pytest-playwright's `new_context`: its `base_url` fixture warns on this pytest)."""
+    contexts: list[BrowserContext] = []
+
+    def opened(locale: str = "fr-FR", *, axe: bool = False) -> Page:
+        contexts.append(browser.new_context(base_url=live_url, locale=locale, bypass_csp=axe))
+        return contexts[-1].new_page()
+
+    yield opened
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def signed_in(new_page: NewPage) -> SignedIn:
+    """Pages on which someone signed in through the login form."""
+
+    def opened(name: str, *, locale: str = "fr-FR", then: str = "/", axe: bool = False) -> Page:
+        page = new_page(locale, axe=axe)
+        sign_in_page(page, name, PASSWORD, then)
+        return page
+
+    return opened

@@ -4,31 +4,29 @@ in Arabic without short vowels, and an edit that meets someone else's from a sec
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from media_hub.catalog.service import CatalogService
+from media_hub.hub import Hub
+from media_hub.jobs import queue
+from tests.web.browser_helpers import (
+    NewPage,
+    SignedIn,
+    serious_violations,
+    sign_in_page,
+    switch_language,
+)
 from tests.web.conftest import PASSWORD, add_asset
+from tests.web.test_web_jobs import a_parked_job, a_running_job
 
 # One engine is enough here: the catalog's behaviour on both is the other tests' business.
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
-def signed_in(browser: Browser, live_url: str, name: str) -> Page:
-    page = browser.new_context(base_url=live_url, locale="fr-FR").new_page()
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.fill("#name", name)
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button")
-    expect(page.locator("h1")).to_have_text("Catalogue")  # French, as the browser asks
-    return page
-
-
-def test_sign_in(browser: Browser, live_url: str) -> None:
-    page = browser.new_context(base_url=live_url).new_page()
+def test_sign_in(new_page: NewPage) -> None:
+    page = new_page("en")
     page.goto("/login")
     page.fill("#name", "viewer")
     page.fill("#password", "not the password")
@@ -43,12 +41,11 @@ def test_sign_in(browser: Browser, live_url: str) -> None:
     expect(page).to_have_url(re.compile(r"/login\?next="))
 
 
-def test_search_in_arabic_without_tashkeel(
-    browser: Browser, live_url: str, catalog: CatalogService
-) -> None:
+def test_search_in_arabic_without_tashkeel(signed_in: SignedIn, catalog: CatalogService) -> None:
     wanted = add_asset(catalog, ar="كيف تكتب السِّيرَة الذاتية", fr="Rédiger son CV")
     add_asset(catalog, fr="Réussir son entretien")
-    page = signed_in(browser, live_url, "viewer")
+    page = signed_in("viewer")
+    expect(page.locator("h1")).to_have_text("Catalogue")  # French, as the browser asks
     expect(page.locator(".card")).to_have_count(2)
     page.fill("#q", "سيرة")
     page.press("#q", "Enter")
@@ -63,11 +60,11 @@ def test_search_in_arabic_without_tashkeel(
 
 
 def test_edit_meets_a_conflict_from_a_second_window(
-    browser: Browser, live_url: str, catalog: CatalogService
+    signed_in: SignedIn, catalog: CatalogService
 ) -> None:
     asset_id = add_asset(catalog, fr="Rédiger son CV", ar="السيرة الذاتية")
-    amina = signed_in(browser, live_url, "librarian")
-    karim = signed_in(browser, live_url, "editor")
+    amina = signed_in("librarian")
+    karim = signed_in("editor")
     amina.goto(f"/assets/{asset_id}/edit")
     karim.goto(f"/assets/{asset_id}/edit")
     karim.fill("[id='title.fr']", "Le CV, par Karim")
@@ -86,12 +83,11 @@ def test_edit_meets_a_conflict_from_a_second_window(
     assert catalog.show(asset_id)["version"] == 3
 
 
-def test_the_catalog_in_arabic_is_mirrored(
-    browser: Browser, live_url: str, catalog: CatalogService
-) -> None:
+def test_the_catalog_in_arabic_is_mirrored(signed_in: SignedIn, catalog: CatalogService) -> None:
     add_asset(catalog, ar="كيف تكتب سيرتك الذاتية")
-    page = signed_in(browser, live_url, "viewer")
-    page.click("button[lang='ar']")
+    page = signed_in("viewer")
+    expect(page.locator("h1")).to_have_text("Catalogue")  # French, as the browser asks
+    switch_language(page, "ar")
     expect(page.locator("h1")).to_have_text("الفهرس")
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     facets = page.locator(".facets").bounding_box()
@@ -99,45 +95,37 @@ def test_the_catalog_in_arabic_is_mirrored(
     assert facets is not None
     assert results is not None
     assert facets["x"] > results["x"]  # the filters stand on the right, as Arabic reads
-    page.click("button[lang='fr']")
+    switch_language(page, "fr")
     expect(page.locator("h1")).to_have_text("Catalogue")
     facets = page.locator(".facets").bounding_box()
     assert facets is not None
     assert facets["x"] < page.locator(".results").bounding_box()["x"]  # type: ignore[index]
 
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, from its npm package
-
-
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_main_pages_have_no_serious_accessibility_violation(
-    browser: Browser, live_url: str, catalog: CatalogService, lang: str
+    new_page: NewPage, catalog: CatalogService, hub: Hub, lang: str
 ) -> None:
     asset_id = add_asset(catalog, ar="كيف تكتب سيرتك الذاتية", fr="Rédiger son CV")
-    # axe is injected into the page: the app's own policy allows no script but its own.
-    context = browser.new_context(base_url=live_url, locale=lang, bypass_csp=True)
-    page = context.new_page()
+    # Work in progress with a row of each kind: parked (retry), running (a progress bar and
+    # cancel) and queued.
+    a_parked_job(hub, asset_id)
+    a_running_job(hub, asset_id, 0.4)
+    queue.enqueue(hub.db, "transcode", {"asset_id": asset_id}, asset_id)
+    page = new_page(lang, axe=True)
     found: list[str] = []
 
     def check(path: str) -> None:
         page.goto(path)
         expect(page.locator("html")).to_have_attribute("lang", lang)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-        )
-        found.extend(f"{path}: {violation}" for violation in violations)
+        found.extend(f"{path}: {violation}" for violation in serious_violations(page))
 
     check("/login")
-    page.fill("#name", "admin")
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button")
-    expect(page.locator(".who")).to_be_visible()
+    sign_in_page(page, "admin", PASSWORD)
     for path in ("/", "/?view=list", f"/assets/{asset_id}", f"/assets/{asset_id}/edit",
                  f"/assets/{asset_id}/history", "/bulk", "/users", "/assets/999999",
                  "/calendar", "/stats", "/stats?month=2026-13", "/import"):  # fmt: skip
         check(path)
-    context.close()
+    check("/jobs")
+    expect(page.locator("table.jobs tbody tr")).to_have_count(3)  # axe saw each kind of row
     assert not found

@@ -8,22 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from media_hub.catalog.assets import NewAsset
 from media_hub.catalog.service import CatalogService
 from media_hub.catalog.vocabulary import AssetKind
 from media_hub.hub import Hub
 from tests.librarian_helpers import make_shelf
+from tests.web.browser_helpers import SignedIn
 from tests.web.conftest import add_asset
-from tests.web.test_browser import signed_in
 from tests.web.test_web_import import exported_xlsx
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
 def test_import_a_spreadsheet_dry_run_then_confirm(
-    browser: Browser, live_url: str, hub: Hub, catalog: CatalogService, tmp_path: Path
+    signed_in: SignedIn, hub: Hub, catalog: CatalogService, tmp_path: Path
 ) -> None:
     shelf = make_shelf(catalog)
     sheet = tmp_path / "upload" / "assets.xlsx"
@@ -31,7 +31,7 @@ def test_import_a_spreadsheet_dry_run_then_confirm(
     sheet.write_bytes(
         exported_xlsx(hub, tmp_path, {shelf["clip1"]: {"title.fr": "Rédiger son CV"}})
     )
-    page = signed_in(browser, live_url, "librarian")
+    page = signed_in("librarian")
     page.click("nav a[href='/import']")
     page.set_input_files("#sheet", str(sheet))
     page.click("form.import button")
@@ -48,12 +48,10 @@ def test_import_a_spreadsheet_dry_run_then_confirm(
     }
 
 
-def test_a_conflict_merged_field_by_field(
-    browser: Browser, live_url: str, catalog: CatalogService
-) -> None:
+def test_a_conflict_merged_field_by_field(signed_in: SignedIn, catalog: CatalogService) -> None:
     asset_id = add_asset(catalog, fr="Rédiger son CV", ar="السيرة الذاتية")
-    amina = signed_in(browser, live_url, "librarian")
-    karim = signed_in(browser, live_url, "editor")
+    amina = signed_in("librarian")
+    karim = signed_in("editor")
     amina.goto(f"/assets/{asset_id}/edit")
     karim.goto(f"/assets/{asset_id}/edit")
     karim.fill("[id='title.fr']", "Le CV, par Karim")
@@ -77,15 +75,14 @@ def test_a_conflict_merged_field_by_field(
 
 
 def test_the_youtube_preview_of_an_arabic_title_reads_right_to_left(
-    browser: Browser, live_url: str, catalog: CatalogService
+    signed_in: SignedIn, catalog: CatalogService
 ) -> None:
     asset_id = catalog.add(
         NewAsset(kind=AssetKind.VIDEO, series="advisory-clips", episode=2,
                  titles={"ar": "مقابلة العمل", "fr": "L'entretien"}),
         user="setup",
     )["id"]  # fmt: skip
-    page = signed_in(browser, live_url, "viewer")
-    page.goto(f"/assets/{asset_id}")
+    page = signed_in("viewer", then=f"/assets/{asset_id}")
     arabic = page.locator("#youtube-ar")
     expect(arabic.locator(".yt-title")).to_have_text("مقابلة العمل | كبسولات النصائح - الحلقة 2")
     assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"

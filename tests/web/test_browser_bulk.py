@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from media_hub.catalog.service import CatalogService
+from tests.web.browser_helpers import SignedIn
 from tests.web.conftest import add_asset
-from tests.web.test_browser import signed_in
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
-def test_bulk_set_a_topic_on_ticked_assets(
-    browser: Browser, live_url: str, catalog: CatalogService
-) -> None:
+def test_bulk_set_a_topic_on_ticked_assets(signed_in: SignedIn, catalog: CatalogService) -> None:
     ids = [add_asset(catalog, fr=f"Conseil {n}") for n in range(3)]
-    page = signed_in(browser, live_url, "librarian")
-    page.goto("/?view=list")
+    page = signed_in("librarian", then="/?view=list")
     page.check(f"#select-{ids[0]}")
     page.check(f"#select-{ids[2]}")
     page.click("button[form='selection']")

@@ -8,13 +8,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 from typer.testing import CliRunner
 
 from media_hub.catalog.service import CatalogService
 from media_hub.hub import Hub
-from tests.web.conftest import PASSWORD
-from tests.web.test_browser import AXE, signed_in
+from tests.web.browser_helpers import SignedIn, serious_violations
 from tests.web.test_web_calendar import book_two_episodes, two_clips
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
@@ -31,10 +30,10 @@ def booked(hub: Hub, runner: CliRunner, clips: list[Path]) -> list[int]:
 
 
 def test_an_editor_moves_a_booking_to_another_day(
-    browser: Browser, live_url: str, booked: list[int], catalog: CatalogService
+    signed_in: SignedIn, booked: list[int], catalog: CatalogService
 ) -> None:
     first, _ = booked
-    page = signed_in(browser, live_url, "editor")
+    page = signed_in("editor")
     page.click("nav[aria-label='Navigation'] a[href='/calendar']")
     expect(page.locator("h1")).to_contain_text("Calendrier")
     page.goto("/calendar?week=2027-W01")
@@ -68,15 +67,9 @@ def test_an_editor_moves_a_booking_to_another_day(
 
 
 def test_the_arabic_calendar_is_mirrored_and_accessible(
-    browser: Browser, live_url: str, booked: list[int]
+    signed_in: SignedIn, booked: list[int]
 ) -> None:
-    context = browser.new_context(base_url=live_url, locale="ar", bypass_csp=True)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#name", "admin")
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button")
-    page.goto("/calendar?week=2027-W01")
+    page = signed_in("admin", locale="ar", then="/calendar?week=2027-W01", axe=True)
     expect(page.locator("h1")).to_contain_text("التقويم")
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     monday = page.locator("li.day[data-day='2027-01-04']").bounding_box()
@@ -85,11 +78,4 @@ def test_the_arabic_calendar_is_mirrored_and_accessible(
     assert tuesday is not None
     assert monday["x"] > tuesday["x"]  # the week reads from the right
     page.locator("li.publication summary").first.click()
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
-    context.close()
-    assert not violations
+    assert not serious_violations(page)

@@ -4,28 +4,25 @@ progress moves on the page without a reload."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from media_hub.catalog.service import CatalogService
 from media_hub.hub import Hub
 from media_hub.jobs import queue
-from tests.web.conftest import PASSWORD, add_asset
+from tests.web.browser_helpers import SignedIn
+from tests.web.conftest import add_asset
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
 def test_a_running_jobs_progress_moves_without_a_reload(
-    browser: Browser, live_url: str, catalog: CatalogService, hub: Hub
+    signed_in: SignedIn, catalog: CatalogService, hub: Hub
 ) -> None:
     asset_id = add_asset(catalog)
     job_id = queue.enqueue(hub.db, "transcode", {"asset_id": asset_id}, asset_id)
     assert queue.claim(hub.db, "w", None, 60) is not None
     queue.record_progress(hub.db, job_id, "w", 0.2)
-    page = browser.new_context(base_url=live_url, locale="fr-FR").new_page()
-    page.goto("/login?next=/jobs")
-    page.fill("#name", "viewer")
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button")
+    page = signed_in("viewer", then="/jobs")
     row = page.locator(f"#job-{job_id}")
     expect(row.locator(".percent")).to_have_text("20 %")
     expect(row).to_contain_text("en cours")

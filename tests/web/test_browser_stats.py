@@ -1,20 +1,20 @@
 """Reading the statistics in Arabic in a real browser (Debian's chromium): the form filled
 without a script, the page mirrored, an Arabic playlist name beside its number, the chart
-drawn (the app's content policy lets it load), and no serious accessibility violation."""
+drawn (the app's content policy lets it load), the same report after switching to French,
+and no serious accessibility violation."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from media_hub.stats import labels
 from tests.test_stats_periods import _playlist_views
 from tests.web import stats_data
-from tests.web.conftest import PASSWORD
+from tests.web.browser_helpers import SignedIn, serious_violations, switch_language
 from tests.web.stats_data import Pulled
-from tests.web.test_browser import AXE, signed_in
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
@@ -24,11 +24,9 @@ pulled = stats_data.pulled
 
 
 @pytest.mark.slow  # publishes the 105-video channel and pulls twice
-def test_read_novembers_statistics_in_arabic(
-    browser: Browser, live_url: str, pulled: Pulled
-) -> None:
-    page = signed_in(browser, live_url, "viewer")
-    page.click("button[lang='ar']")
+def test_read_novembers_statistics_in_arabic(signed_in: SignedIn, pulled: Pulled) -> None:
+    page = signed_in("viewer")
+    switch_language(page, "ar")
     page.click("nav a[href='/stats']")
     expect(page.locator("h1")).to_have_text("الإحصاءات")
     expect(page.locator("#report-lang")).to_have_value("ar")  # the interface's language
@@ -53,25 +51,19 @@ def test_read_novembers_statistics_in_arabic(
     expect(chart).to_have_attribute("alt", re.compile("^تطور المشاهدات حسب قائمة التشغيل"))
     # Loaded and decoded (a picture the policy blocked would reject): the chart itself.
     assert chart.evaluate("image => image.decode().then(() => image.naturalWidth)") == 1210
+    # The interface in French again: the same report, its period and comparison kept.
+    switch_language(page, "fr")
+    expect(page.locator("h1")).to_have_text("Statistiques")
+    expect(page).to_have_url(re.compile(r"/stats\?month=2026-11&.*compare=previous"))
+    expect(page.locator("#month")).to_have_value("2026-11")
+    expect(page.locator("#compare")).to_have_value("previous")
+    expect(page.locator("table.stats").first.locator("tr", has_text="advisory-cv")).to_be_visible()
 
 
 @pytest.mark.slow
 def test_the_arabic_statistics_have_no_serious_accessibility_violation(
-    browser: Browser, live_url: str, pulled: Pulled
+    signed_in: SignedIn, pulled: Pulled
 ) -> None:
-    context = browser.new_context(base_url=live_url, locale="ar", bypass_csp=True)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#name", "viewer")
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button")
-    page.goto("/stats?month=2026-11&compare=previous")
+    page = signed_in("viewer", locale="ar", then="/stats?month=2026-11&compare=previous", axe=True)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
-    context.close()
-    assert not violations
+    assert not serious_violations(page)

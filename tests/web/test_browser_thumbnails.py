@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 from typer.testing import CliRunner
 
 from media_hub.cli import app as cli
 from media_hub.hub import Hub
 from media_hub.pipeline.thumbnails import list_thumbnails
-from tests.web.test_browser import signed_in
+from tests.web.browser_helpers import SignedIn
 from tests.web.test_web_thumbnails import DATA
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
-def test_pick_a_thumbnail(browser: Browser, live_url: str, hub: Hub, runner: CliRunner) -> None:
+def test_pick_a_thumbnail(signed_in: SignedIn, hub: Hub, runner: CliRunner) -> None:
     ingested = runner.invoke(
         cli, ["ingest", str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Le rapport",
               "--json"],
@@ -27,8 +27,7 @@ def test_pick_a_thumbnail(browser: Browser, live_url: str, hub: Hub, runner: Cli
     [chosen] = [c.index for c in list_thumbnails(hub.db, asset_id) if c.chosen]
     other = next(n for n in (1, 2, 3, 4) if n != chosen)
 
-    page = signed_in(browser, live_url, "librarian")
-    page.goto(f"/assets/{asset_id}/thumbnails")
+    page = signed_in("librarian", then=f"/assets/{asset_id}/thumbnails")
     sheet = page.locator("img[src$='/candidates.jpg']")
     expect(sheet).to_be_visible()
     assert sheet.evaluate("img => img.naturalWidth") > 0  # the contact sheet really loads

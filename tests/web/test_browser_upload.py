@@ -4,13 +4,13 @@ the page's script speaks tus to the server, the bar reaches 100 % and the file i
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Response, expect
+from playwright.sync_api import Response, expect
 
 from media_hub.catalog.service import CatalogService
+from tests.web.browser_helpers import NewPage, SignedIn, sign_in_page
 from tests.web.conftest import PASSWORD, add_asset
 
 VIDEO = Path(__file__).parent.parent / "data" / "in.mp4"
@@ -18,11 +18,9 @@ VIDEO = Path(__file__).parent.parent / "data" / "in.mp4"
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
-def test_a_video_sent_from_the_asset_page(
-    browser: Browser, live_url: str, catalog: CatalogService
-) -> None:
+def test_a_video_sent_from_the_asset_page(new_page: NewPage, catalog: CatalogService) -> None:
     asset_id = add_asset(catalog, fr="Rédiger son CV")
-    page = browser.new_context(base_url=live_url, locale="fr-FR").new_page()
+    page = new_page()
     problems: list[str] = []
 
     def refused(answer: Response) -> None:
@@ -31,11 +29,7 @@ def test_a_video_sent_from_the_asset_page(
 
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("response", refused)
-    page.goto(f"/login?next=/assets/{asset_id}")
-    page.fill("#name", "editor")
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button")
-    expect(page).to_have_url(re.compile(rf"/assets/{asset_id}$"))
+    sign_in_page(page, "editor", PASSWORD, then=f"/assets/{asset_id}")
     page.set_input_files("#upload-file", str(VIDEO))
     page.click("form.upload button")
     expect(page.locator(".upload-status")).to_have_text("Envoyé : le fichier est joint.")
@@ -47,14 +41,10 @@ def test_a_video_sent_from_the_asset_page(
 
 
 def test_a_deck_for_a_video_is_refused_in_one_line_on_the_page(
-    browser: Browser, live_url: str, catalog: CatalogService
+    signed_in: SignedIn, catalog: CatalogService
 ) -> None:
     asset_id = add_asset(catalog, fr="Rédiger son CV")
-    page = browser.new_context(base_url=live_url, locale="fr-FR").new_page()
-    page.goto(f"/login?next=/assets/{asset_id}")
-    page.fill("#name", "editor")
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button")
+    page = signed_in("editor", then=f"/assets/{asset_id}")
     page.set_input_files("#upload-file", str(VIDEO.parent / "habibi.pdf"))
     page.click("form.upload button")
     expect(page.locator(".upload-status")).to_have_text(

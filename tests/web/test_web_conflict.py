@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+from httpx2 import Response
 from starlette.testclient import TestClient
 
 from media_hub.catalog.assets import AssetEdit, NewAsset
@@ -55,14 +57,28 @@ def _mine(form: dict[str, str]) -> dict[str, str]:
     }  # fmt: skip
 
 
-def test_each_field_shows_theirs_and_mine_and_is_chosen_one_by_one(
-    client: TestClient, catalog: CatalogService
-) -> None:
+def _meet_karim(
+    client: TestClient, catalog: CatalogService, forge_base: bool = False
+) -> tuple[int, Response]:
+    """The librarian opens the edit form (version 1), Karim saves (version 2), then she saves
+    her changes: the answer is the conflict. `forge_base`: her form's `base` claims she read
+    Karim's title already."""
     asset_id = _asset(catalog)
     sign_in(client, "librarian")
-    form = edit_form(client, asset_id)  # version 1
-    _karim_edits(catalog, asset_id)  # version 2
-    conflict = client.post(f"/assets/{asset_id}/edit", data=_mine(form))
+    form = edit_form(client, asset_id)
+    _karim_edits(catalog, asset_id)
+    if forge_base:
+        form["base"] = form["base"].replace("Rédiger son CV", "Le CV, par Karim")
+    return asset_id, client.post(f"/assets/{asset_id}/edit", data=_mine(form))
+
+
+# The merge reads the audit log, not the form's claim: a `base` that says it was read with
+# Karim's title still conflicts (the version is old), and the log shows Karim changed it after.
+@pytest.mark.parametrize("forge_base", [False, True], ids=["honest-base", "forged-base"])
+def test_each_field_shows_theirs_by_whom_and_mine(
+    client: TestClient, catalog: CatalogService, forge_base: bool
+) -> None:
+    asset_id, conflict = _meet_karim(client, catalog, forge_base)
     assert conflict.status_code == 409
     assert _conflict_of(conflict.text, "title.fr") == {
         "theirs": "Le CV, par Karim", "mine": "Le CV, par Amina", "by": "karim",
@@ -76,30 +92,42 @@ def test_each_field_shows_theirs_and_mine_and_is_chosen_one_by_one(
     assert merged["title.ar"] == "كيف تكتب سيرتك"
     assert catalog.show(asset_id)["version"] == 2  # nothing written yet
 
-    chosen = {**merged, "resolve.title.fr": "theirs", "resolve.description.fr": "mine"}
-    saved = client.post(f"/assets/{asset_id}/edit", data=chosen)
+
+# What the librarian sends on the merged form; what the asset then holds (its titles, French
+# description and version) and who saved that version.
+RESOLUTIONS = {
+    "chosen-field-by-field": (
+        {"resolve.title.fr": "theirs", "resolve.description.fr": "mine"},
+        ({"fr": "Le CV, par Karim", "ar": "كيف تكتب سيرتك"}, "Pas à pas.", 3, "librarian"),
+    ),
+    "keep-all-mine-overrides-the-choices": (
+        {"resolve.title.fr": "theirs", "resolution": "mine"},
+        ({"fr": "Le CV, par Amina", "ar": "كيف تكتب سيرتك"}, "Pas à pas.", 3, "librarian"),
+    ),
+    "take-all-theirs-saves-nothing": (
+        {"resolve.title.fr": "mine", "resolution": "theirs"},
+        ({"fr": "Le CV, par Karim", "ar": "السيرة الذاتية"}, "Selon Karim.", 2, "karim"),
+    ),
+}
+
+
+@pytest.mark.parametrize(("choices", "held"), RESOLUTIONS.values(), ids=RESOLUTIONS.keys())
+def test_the_resolution_decides_what_is_saved(
+    client: TestClient,
+    catalog: CatalogService,
+    choices: dict[str, str],
+    held: tuple[dict[str, str], str, int, str],
+) -> None:
+    asset_id, conflict = _meet_karim(client, catalog)
+    saved = client.post(f"/assets/{asset_id}/edit", data={**edit_form_of(conflict.text), **choices})
     assert saved.status_code == 303
     record = catalog.show(asset_id)
-    assert record["titles"] == {"fr": "Le CV, par Karim", "ar": "كيف تكتب سيرتك"}
-    assert record["descriptions"]["fr"] == "Pas à pas."
-    assert (record["status"], record["version"]) == ("ready", 3)
-    assert {e["user"] for e in catalog.history(asset_id) if e["version"] == 3} == {"librarian"}
-
-
-def test_keep_all_mine_overrides_the_per_field_choices(
-    client: TestClient, catalog: CatalogService
-) -> None:
-    asset_id = _asset(catalog)
-    sign_in(client, "librarian")
-    form = edit_form(client, asset_id)
-    _karim_edits(catalog, asset_id)
-    merged = edit_form_of(client.post(f"/assets/{asset_id}/edit", data=_mine(form)).text)
-    everything = {**merged, "resolve.title.fr": "theirs", "resolution": "mine"}
-    assert client.post(f"/assets/{asset_id}/edit", data=everything).status_code == 303
-    record = catalog.show(asset_id)
-    assert record["titles"]["fr"] == "Le CV, par Amina"
-    assert record["descriptions"]["fr"] == "Pas à pas."
-    assert record["status"] == "ready"  # Karim's, which I left alone
+    titles, description, version, by = held
+    assert (record["titles"], record["descriptions"]["fr"], record["version"]) == (
+        titles, description, version,
+    )  # fmt: skip
+    assert record["status"] == "ready"  # Karim's, which no choice touches
+    assert {e["user"] for e in catalog.history(asset_id) if e["version"] == version} == {by}
 
 
 def test_a_conflict_during_the_resolution_is_caught_again(
@@ -125,18 +153,3 @@ def test_a_conflict_during_the_resolution_is_caught_again(
     assert (record["titles"]["fr"], record["descriptions"]["fr"], record["version"]) == (
         "Le CV, par Amina", "Pas à pas.", 4,
     )  # fmt: skip
-
-
-def test_the_merge_reads_the_audit_log_not_the_forms_claim(
-    client: TestClient, catalog: CatalogService
-) -> None:
-    asset_id = _asset(catalog)
-    sign_in(client, "librarian")
-    form = edit_form(client, asset_id)
-    _karim_edits(catalog, asset_id)
-    # A form whose `base` claims it was read with Karim's title: the save still conflicts
-    # (the version is old), and the merge finds from the log that Karim changed it after.
-    forged = form["base"].replace("Rédiger son CV", "Le CV, par Karim")
-    conflict = client.post(f"/assets/{asset_id}/edit", data={**_mine(form), "base": forged})
-    assert conflict.status_code == 409
-    assert _conflict_of(conflict.text, "title.fr")["theirs"] == "Le CV, par Karim"

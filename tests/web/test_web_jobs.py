@@ -20,14 +20,14 @@ from tests.web.conftest import add_asset, csrf_of, sign_in
 VIDEO = Path(__file__).parent.parent / "data" / "in.mp4"
 
 
-def _parked(hub: Hub, asset_id: int) -> int:
+def a_parked_job(hub: Hub, asset_id: int) -> int:
     job_id = queue.enqueue(hub.db, "transcode", {"asset_id": asset_id}, asset_id, max_attempts=1)
     assert queue.claim(hub.db, "w1", None, 60) is not None
     queue.fail(hub.db, job_id, "w1", "ffmpeg exited 1\nthe long detail")
     return job_id
 
 
-def _running(hub: Hub, asset_id: int, fraction: float) -> int:
+def a_running_job(hub: Hub, asset_id: int, fraction: float) -> int:
     job_id = queue.enqueue(hub.db, "thumbnails", {"asset_id": asset_id}, asset_id)
     claimed = queue.claim(hub.db, "w2", ["thumbnails"], 60)
     assert claimed is not None
@@ -46,8 +46,8 @@ def test_the_page_shows_state_attempts_error_and_progress(
     client: TestClient, catalog: CatalogService, hub: Hub
 ) -> None:
     asset_id = add_asset(catalog, fr="Rédiger son CV")
-    parked = _parked(hub, asset_id)
-    running = _running(hub, asset_id, 0.426)
+    parked = a_parked_job(hub, asset_id)
+    running = a_running_job(hub, asset_id, 0.426)
     sign_in(client, "viewer")
     page = client.get("/jobs").text
     assert '<a href="/jobs">Work in progress</a>' in page  # in the menu
@@ -70,7 +70,7 @@ def test_the_polled_fragment_and_the_same_route_without_javascript(
     client: TestClient, catalog: CatalogService, hub: Hub
 ) -> None:
     asset_id = add_asset(catalog)
-    running = _running(hub, asset_id, 0.1)
+    running = a_running_job(hub, asset_id, 0.1)
     sign_in(client, "viewer")
     page = client.get("/jobs").text
     assert 'hx-get="/jobs/rows" hx-trigger="every 2s"' in page
@@ -89,8 +89,8 @@ def test_editors_retry_and_cancel_as_the_cli_does(
     client: TestClient, catalog: CatalogService, hub: Hub
 ) -> None:
     asset_id = add_asset(catalog)
-    parked = _parked(hub, asset_id)
-    running = _running(hub, asset_id, 0.5)
+    parked = a_parked_job(hub, asset_id)
+    running = a_running_job(hub, asset_id, 0.5)
     sign_in(client, "editor")
     page = client.get("/jobs").text
     token = csrf_of(page)
@@ -117,7 +117,7 @@ def test_viewers_and_librarians_cannot_retry_or_cancel(
     client: TestClient, catalog: CatalogService, hub: Hub, role: str
 ) -> None:
     asset_id = add_asset(catalog)
-    parked = _parked(hub, asset_id)
+    parked = a_parked_job(hub, asset_id)
     sign_in(client, role)
     token = csrf_of(client.get("/jobs").text)
     for action in ("retry", "cancel"):
