@@ -21,6 +21,17 @@ class FacetValues:
     playlists: list[dict[str, Any]]
     topics: list[dict[str, Any]]
 
+    def names(self, kind: str, slugs: list[str], lang: str) -> list[tuple[str, str]]:
+        """(slug, name in `lang`) of the series, playlists or topics named by these slugs."""
+        known = {record["slug"]: record for record in getattr(self, kind)}
+        return [(slug, named(known[slug], lang) if slug in known else slug) for slug in slugs]
+
+
+def named(record: dict[str, Any], lang: str) -> str:
+    """A record's name in `lang`, else in French, else its slug."""
+    names: dict[str, str] = record.get("names") or {}
+    return names.get(lang) or names.get("fr") or record["slug"]
+
 
 class FacetCache:
     def __init__(

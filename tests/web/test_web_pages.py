@@ -228,3 +228,22 @@ def test_history_and_revert(client: TestClient, catalog: CatalogService) -> None
     assert {e["user"] for e in catalog.history(asset_id) if e["version"] == 3} == {"librarian"}
     unknown = client.post(f"/assets/{asset_id}/revert", data={"version": "9", "csrf_token": token})
     assert unknown.status_code == 404
+
+
+def test_asset_page_names_series_topics_and_playlists_in_the_page_language(
+    client: TestClient, catalog: CatalogService
+) -> None:
+    record = catalog.add(
+        NewAsset(kind=AssetKind.VIDEO, series="advisory-clips", topics=["cv"],
+                 titles={"fr": "Rédiger son CV"}),
+        user="setup",
+    )  # fmt: skip
+    sign_in(client, "viewer")
+    french = client.get(f"/assets/{record['id']}").text
+    assert "Clips conseils</span> <code>advisory-clips</code>" in french  # the slug to search by
+    client.cookies.clear()
+    client.headers["accept-language"] = "ar"
+    sign_in(client, "viewer")
+    arabic = client.get(f"/assets/{record['id']}").text
+    assert "كبسولات النصائح</span> <code>advisory-clips</code>" in arabic
+    assert "<code>cv</code>" in arabic

@@ -15,7 +15,7 @@ from media_hub.catalog.user_models import Role
 from media_hub.errors import ConflictError, ValidationError
 from media_hub.web.context import Fields, check_csrf, first, need, posted, web
 from media_hub.web.forms import Conflict, decode_base, encode_base, merge_over, read_fields
-from media_hub.web.render import page, redirect
+from media_hub.web.render import interface_language, page, redirect
 from media_hub.web.youtube_preview import youtube_preview
 
 
@@ -30,8 +30,12 @@ def show(request: Request) -> Response:
     need(request, Role.VIEWER)
     app = web(request)
     record = app.hub.catalog.show(_asset_id(request))
+    known, lang = app.facets.values(), interface_language(request)
     return page(
         request, "asset.html", asset=record,
+        series_named=known.names("series", [record["series"]] if record["series"] else [], lang),
+        topics_named=known.names("topics", record["topics"], lang),
+        playlists_named=known.names("playlists", record.get("playlists") or [], lang),
         thumbnail=(app.config.thumbnails_dir / f"asset-{record['id']}.jpg").is_file(),
         saved=request.query_params.get("saved"),
         youtube=youtube_preview(app.youtube.value(), record),

@@ -15,6 +15,7 @@ from media_hub.catalog.vocabulary import LANGUAGES, AssetKind, AssetStatus
 from media_hub.errors import ValidationError
 from media_hub.platforms import registry
 from media_hub.web.context import need, web
+from media_hub.web.facets import named
 from media_hub.web.i18n import N_
 from media_hub.web.paging import page_query, term_value, with_term
 from media_hub.web.render import interface_language, page
@@ -75,25 +76,19 @@ def _facets(request: Request, text: str) -> list[dict[str, Any]]:
     playlists and topics by their names in the interface's language."""
     known = web(request).facets.values()
     lang = interface_language(request)
-    series = [(s["slug"], f"{_named(s, lang)} ({s['assets']})") for s in known.series]
+    series = [(s["slug"], f"{named(s, lang)} ({s['assets']})") for s in known.series]
     return [
         {"key": key, "label": label, "current": term_value(text, key), "values": values}
         for key, label, values in (
             ("series", N_("Series"), series),
-            ("playlist", N_("Playlist"), [(p["slug"], _named(p, lang)) for p in known.playlists]),
-            ("topic", N_("Topic"), [(t["slug"], _named(t, lang)) for t in known.topics]),
+            ("playlist", N_("Playlist"), [(p["slug"], named(p, lang)) for p in known.playlists]),
+            ("topic", N_("Topic"), [(t["slug"], named(t, lang)) for t in known.topics]),
             ("platform", N_("Platform"), [(p.name, p.label) for p in registry.every()]),
             ("status", N_("Status"), [(s.value, s.value) for s in AssetStatus]),
             ("kind", N_("Kind"), [(k.value, k.value) for k in AssetKind]),
             ("lang", N_("Language"), list(LANGUAGES.items())),
         )
     ]
-
-
-def _named(record: dict[str, Any], lang: str) -> str:
-    """A record's name in `lang`, else in French, else its slug."""
-    names: dict[str, str] = record.get("names") or {}
-    return names.get(lang) or names.get("fr") or record["slug"]
 
 
 routes = [Route("/", search, methods=["GET"])]
