@@ -1,5 +1,6 @@
 """The web app in a real browser (Debian's chromium through Playwright): signing in, searching
-in Arabic without short vowels, and an edit that meets someone else's from a second window."""
+in Arabic without short vowels, the Arabic layout mirrored. An edit that meets someone else's
+from a second window is in test_browser_asset.py."""
 
 from __future__ import annotations
 
@@ -57,30 +58,6 @@ def test_search_in_arabic_without_tashkeel(signed_in: SignedIn, catalog: Catalog
     arabic = page.locator("section.text[lang='ar']")
     expect(arabic).to_have_attribute("dir", "rtl")
     assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
-
-
-def test_edit_meets_a_conflict_from_a_second_window(
-    signed_in: SignedIn, catalog: CatalogService
-) -> None:
-    asset_id = add_asset(catalog, fr="Rédiger son CV", ar="السيرة الذاتية")
-    amina = signed_in("librarian")
-    karim = signed_in("editor")
-    amina.goto(f"/assets/{asset_id}/edit")
-    karim.goto(f"/assets/{asset_id}/edit")
-    karim.fill("[id='title.fr']", "Le CV, par Karim")
-    karim.click("button[value='save']")
-    expect(karim.locator(".notice")).to_be_visible()
-    amina.fill("[id='title.fr']", "Le CV, par Amina")
-    amina.fill("[id='description.fr']", "Pas à pas.")
-    amina.click("button[value='save']")
-    conflict = amina.locator("[id='conflict-title.fr']")
-    expect(conflict).to_contain_text("Le CV, par Karim")
-    expect(amina.locator(".conflicts")).to_contain_text("editor")
-    conflict.locator("input[value='theirs']").check()
-    amina.click("button[value='save']")
-    expect(amina.locator("section.text[lang='fr'] .title")).to_have_text("Le CV, par Karim")
-    expect(amina.locator("section.text[lang='fr'] .description")).to_have_text("Pas à pas.")
-    assert catalog.show(asset_id)["version"] == 3
 
 
 def test_the_catalog_in_arabic_is_mirrored(signed_in: SignedIn, catalog: CatalogService) -> None:

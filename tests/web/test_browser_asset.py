@@ -49,6 +49,7 @@ def test_import_a_spreadsheet_dry_run_then_confirm(
 
 
 def test_a_conflict_merged_field_by_field(signed_in: SignedIn, catalog: CatalogService) -> None:
+    """An edit meets a save from a second window, and is merged field by field."""
     asset_id = add_asset(catalog, fr="Rédiger son CV", ar="السيرة الذاتية")
     amina = signed_in("librarian")
     karim = signed_in("editor")
