@@ -43,7 +43,8 @@ def test_serve_trusts_the_proxy_it_is_told_of(hub_dir: Path) -> None:
 def test_several_workers_serve_one_session(hub: Hub) -> None:
     """A session signed in on one worker is good on the others: they share the hub's key."""
     UserService(hub.db, PasswordHasher()).add("amina", Role.VIEWER, "a long passphrase")
-    with served("--workers", "2", "--threads", "2") as server:
+    options = ("--workers", "2", "--threads", "2", "--proxy-user-header", "X-Remote-User")
+    with served(*options) as server:
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
@@ -56,6 +57,13 @@ def test_several_workers_serve_one_session(hub: Hub) -> None:
         for _ in range(12):
             with opener.open(f"{server.url}/", timeout=30) as answer:
                 assert answer.url == f"{server.url}/"  # not sent back to sign in
+                assert "amina" in answer.read().decode()
+        # The options reach every worker: the proxy's user header is believed from loopback.
+        for _ in range(6):
+            headers = {"X-Remote-User": "amina"}
+            request = urllib.request.Request(f"{server.url}/", headers=headers)  # noqa: S310
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 (loopback)
+                assert answer.url == f"{server.url}/"
                 assert "amina" in answer.read().decode()
     logged = server.process.stderr.read() if server.process.stderr else ""
     assert len(set(re.findall(r"Started server process \[(\d+)\]", logged))) == 2
