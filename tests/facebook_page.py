@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +41,18 @@ def page_hub(hub: Hub) -> Hub:
 def videos(sandbox: Sandbox) -> dict[str, Any]:
     found: dict[str, Any] = sandbox.state.snapshot()["facebook"]["videos"]
     return found
+
+
+def page_environment(hub_dir: Path, sandbox: Sandbox, **more: str) -> dict[str, str]:
+    """The environment of a `media-hub` subprocess on `hub_dir` with the sandbox's Page (its
+    credentials saved as `hub_dir/facebook.json`), none of this process's MEDIA_HUB_ settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIA_HUB_")}
+    env.update(
+        MEDIA_HUB_HOME=str(hub_dir),
+        MEDIA_HUB_USER="uploader",
+        MEDIA_HUB_FACEBOOK_GRAPH_BASE=sandbox.facebook_graph_base,
+        MEDIA_HUB_FACEBOOK_CA_BUNDLE=str(sandbox.ca_cert),
+        MEDIA_HUB_FACEBOOK_CREDENTIALS_FILE=str(hub_dir / "facebook.json"),
+        **more,
+    )
+    return env

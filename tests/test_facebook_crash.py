@@ -31,6 +31,7 @@ from media_hub.pipeline.thumbnails import ThumbnailPlace, make_thumbnails
 from media_hub.platforms.facebook.credentials import FacebookCredentials, save_credentials
 from media_hub.sandbox.server import Sandbox
 from media_hub.settings import load_settings
+from tests.facebook_page import page_environment
 from tests.media_fixtures import make_clip
 
 pytestmark = pytest.mark.slow
@@ -80,15 +81,7 @@ def page(tmp_path: Path, prepared: Path) -> Iterator[tuple[Path, Sandbox]]:
 
 
 def _upload(hub_dir: Path, sandbox: Sandbox) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIA_HUB_")}
-    env.update(
-        MEDIA_HUB_HOME=str(hub_dir),
-        MEDIA_HUB_USER="uploader",
-        MEDIA_HUB_FACEBOOK_GRAPH_BASE=sandbox.facebook_graph_base,
-        MEDIA_HUB_FACEBOOK_CA_BUNDLE=str(sandbox.ca_cert),
-        MEDIA_HUB_FACEBOOK_CREDENTIALS_FILE=str(hub_dir / "facebook.json"),
-        MEDIA_HUB_FACEBOOK_UPLOAD_CHUNK_KIB=str(CHUNK_KIB),
-    )
+    env = page_environment(hub_dir, sandbox, MEDIA_HUB_FACEBOOK_UPLOAD_CHUNK_KIB=str(CHUNK_KIB))
     return subprocess.Popen(
         [sys.executable, "-m", "media_hub", "upload", "--json",
          str(hub_dir.parent / "clip.mp4"), "--series", "reports"],

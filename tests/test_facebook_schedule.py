@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from media_hub.cli import app
 from media_hub.hub import Hub
 from media_hub.platforms import registry
 from media_hub.sandbox.server import Sandbox
-from tests.facebook_page import page_hub, point_at_page, videos
+from tests.facebook_page import page_environment, page_hub, point_at_page, videos
 from tests.test_calendar_run import CASABLANCA, book_soon, invoke, publication
 from tests.test_facebook_crash import _kill_when, page, prepared
 
@@ -208,14 +207,7 @@ def test_a_scheduled_upload_killed_while_publishing_makes_one_scheduled_video(
 
 
 def _scheduled_upload(hub_dir: Path, sandbox: Sandbox, when: datetime) -> Any:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIA_HUB_")}
-    env.update(
-        MEDIA_HUB_HOME=str(hub_dir),
-        MEDIA_HUB_USER="uploader",
-        MEDIA_HUB_FACEBOOK_GRAPH_BASE=sandbox.facebook_graph_base,
-        MEDIA_HUB_FACEBOOK_CA_BUNDLE=str(sandbox.ca_cert),
-        MEDIA_HUB_FACEBOOK_CREDENTIALS_FILE=str(hub_dir / "facebook.json"),
-    )
+    env = page_environment(hub_dir, sandbox)
     return subprocess.Popen(
         [sys.executable, "-m", "media_hub", "upload", "--json",
          str(hub_dir.parent / "clip.mp4"), "--series", "reports",
