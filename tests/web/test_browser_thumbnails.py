@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from playwright.sync_api import expect
 from typer.testing import CliRunner
 
-from media_hub.cli import app as cli
 from media_hub.hub import Hub
 from media_hub.pipeline.thumbnails import list_thumbnails
 from tests.web.browser_helpers import SignedIn
-from tests.web.test_web_thumbnails import DATA
+from tests.web.test_web_thumbnails import ingested_clip
 
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
 def test_pick_a_thumbnail(signed_in: SignedIn, hub: Hub, runner: CliRunner) -> None:
-    ingested = runner.invoke(
-        cli, ["ingest", str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Le rapport",
-              "--json"],
-    )  # fmt: skip
-    asset_id = int(json.loads(ingested.stdout)[0]["asset_id"])
-    assert runner.invoke(cli, ["thumbs", "make", str(asset_id), "--count", "4"]).exit_code == 0
+    asset_id = ingested_clip(runner, candidates=4)
     [chosen] = [c.index for c in list_thumbnails(hub.db, asset_id) if c.chosen]
     other = next(n for n in (1, 2, 3, 4) if n != chosen)
 

@@ -23,14 +23,22 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 pytestmark = pytest.mark.parametrize("catalog_url", ["sqlite"], indirect=True)
 
 
-def test_pick_a_candidate(client: TestClient, hub: Hub, runner: CliRunner) -> None:
+def ingested_clip(runner: CliRunner, candidates: int = 0) -> int:
+    """A clip of the reports series ingested by the CLI (and its thumbnail candidates made)."""
     ingested = runner.invoke(
         cli, ["ingest", str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Le rapport",
               "--json"],
     )  # fmt: skip
     assert ingested.exit_code == 0, ingested.stderr
     asset_id = int(json.loads(ingested.stdout)[0]["asset_id"])
-    assert runner.invoke(cli, ["thumbs", "make", str(asset_id), "--count", "4"]).exit_code == 0
+    if candidates:
+        made = runner.invoke(cli, ["thumbs", "make", str(asset_id), "--count", str(candidates)])
+        assert made.exit_code == 0, made.stderr
+    return asset_id
+
+
+def test_pick_a_candidate(client: TestClient, hub: Hub, runner: CliRunner) -> None:
+    asset_id = ingested_clip(runner, candidates=4)
     chosen_before = [c.index for c in list_thumbnails(hub.db, asset_id) if c.chosen]
     sign_in(client, "librarian")
     page = client.get(f"/assets/{asset_id}/thumbnails").text
@@ -59,11 +67,7 @@ def _picture(size: tuple[int, int], kind: str = "JPEG") -> bytes:
 
 
 def test_a_picture_of_ones_own(client: TestClient, hub: Hub, runner: CliRunner) -> None:
-    ingested = runner.invoke(
-        cli, ["ingest", str(DATA / "in.mp4"), "--series", "reports", "-t", "fr=Le rapport",
-              "--json"],
-    )  # fmt: skip
-    asset_id = int(json.loads(ingested.stdout)[0]["asset_id"])
+    asset_id = ingested_clip(runner)
     sign_in(client, "librarian")
     page = client.get(f"/assets/{asset_id}/thumbnails").text
     token = csrf_of(page)
